@@ -1,0 +1,1 @@
+// session.cpp: the training session (being written).
