@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the project. `build.sh` builds both; `build.sh wasm` or `build.sh native` one of them.
+#   native: build/native  (core library, tests, the backprop CLI)           g++ -O2
+#   wasm:   build/wasm -> web/engine/backprop.{mjs,wasm}                     em++ -O3
+# Also copies the page's vendored npm assets into web/vendor/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+jobs=${JOBS:-2}
+
+if [ "$what" = all ] || [ "$what" = native ]; then
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/native -j "$jobs"
+fi
+
+if [ "$what" = all ] || [ "$what" = wasm ]; then
+  # em++ links at -O1 and above need Node to find acorn (TOOLCHAIN.md, item 1).
+  export NODE_PATH=/usr/share/nodejs
+  if [ ! -f build/wasm/CMakeCache.txt ]; then
+    emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
+  fi
+  cmake --build build/wasm -j "$jobs" --target backprop_wasm
+  mkdir -p web/engine
+  cp build/wasm/backprop.mjs build/wasm/backprop.wasm web/engine/
+fi
+
+mkdir -p web/vendor
+cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css web/vendor/

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every test: native Catch2 suite (ctest), Node tests of the wasm module and of the page's
+# non-DOM modules, then the browser tests in headless Chromium. Assumes `scripts/build.sh` ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== native tests (ctest)"
+ctest --test-dir build/native --output-on-failure -j 2
+echo "== node tests"
+node --test tests/node/
+echo "== browser tests"
+npx playwright test
