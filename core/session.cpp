@@ -1,1 +1,0 @@
-// session.cpp: the training session (being written).
