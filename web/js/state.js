@@ -1,0 +1,508 @@
+// state.js: the playground's state as plain data, and its URL-hash form.
+//
+// No DOM, no engine: this module is imported by the page, the custom element and the Node tests.
+// Every setting is described once in FIELDS (URL key, state property, type, range, default);
+// parsing, validation, serialization and the engine config all read that table.
+//
+// parseState(text) never throws: an unknown key, a garbled or out-of-range value falls back to
+// the default and adds a human-readable notice, so a broken link still opens a working page.
+
+/** Data sets offered by the engine, with what kind of problem each one is. */
+export const DATASETS = [
+  { name: 'circle', label: 'Circle', kind: 'classify', classes: 2 },
+  { name: 'xor', label: 'XOR', kind: 'classify', classes: 2 },
+  { name: 'gaussians', label: 'Two gaussians', kind: 'classify', classes: 2 },
+  { name: 'spiral', label: 'Spiral', kind: 'classify', classes: 2 },
+  { name: 'moons', label: 'Moons', kind: 'classify', classes: 2 },
+  { name: 'spiral3', label: '3-class spiral', kind: 'classify', classes: 3 },
+  { name: 'plane', label: 'Plane (regression)', kind: 'regress', classes: 0 },
+  { name: 'multigaussian', label: 'Multi-gaussian (regression)', kind: 'regress', classes: 0 },
+  { name: 'custom', label: 'Your own data', kind: 'custom', classes: 2 },
+];
+export const DATASET_NAMES = DATASETS.map((d) => d.name);
+
+/** Input features, in the engine's names, with how they are shown. */
+export const FEATURES = [
+  { name: 'x1', label: 'X₁' },
+  { name: 'x2', label: 'X₂' },
+  { name: 'x1sq', label: 'X₁²' },
+  { name: 'x2sq', label: 'X₂²' },
+  { name: 'x1x2', label: 'X₁X₂' },
+  { name: 'sinx1', label: 'sin(X₁)' },
+  { name: 'sinx2', label: 'sin(X₂)' },
+];
+export const FEATURE_NAMES = FEATURES.map((f) => f.name);
+
+export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'leaky_relu', 'linear'];
+export const ACTIVATION_LABELS = { tanh: 'Tanh', sigmoid: 'Sigmoid', relu: 'ReLU', leaky_relu: 'Leaky ReLU', linear: 'Linear' };
+export const OUTPUTS = ['auto', 'sigmoid', 'tanh', 'softmax', 'linear'];
+export const LOSSES = ['auto', 'squared', 'sigmoid_ce', 'softmax_ce'];
+export const INITS = ['glorot', 'he', 'uniform', 'zeros'];
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'];
+export const SCHEDULES = ['constant', 'step', 'exponential'];
+export const REGULARIZATIONS = ['none', 'l1', 'l2'];
+export const CUSTOM_TASKS = ['classify', 'regress'];
+/** Training speeds offered, in epochs per second; 0 means "as fast as the machine goes". */
+export const SPEEDS = [1, 3, 10, 30, 100, 300, 1000, 0];
+
+/** Limits the page enforces (the engine's own limits are wider; see core/limits.hpp). */
+export const LIMITS = {
+  maxHiddenLayers: 8,
+  maxNeurons: 32,
+  maxPoints: 2000,        // generated data sets, train + test
+  maxCustomPoints: 2000,  // your own data
+  maxBatch: 1024,
+  maxSeed: 2147483647,
+  maxHashLength: 200000,  // longer URL fragments are cut before parsing
+  domain: 6,              // the input plane shown is [-6, 6] x [-6, 6]
+};
+
+// The table of settings. `key` is the URL key, `prop` the state property.
+// types: enum, int, num, bool, set (subset of values, order kept canonical), intlist, actlist,
+//        speed, points
+const FIELDS = [
+  { key: 'dataset', prop: 'dataset', type: 'enum', values: DATASET_NAMES, def: 'circle' },
+  { key: 'points', prop: 'points', type: 'int', min: 10, max: LIMITS.maxPoints, def: 500 },
+  { key: 'noise', prop: 'noise', type: 'num', min: 0, max: 1, def: 0 },
+  { key: 'ratio', prop: 'trainRatio', type: 'num', min: 0.1, max: 0.9, def: 0.5 },
+  { key: 'batch', prop: 'batchSize', type: 'int', min: 1, max: LIMITS.maxBatch, def: 10 },
+  { key: 'seed', prop: 'dataSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1 },
+  { key: 'task', prop: 'customTask', type: 'enum', values: CUSTOM_TASKS, def: 'classify' },
+  { key: 'pts', prop: 'customPoints', type: 'points', def: [] },
+  { key: 'features', prop: 'features', type: 'set', values: FEATURE_NAMES, def: ['x1', 'x2'] },
+  { key: 'hidden', prop: 'hidden', type: 'intlist', min: 1, max: LIMITS.maxNeurons,
+    maxLength: LIMITS.maxHiddenLayers, def: [4, 2] },
+  { key: 'act', prop: 'activations', type: 'actlist', values: ACTIVATIONS, def: ['tanh', 'tanh'] },
+  { key: 'output', prop: 'output', type: 'enum', values: OUTPUTS, def: 'auto' },
+  { key: 'loss', prop: 'loss', type: 'enum', values: LOSSES, def: 'auto' },
+  { key: 'init', prop: 'init', type: 'enum', values: INITS, def: 'glorot' },
+  { key: 'wseed', prop: 'netSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1 },
+  { key: 'opt', prop: 'optimizer', type: 'enum', values: OPTIMIZERS, def: 'sgd' },
+  { key: 'lr', prop: 'learningRate', type: 'num', min: 1e-6, max: 10, def: 0.03 },
+  { key: 'mom', prop: 'momentum', type: 'num', min: 0, max: 0.999, def: 0.9 },
+  { key: 'sched', prop: 'schedule', type: 'enum', values: SCHEDULES, def: 'constant' },
+  { key: 'decay', prop: 'decayRate', type: 'num', min: 0.01, max: 1, def: 0.5 },
+  { key: 'dsteps', prop: 'decaySteps', type: 'int', min: 1, max: 1000000, def: 1000 },
+  { key: 'reg', prop: 'regularization', type: 'enum', values: REGULARIZATIONS, def: 'none' },
+  { key: 'rrate', prop: 'regRate', type: 'num', min: 0, max: 10, def: 0 },
+  { key: 'clip', prop: 'clipNorm', type: 'num', min: 0, max: 1000, def: 0 },
+  { key: 'tseed', prop: 'trainSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1 },
+  { key: 'speed', prop: 'speed', type: 'speed', values: SPEEDS, def: 100 },
+  { key: 'discretize', prop: 'discretize', type: 'bool', def: false },
+  { key: 'test', prop: 'showTest', type: 'bool', def: false },
+  { key: 'logy', prop: 'logScale', type: 'bool', def: false },
+];
+const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
+const BY_PROP = new Map(FIELDS.map((f) => [f.prop, f]));
+/** URL keys of the settings, in the order they are written. */
+export const STATE_KEYS = FIELDS.map((f) => f.key);
+
+/** A fresh state holding every default. */
+export function defaultState() {
+  const s = {};
+  for (const f of FIELDS) s[f.prop] = clone(f.def);
+  return s;
+}
+
+function clone(v) {
+  if (Array.isArray(v)) return v.map(clone);
+  return v;
+}
+
+/** The problem the state describes: { kind: 'classify' | 'regress', classes }. */
+export function problemOf(state) {
+  const d = DATASETS.find((x) => x.name === state.dataset) || DATASETS[0];
+  if (d.kind !== 'custom') return { kind: d.kind, classes: d.classes };
+  if (state.customTask === 'regress') return { kind: 'regress', classes: 0 };
+  let maxLabel = 1;
+  for (const p of state.customPoints) maxLabel = Math.max(maxLabel, p[2]);
+  return { kind: 'classify', classes: maxLabel + 1 };
+}
+
+// ---- parsing ---------------------------------------------------------------------------------
+
+/** A short, safe rendering of an untrusted value for a notice (never HTML, but keep it short). */
+function show(raw) {
+  const s = String(raw);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+function fmtRange(f) {
+  return `${f.min} to ${f.max}`;
+}
+
+// Each parser returns { ok: true, value } or { ok: false, why }.
+const PARSERS = {
+  enum(f, raw) {
+    const v = raw.trim().toLowerCase();
+    return f.values.includes(v) ? { ok: true, value: v } : { ok: false, why: `one of ${f.values.join(', ')}` };
+  },
+  int(f, raw) {
+    const t = raw.trim();
+    const v = /^[+-]?\d{1,16}$/.test(t) ? Number(t) : NaN;
+    return Number.isInteger(v) && v >= f.min && v <= f.max
+      ? { ok: true, value: v } : { ok: false, why: `a whole number from ${fmtRange(f)}` };
+  },
+  num(f, raw) {
+    const t = raw.trim();
+    const v = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : NaN;
+    return Number.isFinite(v) && v >= f.min && v <= f.max
+      ? { ok: true, value: v } : { ok: false, why: `a number from ${fmtRange(f)}` };
+  },
+  bool(f, raw) {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on', ''].includes(v)) return { ok: true, value: true };
+    if (['0', 'false', 'no', 'off'].includes(v)) return { ok: true, value: false };
+    return { ok: false, why: '0 or 1' };
+  },
+  set(f, raw) {
+    const names = raw.split(',').map((x) => x.trim().toLowerCase()).filter((x) => x !== '');
+    if (names.length === 0) return { ok: false, why: `at least one of ${f.values.join(', ')}` };
+    for (const n of names) {
+      if (!f.values.includes(n)) return { ok: false, why: `a comma-separated list of ${f.values.join(', ')}` };
+    }
+    return { ok: true, value: f.values.filter((n) => names.includes(n)) };
+  },
+  intlist(f, raw) {
+    const t = raw.trim().toLowerCase();
+    if (t === '' || t === 'none' || t === '0') return { ok: true, value: [] };
+    const parts = t.split(',');
+    const why = `up to ${f.maxLength} comma-separated sizes from ${fmtRange(f)}, or none`;
+    if (parts.length > f.maxLength) return { ok: false, why };
+    const out = [];
+    for (const p of parts) {
+      const v = /^\d{1,3}$/.test(p.trim()) ? Number(p) : NaN;
+      if (!(Number.isInteger(v) && v >= f.min && v <= f.max)) return { ok: false, why };
+      out.push(v);
+    }
+    return { ok: true, value: out };
+  },
+  actlist(f, raw) {
+    const t = raw.trim().toLowerCase();
+    if (t === '' || t === 'none') return { ok: true, value: [] };
+    const parts = raw.split(',').map((x) => x.trim().toLowerCase());
+    if (parts.length > LIMITS.maxHiddenLayers || parts.some((p) => !f.values.includes(p))) {
+      return { ok: false, why: `comma-separated names from ${f.values.join(', ')}` };
+    }
+    return { ok: true, value: parts };
+  },
+  speed(f, raw) {
+    const t = raw.trim().toLowerCase();
+    const v = t === 'max' ? 0 : /^\d{1,6}$/.test(t) ? Number(t) : NaN;
+    return f.values.includes(v) ? { ok: true, value: v }
+      : { ok: false, why: `one of ${f.values.filter((x) => x).join(', ')} or max` };
+  },
+  points(f, raw) {
+    // "x,y,label;x,y,label;..."  (x, y in the plane; label a class index or a target value)
+    const t = raw.trim();
+    if (t === '') return { ok: true, value: [] };
+    const triples = t.split(';');
+    if (triples.length > LIMITS.maxCustomPoints) {
+      return { ok: false, why: `at most ${LIMITS.maxCustomPoints} points` };
+    }
+    const out = [];
+    for (const tr of triples) {
+      const nums = tr.split(',').map((x) => (/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(x) ? Number(x) : NaN));
+      if (nums.length !== 3 || !nums.every(Number.isFinite)) {
+        return { ok: false, why: 'points as x,y,label triples separated by ;' };
+      }
+      out.push(nums);
+    }
+    return { ok: true, value: out };
+  },
+};
+
+/** Splits "a=1&b=2" (a URL hash or query without its # or ?) into [key, value] pairs. */
+export function splitParams(text) {
+  const pairs = [];
+  const notices = [];
+  let s = typeof text === 'string' ? text : '';
+  if (s.length > LIMITS.maxHashLength) {
+    notices.push(`The link is too long (${s.length} characters); only the first ${LIMITS.maxHashLength} were read.`);
+    s = s.slice(0, LIMITS.maxHashLength);
+  }
+  if (s.startsWith('#') || s.startsWith('?')) s = s.slice(1);
+  for (const part of s.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawKey = eq < 0 ? part : part.slice(0, eq);
+    const rawVal = eq < 0 ? '' : part.slice(eq + 1);
+    let key;
+    let value;
+    try {
+      key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+      value = decodeURIComponent(rawVal.replace(/\+/g, ' '));
+    } catch {
+      notices.push(`The setting "${show(rawKey)}" in the link is garbled and was ignored.`);
+      continue;
+    }
+    pairs.push([key.trim(), value]);
+  }
+  return { pairs, notices };
+}
+
+/**
+ * Parses settings into a full, valid state.
+ * @param {string | Iterable<[string, string]>} input  URL hash/query text, or key/value pairs
+ * @param {{ ignore?: string[], base?: object }} options  keys to skip silently (e.g. embed
+ *        options handled elsewhere); base: the state to start from (default: the defaults)
+ * @returns {{ state: object, notices: string[] }}
+ */
+export function parseState(input, options = {}) {
+  const ignore = new Set(options.ignore || []);
+  const state = options.base ? cloneState(options.base) : defaultState();
+  let pairs;
+  let notices = [];
+  if (typeof input === 'string' || input === undefined || input === null) {
+    ({ pairs, notices } = splitParams(input || ''));
+  } else {
+    pairs = [];
+    try {
+      for (const [k, v] of input) pairs.push([String(k), String(v)]);
+    } catch {
+      notices.push('The settings could not be read; the defaults are used.');
+    }
+  }
+  const seen = new Set();
+  const valid = new Set();
+  for (const [key, raw] of pairs) {
+    if (ignore.has(key)) continue;
+    const f = BY_KEY.get(key);
+    if (!f) {
+      notices.push(`Unknown setting "${show(key)}" was ignored.`);
+      continue;
+    }
+    if (seen.has(key)) notices.push(`The setting "${key}" appears twice; the last one is used.`);
+    seen.add(key);
+    const r = PARSERS[f.type](f, raw);
+    if (r.ok) {
+      state[f.prop] = r.value;
+      valid.add(key);
+    } else {
+      valid.delete(key);
+      state[f.prop] = clone(f.def);
+      notices.push(`"${key}=${show(raw)}" is not valid (expected ${r.why}); using ${formatValue(f, f.def) || 'none'}.`);
+    }
+  }
+  // Per-layer activations follow the number of hidden layers.
+  const h = state.hidden.length;
+  const acts = state.activations;
+  if (valid.has('act') && acts.length !== 1 && acts.length !== h) {
+    notices.push(`"act" lists ${acts.length} activations for ${h} hidden layers; the list was fitted.`);
+  }
+  state.activations = fitActivations(acts, h);
+  // Custom points: clamp to the plane and to the labels the task allows.
+  const before = state.customPoints.length;
+  state.customPoints = sanitizePoints(state.customPoints, state.customTask);
+  if (state.customPoints.length !== before) {
+    notices.push(`${before - state.customPoints.length} of your own points were out of range and dropped.`);
+  }
+  return { state, notices };
+}
+
+/** Resizes a per-layer activation list to n layers (one name applies to all; pads with the last). */
+export function fitActivations(acts, n) {
+  const src = acts.length ? acts : ['tanh'];
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(src[Math.min(i, src.length - 1)]);
+  return out;
+}
+
+/** Keeps points inside the plane, with labels valid for the task (classes 0..2, targets -1..1). */
+export function sanitizePoints(points, task) {
+  const D = LIMITS.domain;
+  const out = [];
+  for (const p of points) {
+    if (!Array.isArray(p) || p.length !== 3 || !p.every(Number.isFinite)) continue;
+    const [x, y, l] = p;
+    if (Math.abs(x) > D || Math.abs(y) > D) continue;
+    if (task === 'regress' ? Math.abs(l) > 1 : !(Number.isInteger(l) && l >= 0 && l <= 2)) continue;
+    out.push(roundPoint([x, y, l]));
+    if (out.length >= LIMITS.maxCustomPoints) break;
+  }
+  return out;
+}
+
+export function cloneState(s) {
+  const out = {};
+  for (const f of FIELDS) out[f.prop] = clone(s[f.prop] === undefined ? f.def : s[f.prop]);
+  return out;
+}
+
+// ---- serialization ---------------------------------------------------------------------------
+
+/** A number in its shortest form that parses back to the same double. */
+export function formatNumber(v) {
+  return String(v);
+}
+
+/** A rounded number for coordinates (3 decimals) so links stay short. */
+function formatCoord(v) {
+  return String(Math.round(v * 1000) / 1000);
+}
+
+function formatValue(f, v) {
+  switch (f.type) {
+    case 'bool': return v ? '1' : '0';
+    case 'set': case 'actlist': return v.join(',');
+    case 'intlist': return v.length ? v.join(',') : 'none';
+    case 'speed': return v === 0 ? 'max' : String(v);
+    case 'points': return v.map((p) => p.map(formatCoord).join(',')).join(';');
+    case 'num': return formatNumber(v);
+    default: return String(v);
+  }
+}
+
+// Characters kept as they are in the hash (all others are percent-encoded).
+const SAFE = /[^A-Za-z0-9_.~,;:!*()'-]/g;
+function encode(s) {
+  return s.replace(SAFE, (c) => encodeURIComponent(c));
+}
+
+/**
+ * The URL-hash form of a state (without the leading #). Every setting is written, except the
+ * custom points and task when the data set is not 'custom', so a link stays meaningful even if
+ * defaults change later.
+ */
+export function serializeState(state) {
+  const parts = [];
+  for (const f of FIELDS) {
+    if ((f.prop === 'customPoints' || f.prop === 'customTask') && state.dataset !== 'custom') continue;
+    parts.push(`${f.key}=${encode(formatValue(f, state[f.prop]))}`);
+  }
+  return parts.join('&');
+}
+
+/** Custom points rounded the way a link stores them (so state and link agree exactly). */
+export function roundPoint(p) {
+  return p.map((v) => Number(formatCoord(v)) + 0);  // + 0 turns -0 into 0
+}
+
+// ---- the engine's config ---------------------------------------------------------------------
+
+/** The config object of docs/wasm-api.md for a state. */
+export function toEngineConfig(state) {
+  const problem = problemOf(state);
+  const dataset = {
+    name: state.dataset,
+    points: state.points,
+    noise: state.noise,
+    trainRatio: state.trainRatio,
+    seed: state.dataSeed,
+  };
+  if (state.dataset === 'custom') dataset.custom = state.customPoints.map((p) => [...p]);
+  let output = state.output;
+  // Your own data has no name telling the engine whether it is regression: say it.
+  if (state.dataset === 'custom' && problem.kind === 'regress' && output === 'auto') output = 'linear';
+  return {
+    dataset,
+    features: [...state.features],
+    network: {
+      hidden: [...state.hidden],
+      activation: state.hidden.length ? [...state.activations] : 'tanh',
+      output,
+      loss: state.loss,
+      init: state.init,
+      seed: state.netSeed,
+    },
+    training: trainingConfig(state),
+  };
+}
+
+/** The `training` part alone: what can change live without resetting the network. */
+export function trainingConfig(state) {
+  return {
+    optimizer: state.optimizer,
+    learningRate: state.learningRate,
+    momentum: state.momentum,
+    batchSize: state.batchSize,
+    schedule: state.schedule,
+    decayRate: state.decayRate,
+    decaySteps: state.decaySteps,
+    clipNorm: state.clipNorm,
+    regularization: state.regularization,
+    regularizationRate: state.regRate,
+    seed: state.trainSeed,
+  };
+}
+
+const TRAINING_PROPS = ['optimizer', 'learningRate', 'momentum', 'batchSize', 'schedule',
+  'decayRate', 'decaySteps', 'clipNorm', 'regularization', 'regRate', 'trainSeed'];
+const VIEW_PROPS = ['speed', 'discretize', 'showTest', 'logScale'];
+
+/**
+ * What changed between two states, as the engine sees it:
+ * 'config' (data or network: rebuild and reset), 'training' (live change), 'view' (page only)
+ * or 'none'.
+ */
+export function diffStates(a, b) {
+  let training = false;
+  let view = false;
+  for (const f of FIELDS) {
+    if (same(a[f.prop], b[f.prop])) continue;
+    if (TRAINING_PROPS.includes(f.prop)) training = true;
+    else if (VIEW_PROPS.includes(f.prop)) view = true;
+    else if ((f.prop === 'customPoints' || f.prop === 'customTask') && a.dataset !== 'custom' && b.dataset !== 'custom') view = true;
+    else return 'config';
+  }
+  return training ? 'training' : view ? 'view' : 'none';
+}
+
+function same(x, y) {
+  if (Array.isArray(x) && Array.isArray(y)) {
+    return x.length === y.length && x.every((v, i) => same(v, y[i]));
+  }
+  return Object.is(x, y);
+}
+export { same as sameValue };
+
+/**
+ * A state from an engine config (the `config` part of a model file), validated like a link.
+ * View settings are taken from `base`.
+ * @returns {{ state, notices }}
+ */
+export function fromEngineConfig(config, base = defaultState()) {
+  const c = config && typeof config === 'object' ? config : {};
+  const ds = c.dataset && typeof c.dataset === 'object' ? c.dataset : {};
+  const net = c.network && typeof c.network === 'object' ? c.network : {};
+  const tr = c.training && typeof c.training === 'object' ? c.training : {};
+  const pairs = [];
+  const put = (key, v, fmt = String) => { if (v !== undefined && v !== null) pairs.push([key, fmt(v)]); };
+  const list = (v) => (Array.isArray(v) ? v.join(',') : String(v));
+  put('dataset', ds.name);
+  put('points', ds.points);
+  put('noise', ds.noise);
+  put('ratio', ds.trainRatio);
+  put('seed', ds.seed);
+  if (ds.name === 'custom' && Array.isArray(ds.custom)) {
+    put('pts', ds.custom.map((p) => (Array.isArray(p) ? p.join(',') : '')).join(';'));
+    if (net.output === 'linear') put('task', 'regress');
+  }
+  put('features', c.features, list);
+  put('hidden', net.hidden, (v) => (Array.isArray(v) && v.length === 0 ? 'none' : list(v)));
+  put('act', net.activation, list);
+  put('output', ds.name === 'custom' && net.output === 'linear' ? 'auto' : net.output);
+  put('loss', net.loss);
+  put('init', net.init);
+  put('wseed', net.seed);
+  put('opt', tr.optimizer);
+  put('lr', tr.learningRate);
+  put('mom', tr.momentum);
+  put('batch', tr.batchSize);
+  put('sched', tr.schedule);
+  put('decay', tr.decayRate);
+  put('dsteps', tr.decaySteps);
+  put('clip', tr.clipNorm);
+  put('reg', tr.regularization);
+  put('rrate', tr.regularizationRate);
+  put('tseed', tr.seed);
+  const start = defaultState();
+  for (const p of VIEW_PROPS) start[p] = clone(base[p]);
+  return parseState(pairs, { base: start });
+}
+
+/** A state property's field description (for the UI's ranges), or undefined. */
+export function fieldOf(prop) {
+  const f = BY_PROP.get(prop);
+  return f ? { ...f } : undefined;
+}
