@@ -1,0 +1,399 @@
+// model_io.cpp: see model_io.hpp and docs/model-format.md.
+#include "model_io.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "limits.hpp"
+
+namespace bp {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::string fmt(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// Walks one JSON object, remembering its path for error messages and which keys were read,
+// so that an unknown (misspelt) key is reported instead of silently ignored.
+class Fields {
+public:
+    Fields(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+        if (!j_.is_object()) throw std::invalid_argument(where() + ": must be an object");
+    }
+
+    void allow_only(std::initializer_list<const char*> keys) const {
+        for (auto it = j_.begin(); it != j_.end(); ++it) {
+            bool known = false;
+            for (const char* k : keys) known = known || it.key() == k;
+            if (!known) {
+                std::string list;
+                for (const char* k : keys) list += std::string(list.empty() ? "" : ", ") + k;
+                throw std::invalid_argument(path_ + "/" + it.key() + ": unknown field (allowed: " + list + ")");
+            }
+        }
+    }
+    bool has(const char* key) const { return j_.contains(key); }
+    const json& at(const char* key) const { return j_.at(key); }
+    std::string path(const char* key) const { return path_ + "/" + key; }
+
+    double number(const char* key, double fallback, double lo, double hi) const {
+        if (!has(key)) return fallback;
+        const json& v = j_.at(key);
+        if (!v.is_number()) throw std::invalid_argument(path(key) + ": must be a number");
+        const double d = v.get<double>();
+        if (!std::isfinite(d)) throw std::invalid_argument(path(key) + ": must be a finite number");
+        if (d < lo || d > hi)
+            throw std::out_of_range(path(key) + ": " + fmt(d) + " is outside " + fmt(lo) + ".." + fmt(hi));
+        return d;
+    }
+    // A whole number in lo..hi (hi at most 2^53). 64-bit: size_t is 32 bits in wasm.
+    std::uint64_t count(const char* key, double fallback, double lo, double hi) const {
+        const double d = number(key, fallback, lo, hi);
+        if (d != std::floor(d)) throw std::invalid_argument(path(key) + ": must be a whole number");
+        return static_cast<std::uint64_t>(d);
+    }
+    std::uint64_t seed(const char* key, std::uint64_t fallback) const {
+        return count(key, fallback, 0, 4294967295.0);
+    }
+    std::string text(const char* key, const std::string& fallback) const {
+        if (!has(key)) return fallback;
+        const json& v = j_.at(key);
+        if (!v.is_string()) throw std::invalid_argument(path(key) + ": must be a string");
+        return v.get<std::string>();
+    }
+
+private:
+    std::string where() const { return path_.empty() ? "/" : path_; }
+    const json& j_;
+    std::string path_;
+};
+
+// Names map to enums through the core's own *_from_name functions; their messages name the
+// allowed values, and we put the JSON path in front.
+template <class F>
+auto named(const Fields& f, const char* key, const std::string& fallback, F from_name) {
+    const std::string name = f.text(key, fallback);
+    try {
+        return from_name(name);
+    } catch (const std::exception& e) {
+        throw std::invalid_argument(f.path(key) + ": " + e.what());
+    }
+}
+
+json parse_text(const std::string& text, const char* what) {
+    if (text.size() > limits::kMaxModelBytes)
+        throw std::out_of_range(std::string(what) + ": " + std::to_string(text.size()) +
+                                " bytes is over the limit of " + std::to_string(limits::kMaxModelBytes));
+    try {
+        return json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw std::invalid_argument(std::string(what) + " is not valid JSON: " + e.what());
+    }
+}
+
+DatasetConfig read_dataset(const Fields& f, DatasetConfig d) {
+    f.allow_only({"name", "points", "noise", "trainRatio", "seed", "custom"});
+    d.kind = named(f, "name", dataset_name(d.kind), dataset_from_name);
+    d.points = static_cast<std::size_t>(f.count("points", static_cast<double>(d.points), 1, limits::kMaxPoints));
+    d.noise = f.number("noise", d.noise, 0.0, 1.0);
+    d.train_ratio = f.number("trainRatio", d.train_ratio, 0.1, 0.9);
+    d.seed = f.seed("seed", d.seed);
+    if (f.has("custom")) {
+        const json& c = f.at("custom");
+        if (!c.is_array()) throw std::invalid_argument(f.path("custom") + ": must be an array of [x, y, label]");
+        if (c.size() > limits::kMaxPoints)
+            throw std::out_of_range(f.path("custom") + ": " + std::to_string(c.size()) +
+                                    " points is over the limit of " + std::to_string(limits::kMaxPoints));
+        d.custom.clear();
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            const json& p = c[i];
+            const std::string where = f.path("custom") + "/" + std::to_string(i);
+            if (!p.is_array() || p.size() != 3) throw std::invalid_argument(where + ": must be [x, y, label]");
+            std::array<double, 3> v{};
+            for (std::size_t k = 0; k < 3; ++k) {
+                if (!p[k].is_number()) throw std::invalid_argument(where + ": must hold numbers");
+                v[k] = p[k].get<double>();
+                if (!std::isfinite(v[k])) throw std::invalid_argument(where + ": must hold finite numbers");
+            }
+            d.custom.push_back(v);
+        }
+        if (d.kind == DatasetKind::Custom) d.points = d.custom.size();
+    }
+    return d;
+}
+
+unsigned read_features(const json& j, const std::string& path) {
+    if (!j.is_array()) throw std::invalid_argument(path + ": must be an array of feature names");
+    unsigned mask = 0;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        if (!j[i].is_string()) throw std::invalid_argument(path + "/" + std::to_string(i) + ": must be a string");
+        try {
+            mask |= feature_from_name(j[i].get<std::string>());
+        } catch (const std::exception& e) {
+            throw std::invalid_argument(path + "/" + std::to_string(i) + ": " + e.what());
+        }
+    }
+    if (mask == 0) throw std::invalid_argument(path + ": choose at least one feature");
+    return mask;
+}
+
+NetworkSpec read_network(const Fields& f, NetworkSpec n) {
+    f.allow_only({"hidden", "activation", "output", "loss", "init", "seed"});
+    if (f.has("hidden")) {
+        const json& h = f.at("hidden");
+        if (!h.is_array()) throw std::invalid_argument(f.path("hidden") + ": must be an array of layer sizes");
+        if (h.size() > limits::kMaxHiddenLayers)
+            throw std::out_of_range(f.path("hidden") + ": " + std::to_string(h.size()) + " layers is outside 0.." +
+                                    std::to_string(limits::kMaxHiddenLayers));
+        n.hidden.clear();
+        for (std::size_t i = 0; i < h.size(); ++i) {
+            const std::string where = f.path("hidden") + "/" + std::to_string(i);
+            if (!h[i].is_number()) throw std::invalid_argument(where + ": must be a number");
+            const double v = h[i].get<double>();
+            if (!(v >= 1 && v <= static_cast<double>(limits::kMaxNeurons)) || v != std::floor(v))
+                throw std::out_of_range(where + ": " + fmt(v) + " neurons is outside 1.." +
+                                        std::to_string(limits::kMaxNeurons));
+            n.hidden.push_back(static_cast<std::size_t>(v));
+        }
+    }
+    // activation: one name for every hidden layer, or one per layer
+    Activation fallback = n.activations.empty() ? Activation::Tanh : n.activations.front();
+    if (f.has("activation") && f.at("activation").is_array()) {
+        const json& a = f.at("activation");
+        n.activations.clear();
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            const std::string where = f.path("activation") + "/" + std::to_string(i);
+            if (!a[i].is_string()) throw std::invalid_argument(where + ": must be a string");
+            try {
+                n.activations.push_back(activation_from_name(a[i].get<std::string>()));
+            } catch (const std::exception& e) {
+                throw std::invalid_argument(where + ": " + e.what());
+            }
+        }
+    } else {
+        const Activation all = named(f, "activation", activation_name(fallback), activation_from_name);
+        n.activations.assign(n.hidden.size(), all);
+    }
+    if (n.activations.size() != n.hidden.size())
+        throw std::invalid_argument(f.path("activation") + ": " + std::to_string(n.activations.size()) +
+                                    " names for " + std::to_string(n.hidden.size()) + " hidden layers");
+    n.output = f.text("output", n.output);
+    n.loss = f.text("loss", n.loss);
+    n.init = named(f, "init", init_name(n.init), init_from_name);
+    n.seed = f.seed("seed", n.seed);
+    return n;
+}
+
+TrainingSpec read_training(const Fields& f, TrainingSpec t) {
+    f.allow_only({"optimizer", "learningRate", "momentum", "beta1", "beta2", "rho", "epsilon", "batchSize",
+                  "schedule", "decayRate", "decaySteps", "clipNorm", "regularization", "regularizationRate",
+                  "seed"});
+    OptimizerConfig& o = t.optimizer;
+    o.kind = named(f, "optimizer", optimizer_name(o.kind), optimizer_from_name);
+    o.learning_rate = f.number("learningRate", o.learning_rate, 0.0, 10.0);
+    o.momentum = f.number("momentum", o.momentum, 0.0, 0.9999);
+    o.beta1 = f.number("beta1", o.beta1, 0.0, 0.9999);
+    o.beta2 = f.number("beta2", o.beta2, 0.0, 0.999999);
+    o.rho = f.number("rho", o.rho, 0.0, 0.9999);
+    o.epsilon = f.number("epsilon", o.epsilon, 1e-12, 1.0);
+    o.schedule = named(f, "schedule", schedule_name(o.schedule), schedule_from_name);
+    o.decay_rate = f.number("decayRate", o.decay_rate, 1e-6, 1.0);
+    o.decay_steps = static_cast<long>(f.count("decaySteps", static_cast<double>(o.decay_steps), 1, 1e9));
+    o.clip_norm = f.number("clipNorm", o.clip_norm, 0.0, 1e6);
+    t.batch_size = static_cast<std::size_t>(f.count("batchSize", static_cast<double>(t.batch_size), 1, limits::kMaxBatch));
+    t.regularization = named(f, "regularization", regularization_name(t.regularization), regularization_from_name);
+    t.regularization_rate = f.number("regularizationRate", t.regularization_rate, 0.0, 10.0);
+    t.seed = f.seed("seed", t.seed);
+    return t;
+}
+
+SessionConfig read_config(const json& j, const std::string& path) {
+    Fields f(j, path);
+    f.allow_only({"dataset", "features", "network", "training"});
+    SessionConfig c;
+    if (f.has("dataset")) c.dataset = read_dataset(Fields(f.at("dataset"), f.path("dataset")), c.dataset);
+    if (f.has("features")) c.features = read_features(f.at("features"), f.path("features"));
+    if (f.has("network")) c.network = read_network(Fields(f.at("network"), f.path("network")), c.network);
+    if (f.has("training")) c.training = read_training(Fields(f.at("training"), f.path("training")), c.training);
+    validate_config(c);
+    return c;
+}
+
+json config_json(const SessionConfig& c) {
+    json d = {{"name", dataset_name(c.dataset.kind)},
+              {"points", c.dataset.points},
+              {"noise", c.dataset.noise},
+              {"trainRatio", c.dataset.train_ratio},
+              {"seed", c.dataset.seed}};
+    if (c.dataset.kind == DatasetKind::Custom) {
+        json pts = json::array();
+        for (const auto& p : c.dataset.custom) pts.push_back({p[0], p[1], p[2]});
+        d["custom"] = pts;
+    }
+    json acts = json::array();
+    for (Activation a : c.network.activations) acts.push_back(activation_name(a));
+    const OptimizerConfig& o = c.training.optimizer;
+    return {{"dataset", d},
+            {"features", feature_names(c.features)},
+            {"network",
+             {{"hidden", c.network.hidden},
+              {"activation", acts},
+              {"output", c.network.output},
+              {"loss", c.network.loss},
+              {"init", init_name(c.network.init)},
+              {"seed", c.network.seed}}},
+            {"training",
+             {{"optimizer", optimizer_name(o.kind)},
+              {"learningRate", o.learning_rate},
+              {"momentum", o.momentum},
+              {"beta1", o.beta1},
+              {"beta2", o.beta2},
+              {"rho", o.rho},
+              {"epsilon", o.epsilon},
+              {"batchSize", c.training.batch_size},
+              {"schedule", schedule_name(o.schedule)},
+              {"decayRate", o.decay_rate},
+              {"decaySteps", o.decay_steps},
+              {"clipNorm", o.clip_norm},
+              {"regularization", regularization_name(c.training.regularization)},
+              {"regularizationRate", c.training.regularization_rate},
+              {"seed", c.training.seed}}}};
+}
+
+json matrix_json(const Mat& m) {
+    json rowsj = json::array();
+    for (std::size_t i = 0; i < rows(m); ++i) {
+        json r = json::array();
+        for (std::size_t j = 0; j < cols(m); ++j) r.push_back(m(i, j));
+        rowsj.push_back(std::move(r));
+    }
+    return rowsj;
+}
+
+// Reads a (R, C) matrix written as an array of rows into `out`, checking the shape and values.
+void read_matrix(const json& j, std::size_t R, std::size_t C, const std::string& path, Mat& out) {
+    if (!j.is_array() || j.size() != R)
+        throw std::invalid_argument(path + ": must be an array of " + std::to_string(R) + " rows");
+    ensure_shape(out, R, C);
+    for (std::size_t i = 0; i < R; ++i) {
+        const json& r = j[i];
+        if (!r.is_array() || r.size() != C)
+            throw std::invalid_argument(path + "/" + std::to_string(i) + ": must hold " + std::to_string(C) + " numbers");
+        for (std::size_t k = 0; k < C; ++k) {
+            if (!r[k].is_number()) throw std::invalid_argument(path + "/" + std::to_string(i) + ": must hold numbers");
+            const double v = r[k].get<double>();
+            if (!std::isfinite(v)) throw std::invalid_argument(path + "/" + std::to_string(i) + ": must hold finite numbers");
+            out(i, k) = v;
+        }
+    }
+}
+
+}  // namespace
+
+SessionConfig parse_config(const std::string& json_text) {
+    return read_config(parse_text(json_text, "config"), "");
+}
+
+std::string config_to_json(const SessionConfig& config, int indent) { return config_json(config).dump(indent); }
+
+TrainingSpec parse_training(const std::string& json_text, const TrainingSpec& base) {
+    const json j = parse_text(json_text, "training");
+    return read_training(Fields(j, "/training"), base);
+}
+
+std::string save_model(const TrainingSession& s, int indent) {
+    json layers = json::array();
+    for (const Dense& d : s.network().layers) layers.push_back({{"W", matrix_json(d.W)}, {"b", matrix_json(d.b)}});
+    const OptimizerState& st = s.optimizer().state();
+    json slots = json::array();
+    for (const std::vector<Mat>& slot : st.slots) {
+        json per_param = json::array();
+        for (const Mat& m : slot) per_param.push_back(matrix_json(m));
+        slots.push_back(std::move(per_param));
+    }
+    json j = {{"format", kModelFormat},
+              {"version", kModelVersion},
+              {"config", config_json(s.config())},
+              {"weights", layers},
+              {"optimizer",
+               {{"steps", st.steps}, {"slotSteps", st.slot_steps}, {"clipCount", st.clip_count}, {"slots", slots}}},
+              {"progress", {{"step", s.steps_taken()}}}};
+    return j.dump(indent);
+}
+
+std::unique_ptr<TrainingSession> load_model(const std::string& json_text) {
+    const json j = parse_text(json_text, "model file");
+    Fields f(j, "");
+    f.allow_only({"format", "version", "config", "weights", "optimizer", "progress"});
+    if (f.text("format", "") != kModelFormat)
+        throw std::invalid_argument("/format: this is not a Backprop Playground model file (expected \"" +
+                                    std::string(kModelFormat) + "\")");
+    if (!f.has("version") || !f.at("version").is_number_integer() || f.at("version").get<long>() != kModelVersion)
+        throw std::invalid_argument("/version: unsupported model file version (this build reads version " +
+                                    std::to_string(kModelVersion) + ")");
+    if (!f.has("config")) throw std::invalid_argument("/config: missing");
+    const SessionConfig config = read_config(f.at("config"), "/config");
+    auto session = std::make_unique<TrainingSession>(config);
+
+    if (!f.has("weights")) throw std::invalid_argument("/weights: missing");
+    const json& w = f.at("weights");
+    Mlp& net = session->network();
+    if (!w.is_array() || w.size() != net.layers.size())
+        throw std::invalid_argument("/weights: must hold " + std::to_string(net.layers.size()) +
+                                    " layers for this configuration");
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+        const std::string path = "/weights/" + std::to_string(l);
+        Fields lf(w[l], path);
+        lf.allow_only({"W", "b"});
+        if (!lf.has("W") || !lf.has("b")) throw std::invalid_argument(path + ": needs W and b");
+        Dense& d = net.layers[l];
+        read_matrix(lf.at("W"), rows(d.W), cols(d.W), path + "/W", d.W);
+        read_matrix(lf.at("b"), 1, cols(d.b), path + "/b", d.b);
+    }
+    if (f.has("optimizer")) {
+        Fields of(f.at("optimizer"), "/optimizer");
+        of.allow_only({"steps", "slotSteps", "clipCount", "slots"});
+        OptimizerState state;
+        state.steps = static_cast<long>(of.count("steps", 0, 0, 2e9));
+        state.slot_steps = static_cast<long>(of.count("slotSteps", 0, 0, 2e9));
+        state.clip_count = static_cast<long>(of.count("clipCount", 0, 0, 2e9));
+        const ParamList params = mlp_params(net);
+        const int want = Optimizer::slot_count(session->optimizer().config().kind);
+        if (of.has("slots")) {
+            const json& sl = of.at("slots");
+            if (!sl.is_array() || sl.size() != static_cast<std::size_t>(want))
+                throw std::invalid_argument("/optimizer/slots: " + std::string(optimizer_name(session->optimizer().config().kind)) +
+                                            " keeps " + std::to_string(want) + " slots");
+            for (std::size_t k = 0; k < sl.size(); ++k) {
+                const std::string path = "/optimizer/slots/" + std::to_string(k);
+                const json& per = sl[k];
+                if (!per.is_array() || !(per.empty() || per.size() == params.size()))
+                    throw std::invalid_argument(path + ": must hold one matrix per parameter (" +
+                                                std::to_string(params.size()) + ") or none");
+                std::vector<Mat> mats(per.size());
+                for (std::size_t i = 0; i < per.size(); ++i)
+                    read_matrix(per[i], rows(*params[i].value), cols(*params[i].value), path + "/" + std::to_string(i), mats[i]);
+                state.slots.push_back(std::move(mats));
+            }
+        } else {
+            state.slots.assign(static_cast<std::size_t>(want), {});
+        }
+        session->optimizer().restore(std::move(state));
+    }
+    if (f.has("progress")) {
+        Fields pf(f.at("progress"), "/progress");
+        pf.allow_only({"step"});
+        session->set_progress(static_cast<long>(pf.count("step", 0, 0, 2e9)));
+    }
+    return session;
+}
+
+}  // namespace bp

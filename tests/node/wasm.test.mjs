@@ -1,0 +1,195 @@
+// Tests of the wasm module from Node: it loads, trains, reports errors as JS errors with
+// messages, does not leak, and agrees with the native build bit for bit where it must.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBackprop } from './load.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = path.join(root, 'build', 'native', 'backprop');
+let bp;
+
+before(async () => {
+  bp = await loadBackprop();
+});
+
+const xorConfig = {
+  dataset: { name: 'xor', points: 400, noise: 0.05, trainRatio: 0.5, seed: 3 },
+  network: { hidden: [4, 4], activation: 'tanh', seed: 5 },
+  training: { optimizer: 'sgd', learningRate: 0.03, batchSize: 10, seed: 7 },
+};
+
+function withSession(config, fn) {
+  const s = new bp.Session(config);
+  try {
+    return fn(s);
+  } finally {
+    s.delete();
+  }
+}
+
+test('the module loads and a session trains XOR to >= 97% test accuracy', () => {
+  withSession(xorConfig, (s) => {
+    const before = s.stats();
+    assert.equal(before.step, 0);
+    const stats = s.step(200 * s.stepsPerEpoch());
+    assert.equal(stats.diverged, false);
+    assert.ok(stats.testAccuracy >= 0.97, `test accuracy ${stats.testAccuracy}`);
+    assert.ok(stats.trainLoss < before.trainLoss);
+    assert.equal(stats.step, 200 * s.stepsPerEpoch());
+  });
+});
+
+test('grid evaluation returns G*G outputs and every node output', () => {
+  withSession(xorConfig, (s) => {
+    s.evaluateGrid(50, -6, 6, -6, 6);
+    const out = s.gridOutput();
+    assert.equal(out.length, 50 * 50);
+    const layout = s.layout();
+    assert.deepEqual(layout.layers.map((l) => l.size), [4, 4, 1]);
+    const nodes = layout.inputs + 4 + 4 + 1;
+    const neurons = s.gridNeurons();
+    assert.equal(neurons.length, nodes * 2500);
+    // the last node block is the output itself
+    const last = neurons.slice((nodes - 1) * 2500);
+    assert.deepEqual(Array.from(last), Array.from(s.gridOutput()));
+    // the first node is feature x1: column c of the grid has x = -6 + 12 c / 49
+    const n2 = s.gridNeurons();
+    assert.equal(n2[0], -6);
+    assert.equal(n2[49], 6);
+    // predict() agrees with the grid at a grid point (row 0 is y = 6)
+    const p = s.predict(new Float64Array([-6, 6]));
+    assert.equal(p[0], s.gridOutput()[0]);
+  });
+});
+
+test('bad arguments throw Error / RangeError naming the field; the session stays usable', () => {
+  assert.throws(() => new bp.Session({ dataset: { name: 'spirale' } }), (e) => e instanceof Error && /\/dataset\/name/.test(e.message) && /spiral/.test(e.message));
+  assert.throws(() => new bp.Session({ network: { hidden: [40, 2, 3, 4, 5, 6, 7, 8, 9] } }), RangeError);
+  assert.throws(() => new bp.Session({ network: { hidden: [200] } }), (e) => e instanceof RangeError && /hidden\/0/.test(e.message));
+  assert.throws(() => new bp.Session({ training: { learningRate: NaN } }), Error);
+  assert.throws(() => new bp.Session({ trainig: {} }), (e) => /unknown field/.test(e.message));
+  withSession(xorConfig, (s) => {
+    const before = s.toJSON();
+    assert.throws(() => s.step(0), RangeError);
+    assert.throws(() => s.evaluateGrid(100000, -6, 6, -6, 6), RangeError);
+    assert.throws(() => s.evaluateGrid(10, 6, -6, -6, 6), /x0 < x1/);
+    assert.throws(() => s.weights(7), RangeError);
+    assert.throws(() => s.setWeight(0, 99, 0, 1), RangeError);
+    assert.throws(() => s.setWeight(0, 0, 0, Infinity), Error);
+    assert.throws(() => s.updateTraining({ optimizer: 'adamw' }), /adam/);
+    assert.throws(() => s.setPoints([1, 2]), /triples/);
+    assert.throws(() => s.predict('nope'), /Array/);
+    assert.throws(() => s.loadJSON('{"format": "something else"}'), /not a Backprop Playground model/);
+    assert.throws(() => s.loadJSON('{"format": "backprop-pla'), /not valid JSON/);
+    assert.equal(s.toJSON(), before, 'a failed call changed the session');
+    const stats = s.step(10);
+    assert.equal(stats.step, 10);
+  });
+});
+
+test('a diverging learning rate is caught within one call and the weights are restored', () => {
+  const cfg = {
+    dataset: { name: 'plane', points: 200, seed: 1 },
+    network: { hidden: [8], activation: 'relu', seed: 1 },
+    training: { optimizer: 'sgd', learningRate: 10, batchSize: 10 },
+  };
+  withSession(cfg, (s) => {
+    const before = Array.from(s.weights(0));
+    const st = s.step(100);
+    assert.equal(st.diverged, true);
+    assert.match(st.message, /diverged/);
+    assert.match(st.message, /smaller learning rate/);
+    assert.equal(st.step, 0, 'progress rolled back');
+    assert.deepEqual(Array.from(s.weights(0)), before, 'weights restored to those before the call');
+    assert.ok(Number.isFinite(s.stats().trainLoss));
+    // after lowering the rate, training goes on normally
+    s.updateTraining({ optimizer: 'sgd', learningRate: 0.001, batchSize: 10 });
+    const ok = s.step(100);
+    assert.equal(ok.diverged, false);
+    assert.ok(Number.isFinite(ok.trainLoss));
+  });
+});
+
+test('export then import reproduces the predictions, the optimizer state and the progress', () => {
+  const cfg = { ...xorConfig, training: { ...xorConfig.training, optimizer: 'adam', learningRate: 0.01 } };
+  withSession(cfg, (a) => {
+    a.step(300);
+    const json = a.toJSON();
+    withSession({}, (b) => {
+      b.loadJSON(json);
+      const pts = new Float64Array([0.5, 0.5, -3, 2, 4, -4]);
+      assert.deepEqual(Array.from(b.predict(pts)), Array.from(a.predict(pts)));
+      assert.equal(b.stats().step, 300);
+      // continuing training from the file gives the same weights as continuing the original
+      a.step(50);
+      b.step(50);
+      assert.deepEqual(Array.from(b.weights(1)), Array.from(a.weights(1)));
+    });
+  });
+});
+
+test('deleting sessions does not leak: heap in use is flat over 300 create/train/delete cycles', () => {
+  const cycle = () => withSession(xorConfig, (s) => {
+    s.step(20);
+    s.evaluateGrid(40, -6, 6, -6, 6);
+    s.gridNeurons();
+    try { s.loadJSON('{}'); } catch { /* an error path must not leak either */ }
+  });
+  for (let i = 0; i < 20; i++) cycle(); // warm up: allocator pools settle
+  const before = bp.Session.heapBytes();
+  for (let i = 0; i < 300; i++) cycle();
+  const after = bp.Session.heapBytes();
+  assert.ok(after - before < 4096, `heap in use grew by ${after - before} bytes (before ${before}, after ${after})`);
+});
+
+// ---- parity with the native build ---------------------------------------------------------
+function nativeJSON(args, config) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-parity-'));
+  const cfgPath = path.join(dir, 'run.json');
+  fs.writeFileSync(cfgPath, JSON.stringify(config));
+  const outPath = path.join(dir, 'model.json');
+  const stdout = execFileSync(cli, [...args, '--config', cfgPath, ...(args[0] === 'train' ? ['--out', outPath] : [])], { encoding: 'utf8' });
+  return args[0] === 'train' ? JSON.parse(fs.readFileSync(outPath, 'utf8')) : JSON.parse(stdout);
+}
+
+const parityConfigs = [
+  { dataset: { name: 'spiral', points: 500, noise: 0.1, trainRatio: 0.5, seed: 7 }, network: { hidden: [8, 8], activation: 'tanh', init: 'glorot', seed: 11 } },
+  { dataset: { name: 'circle', points: 300, noise: 0.2, seed: 2 }, features: ['x1', 'x2', 'x1sq', 'sinx2'], network: { hidden: [6], activation: 'relu', init: 'he', seed: 4 } },
+  { dataset: { name: 'spiral3', points: 300, seed: 9 }, network: { hidden: [5, 5], activation: 'sigmoid', init: 'uniform', seed: 2 }, training: { optimizer: 'adam', learningRate: 0.01 } },
+  { dataset: { name: 'multigaussian', points: 300, seed: 5 }, network: { hidden: [4], activation: 'leaky_relu', seed: 3 }, training: { optimizer: 'rmsprop', learningRate: 0.01 } },
+];
+
+test('native and wasm generate bit-identical datasets for the same seed', { skip: !fs.existsSync(cli) && 'native CLI not built' }, () => {
+  for (const cfg of parityConfigs) {
+    const native = nativeJSON(['data'], cfg);
+    withSession(cfg, (s) => {
+      assert.deepEqual(Array.from(s.trainPoints()), native.train.flat(), `${cfg.dataset.name} train points`);
+      assert.deepEqual(Array.from(s.testPoints()), native.test.flat(), `${cfg.dataset.name} test points`);
+    });
+  }
+});
+
+test('native and wasm give bit-identical initial weights, and losses within 1e-9 after 100 steps', { skip: !fs.existsSync(cli) && 'native CLI not built' }, () => {
+  for (const cfg of parityConfigs) {
+    const initial = nativeJSON(['train', '--steps', '0'], cfg);
+    const trained = nativeJSON(['train', '--steps', '100'], cfg);
+    withSession(cfg, (s) => {
+      const wasmInitial = JSON.parse(s.toJSON());
+      assert.deepEqual(wasmInitial.weights, initial.weights, `${cfg.dataset.name}: initial weights`);
+      s.step(100);
+      withSession({}, (n) => {
+        n.loadJSON(JSON.stringify(trained));
+        const a = s.stats(), b = n.stats();
+        for (const key of ['trainLoss', 'testLoss']) {
+          const rel = Math.abs(a[key] - b[key]) / Math.max(Math.abs(b[key]), 1e-300);
+          assert.ok(rel <= 1e-9, `${cfg.dataset.name} ${key}: wasm ${a[key]} native ${b[key]} (rel ${rel})`);
+        }
+      });
+    });
+  }
+});

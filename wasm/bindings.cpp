@@ -1,0 +1,277 @@
+// bindings.cpp: the Embind surface of the core (docs/wasm-api.md). No math lives here: every
+// method converts arguments, calls the core's TrainingSession and converts results back.
+//
+// Errors: a C++ std::out_of_range becomes a JS RangeError, any other exception a JS Error, both
+// with the core's message. The session is unchanged by a failed call (the core guarantees it).
+// Bulk data leaves as zero-copy typed views over buffers the session owns: valid until the next
+// call into the module (memory growth detaches them).
+#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
+#include <emscripten/val.h>
+
+#include <malloc.h>
+
+#include <exception>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "limits.hpp"
+#include "model_io.hpp"
+#include "session.hpp"
+
+using emscripten::val;
+
+namespace {
+
+// Runs f; a C++ exception becomes a JS RangeError (std::out_of_range) or Error (anything else)
+// carrying the core's message. The catch block is left before the JS throw so the C++
+// exception is freed; the message lives in a static buffer because a JS throw skips the
+// destructors of the frames it unwinds (a local string would leak on every error).
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+    static std::string message;
+    bool range = false;
+    try {
+        return f();
+    } catch (const std::out_of_range& e) {
+        message = e.what();
+        range = true;
+    } catch (const std::exception& e) {
+        message = e.what();
+    }
+    val::global(range ? "RangeError" : "Error").new_(message).throw_();
+    __builtin_unreachable();
+}
+
+std::string stringify(const val& v) {
+    if (v.isUndefined() || v.isNull()) return "{}";
+    if (v.isString()) return v.as<std::string>();
+    return val::global("JSON").call<std::string>("stringify", v);
+}
+
+val view(const std::vector<double>& v) {
+    return val(emscripten::typed_memory_view(v.size(), v.data()));
+}
+val view(const bp::Mat& m) { return val(emscripten::typed_memory_view(m.size(), m.data())); }
+
+// Points as a flat [x, y, label, ...] array, from the dataset's (N,2) inputs and (N,1) labels.
+void flatten_points(const bp::Mat& xy, const bp::Mat& labels, std::vector<double>& out) {
+    out.resize(bp::rows(xy) * 3);
+    for (std::size_t i = 0; i < bp::rows(xy); ++i) {
+        out[3 * i] = xy(i, 0);
+        out[3 * i + 1] = xy(i, 1);
+        out[3 * i + 2] = labels(i, 0);
+    }
+}
+
+std::vector<double> numbers(const val& v, const char* what) {
+    if (!(v.instanceof(val::global("Array")) || v.instanceof(val::global("Float64Array")) ||
+          v.instanceof(val::global("Float32Array"))))
+        throw std::invalid_argument(std::string(what) + ": must be an Array or Float64Array of numbers");
+    const std::size_t n = v["length"].as<std::size_t>();
+    if (n > 3 * bp::limits::kMaxPoints)
+        throw std::out_of_range(std::string(what) + ": " + std::to_string(n) + " numbers is over the limit of " +
+                                std::to_string(3 * bp::limits::kMaxPoints));
+    return emscripten::convertJSArrayToNumberVector<double>(v);
+}
+
+}  // namespace
+
+// The JS-facing session: owns a core TrainingSession and the flat buffers views point into.
+class Session {
+public:
+    explicit Session(std::unique_ptr<bp::TrainingSession> s) : s_(std::move(s)) {}
+
+    // The JS constructor: the core session is built completely before the wrapper exists, so a
+    // bad config throws without leaving a half-made object behind.
+    static Session* create(val config) {
+        auto s = guarded([&] { return std::make_unique<bp::TrainingSession>(bp::parse_config(stringify(config))); });
+        return new Session(std::move(s));
+    }
+
+    bp::StepStats step(double n) {
+        return guarded([&] {
+            if (!(n >= 1 && n <= static_cast<double>(bp::limits::kMaxSteps)))
+                throw std::out_of_range("step: n must be in 1.." + std::to_string(bp::limits::kMaxSteps));
+            return s_->step(static_cast<std::size_t>(n));
+        });
+    }
+    bp::StepStats stats() { return s_->stats(); }
+    double stepsPerEpoch() const { return static_cast<double>(s_->steps_per_epoch()); }
+    void reset() { s_->reset(); }
+
+    void setConfig(val config) {
+        guarded([&] {
+            auto next = std::make_unique<bp::TrainingSession>(bp::parse_config(stringify(config)));
+            s_ = std::move(next);
+            return 0;
+        });
+    }
+    void updateTraining(val training) {
+        guarded([&] {
+            s_->update_training(bp::parse_training(stringify(training), s_->config().training));
+            return 0;
+        });
+    }
+    val config() const { return val::global("JSON").call<val>("parse", bp::config_to_json(s_->config(), -1)); }
+
+    void setPoints(val flat) {
+        guarded([&] {
+            const std::vector<double> v = numbers(flat, "setPoints");
+            if (v.size() % 3 != 0) throw std::invalid_argument("setPoints: expected [x, y, label, ...] triples");
+            std::vector<std::array<double, 3>> pts(v.size() / 3);
+            for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = {v[3 * i], v[3 * i + 1], v[3 * i + 2]};
+            s_->set_points(pts);
+            return 0;
+        });
+    }
+
+    void evaluateGrid(double G, double x0, double x1, double y0, double y1) {
+        guarded([&] {
+            if (!(G >= 2 && G <= static_cast<double>(bp::limits::kMaxGrid)))
+                throw std::out_of_range("evaluateGrid: G must be in 2.." + std::to_string(bp::limits::kMaxGrid));
+            s_->evaluate_grid(static_cast<std::size_t>(G), x0, x1, y0, y1);
+            return 0;
+        });
+    }
+    val gridOutput() const { return view(s_->grid_output()); }
+    val gridNeurons() const { return view(s_->grid_neurons()); }
+
+    val layout() const {
+        val o = val::object();
+        const auto& cfg = s_->config();
+        o.set("inputs", static_cast<double>(s_->input_width()));
+        val feats = val::array();
+        for (const std::string& f : bp::feature_names(cfg.features)) feats.call<void>("push", f);
+        o.set("features", feats);
+        val layers = val::array();
+        for (const bp::LayerInfo& l : s_->layout()) {
+            val li = val::object();
+            li.set("size", static_cast<double>(l.size));
+            li.set("activation", std::string(bp::activation_name(l.activation)));
+            layers.call<void>("push", li);
+        }
+        o.set("layers", layers);
+        o.set("outputs", static_cast<double>(s_->layout().back().size));
+        o.set("classes", static_cast<double>(s_->classes()));
+        o.set("loss", std::string(bp::loss_name(s_->network().config.loss)));
+        return o;
+    }
+
+    val weights(double l) const {
+        return guarded([&] { return view(layer(l).W); });
+    }
+    val biases(double l) const {
+        return guarded([&] { return view(layer(l).b); });
+    }
+    void setWeight(double l, double i, double j, double v) {
+        guarded([&] {
+            if (!(l >= 0 && i >= 0 && j >= 0)) throw std::out_of_range("setWeight: indices must be 0 or more");
+            s_->set_weight(static_cast<std::size_t>(l), static_cast<std::size_t>(i), static_cast<std::size_t>(j), v);
+            return 0;
+        });
+    }
+    val gradNorms() const { return view(s_->grad_norms()); }
+
+    val trainPoints() {
+        flatten_points(s_->data().x_train, s_->data().y_train, points_);
+        return view(points_);
+    }
+    val testPoints() {
+        flatten_points(s_->data().x_test, s_->data().y_test, points_);
+        return view(points_);
+    }
+
+    val predict(val flat) {
+        return guarded([&] {
+            const std::vector<double> v = numbers(flat, "predict");
+            if (v.size() % 2 != 0) throw std::invalid_argument("predict: expected [x, y, ...] pairs");
+            bp::Mat xy = bp::zeros(v.size() / 2, 2);
+            std::copy(v.begin(), v.end(), xy.begin());
+            predictions_ = s_->predict(xy);
+            return view(predictions_);
+        });
+    }
+
+    val gradCheck() {
+        return guarded([&] {
+            const auto r = s_->gradient_check();
+            val o = val::object();
+            o.set("maxRelError", r.max_rel_error);
+            val per = val::array();
+            for (double e : r.per_layer) per.call<void>("push", e);
+            o.set("perLayer", per);
+            return o;
+        });
+    }
+
+    std::string toJSON() const { return bp::save_model(*s_); }
+    // Takes a JS value, not std::string: Embind frees a std::string argument after the call
+    // returns, which a JS throw skips, so every rejected file would leak its bytes.
+    void loadJSON(val text) {
+        guarded([&] {
+            if (!text.isString()) throw std::invalid_argument("loadJSON: expected the model file's text");
+            s_ = bp::load_model(text.as<std::string>());  // builds completely before replacing
+            return 0;
+        });
+    }
+
+    // Bytes of the wasm heap in use by malloc (for leak tests), and the heap's total size.
+    static double heapBytes() { return static_cast<double>(mallinfo().uordblks); }
+    static double memoryBytes() { return static_cast<double>(EM_ASM_DOUBLE({ return HEAP8.length; })); }
+
+private:
+    const bp::Dense& layer(double l) const {
+        const auto& layers = s_->network().layers;
+        if (!(l >= 0 && l < static_cast<double>(layers.size())))
+            throw std::out_of_range("layer: " + std::to_string(l) + " is outside 0.." + std::to_string(layers.size() - 1));
+        return layers[static_cast<std::size_t>(l)];
+    }
+
+    std::unique_ptr<bp::TrainingSession> s_;
+    std::vector<double> points_;
+    bp::Mat predictions_;
+};
+
+EMSCRIPTEN_BINDINGS(backprop) {
+    emscripten::class_<Session>("Session")
+        .constructor(&Session::create, emscripten::allow_raw_pointers())
+        .function("step", &Session::step)
+        .function("stats", &Session::stats)
+        .function("stepsPerEpoch", &Session::stepsPerEpoch)
+        .function("reset", &Session::reset)
+        .function("setConfig", &Session::setConfig)
+        .function("updateTraining", &Session::updateTraining)
+        .function("config", &Session::config)
+        .function("setPoints", &Session::setPoints)
+        .function("evaluateGrid", &Session::evaluateGrid)
+        .function("gridOutput", &Session::gridOutput)
+        .function("gridNeurons", &Session::gridNeurons)
+        .function("layout", &Session::layout)
+        .function("weights", &Session::weights)
+        .function("biases", &Session::biases)
+        .function("setWeight", &Session::setWeight)
+        .function("gradNorms", &Session::gradNorms)
+        .function("trainPoints", &Session::trainPoints)
+        .function("testPoints", &Session::testPoints)
+        .function("predict", &Session::predict)
+        .function("gradCheck", &Session::gradCheck)
+        .function("toJSON", &Session::toJSON)
+        .function("loadJSON", &Session::loadJSON)
+        .class_function("heapBytes", &Session::heapBytes)
+        .class_function("memoryBytes", &Session::memoryBytes);
+
+    emscripten::value_object<bp::StepStats>("Stats")
+        .field("step", &bp::StepStats::step)
+        .field("epoch", &bp::StepStats::epoch)
+        .field("examples", &bp::StepStats::examples)
+        .field("trainLoss", &bp::StepStats::train_loss)
+        .field("testLoss", &bp::StepStats::test_loss)
+        .field("trainAccuracy", &bp::StepStats::train_accuracy)
+        .field("testAccuracy", &bp::StepStats::test_accuracy)
+        .field("learningRate", &bp::StepStats::learning_rate)
+        .field("diverged", &bp::StepStats::diverged)
+        .field("message", &bp::StepStats::message);
+}
