@@ -11,7 +11,8 @@
 
 namespace bp {
 
-using json = nlohmann::json;
+// ordered_json keeps fields in the order written, so files read top-down: format first.
+using json = nlohmann::ordered_json;
 
 namespace {
 

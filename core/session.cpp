@@ -422,7 +422,7 @@ TrainingSession::GradCheckSummary TrainingSession::gradient_check() {
         mlp_forward(net_, xb, cache);
         return mlp_backward(net_, cache, tb);
     };
-    auto loss_only = [&]() { return mlp_loss(net_, xb, tb, cache); };
+    auto loss_only = [&]() { return mlp_loss(net_, xb, tb, cache) + mlp_penalty(net_); };
     const GradCheckResult r = gradcheck(params_, loss_and_grad, loss_only);
     mlp_zero_grad(net_);
     GradCheckSummary s{r.max_rel_error, {}};
