@@ -311,6 +311,9 @@ TrainingSpec parse_training(const std::string& json_text, const TrainingSpec& ba
 }
 
 std::string save_model(const TrainingSession& s, int indent) {
+    if (s.has_external_data())
+        throw std::invalid_argument("save: a session on loaded data (such as the digits) cannot be saved as a "
+                                    "model file, because its configuration does not regenerate that data");
     json layers = json::array();
     for (const Dense& d : s.network().layers) layers.push_back({{"W", matrix_json(d.W)}, {"b", matrix_json(d.b)}});
     const OptimizerState& st = s.optimizer().state();

@@ -138,13 +138,22 @@ void validate_config(const SessionConfig& c) {
 }
 
 TrainingSession::TrainingSession(const SessionConfig& config)
-    : optimizer_(config.training.optimizer),
+    : TrainingSession(config, (validate_config(config), make_dataset(config.dataset))) {
+    external_data_ = false;
+}
+
+TrainingSession::TrainingSession(const SessionConfig& config, Dataset data)
+    : external_data_(true),
+      optimizer_(config.training.optimizer),
       snapshot_optimizer_(config.training.optimizer) {
     validate_config(config);
+    if (cols(data.x_train) != cols(data.x_test) || rows(data.x_train) != rows(data.y_train) ||
+        rows(data.x_test) != rows(data.y_test) || cols(data.x_train) == 0)
+        throw std::invalid_argument("data: inputs and labels of the training and test sets do not match");
     // Build everything into locals first: a constructor that throws leaves nothing behind.
-    Dataset data = make_dataset(config.dataset);
+    const std::size_t width = cols(data.x_train) == 2 ? feature_count(config.features) : cols(data.x_train);
     const OutputChoice out = choose_output(config.network, data.classes);
-    MlpConfig mcfg = mlp_config_for(config, feature_count(config.features), out);
+    MlpConfig mcfg = mlp_config_for(config, width, out);
     mlp_validate(mcfg);
     config_ = config;
     data_ = std::move(data);
@@ -157,8 +166,13 @@ TrainingSession::TrainingSession(const SessionConfig& config)
 }
 
 void TrainingSession::build_targets() {
-    feature_map(data_.x_train, config_.features, x_train_);
-    feature_map(data_.x_test, config_.features, x_test_);
+    if (cols(data_.x_train) == 2) {
+        feature_map(data_.x_train, config_.features, x_train_);
+        feature_map(data_.x_test, config_.features, x_test_);
+    } else {  // wide inputs (digits): the pixels are the features
+        x_train_ = data_.x_train;
+        x_test_ = data_.x_test;
+    }
     encode_targets(data_.y_train, data_.classes, encoding_, t_train_);
     encode_targets(data_.y_test, data_.classes, encoding_, t_test_);
 }
@@ -332,6 +346,7 @@ void TrainingSession::evaluate_grid(std::size_t G, double x0, double x1, double 
         throw std::out_of_range("grid: side " + std::to_string(G) + " is outside 2.." + std::to_string(limits::kMaxGrid));
     for (double v : {x0, x1, y0, y1}) check_finite(v, "grid: bounds");
     if (!(x1 > x0) || !(y1 > y0)) throw std::invalid_argument("grid: bounds need x0 < x1 and y0 < y1");
+    if (cols(data_.x_train) != 2) throw std::invalid_argument("grid: the data is not 2-D");
     grid_size_ = G;
     const std::size_t P = G * G;
     ensure_shape(grid_xy_, P, 2);
@@ -361,7 +376,7 @@ void TrainingSession::evaluate_grid(std::size_t G, double x0, double x1, double 
 }
 
 Mat TrainingSession::predict(const Mat& xy) {
-    if (cols(xy) != 2) throw std::invalid_argument("predict: points need 2 coordinates each");
+    if (cols(xy) != 2 || cols(data_.x_train) != 2) throw std::invalid_argument("predict: points need 2 coordinates each");
     if (rows(xy) > limits::kMaxPoints)
         throw std::out_of_range("predict: " + std::to_string(rows(xy)) + " points is over the limit of " +
                                 std::to_string(limits::kMaxPoints));

@@ -83,6 +83,11 @@ struct LayerInfo {
 class TrainingSession {
 public:
     explicit TrainingSession(const SessionConfig& config);
+    // A session on data given from outside (for example the 8x8 digits, 64 inputs) instead of
+    // the data config.dataset would generate. Inputs wider than 2 are used as they are (the
+    // feature maps are for the 2-D plane); such a session cannot be saved as a model file.
+    TrainingSession(const SessionConfig& config, Dataset data);
+    bool has_external_data() const { return external_data_; }
 
     // n mini-batch steps (1 <= n <= limits::kMaxSteps).
     StepStats step(std::size_t n);
@@ -144,6 +149,7 @@ private:
     void validate_labels(const Mat& labels) const;
 
     SessionConfig config_;
+    bool external_data_ = false;
     Dataset data_;
     TargetEncoding encoding_ = TargetEncoding::ZeroOne;
     Mat x_train_, x_test_;            // (N, F) inputs after the feature map

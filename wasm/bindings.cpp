@@ -128,6 +128,19 @@ public:
         });
     }
 
+    // The 8x8 digits (CSV text of data/optdigits-8x8.csv.gz, decompressed): same network and
+    // training settings, 64 pixel inputs and 10 classes. Split by dataset.trainRatio and seed.
+    void useDigits(val csv) {
+        guarded([&] {
+            if (!csv.isString()) throw std::invalid_argument("useDigits: expected the CSV text");
+            const bp::SessionConfig& c = s_->config();
+            auto next = std::make_unique<bp::TrainingSession>(
+                c, bp::load_digits_csv(csv.as<std::string>(), c.dataset.train_ratio, c.dataset.seed));
+            s_ = std::move(next);
+            return 0;
+        });
+    }
+
     void evaluateGrid(double G, double x0, double x1, double y0, double y1) {
         guarded([&] {
             if (!(G >= 2 && G <= static_cast<double>(bp::limits::kMaxGrid)))
@@ -207,7 +220,9 @@ public:
         });
     }
 
-    std::string toJSON() const { return bp::save_model(*s_); }
+    std::string toJSON() const {
+        return guarded([&] { return bp::save_model(*s_); });
+    }
     // Takes a JS value, not std::string: Embind frees a std::string argument after the call
     // returns, which a JS throw skips, so every rejected file would leak its bytes.
     void loadJSON(val text) {
@@ -246,6 +261,7 @@ EMSCRIPTEN_BINDINGS(backprop) {
         .function("updateTraining", &Session::updateTraining)
         .function("config", &Session::config)
         .function("setPoints", &Session::setPoints)
+        .function("useDigits", &Session::useDigits)
         .function("evaluateGrid", &Session::evaluateGrid)
         .function("gridOutput", &Session::gridOutput)
         .function("gridNeurons", &Session::gridNeurons)
