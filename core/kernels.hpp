@@ -1,0 +1,57 @@
+// kernels.hpp: the hot loops of the core. Every layer's forward and backward is built from these.
+//
+// A dense layer needs three matrix products (forward, and the two halves of backward):
+//   Y  = X W        X:(N,D)  W:(D,H)  Y:(N,H)     forward
+//   dW += Xᵀ G      X:(N,D)  G:(N,H)  dW:(D,H)    gradient of the weights, G = dL/dY
+//   dX = G Wᵀ       G:(N,H)  W:(D,H)  dX:(N,D)    gradient passed to the layer below
+// plus the bias broadcast (Y += b) and its adjoint (db += Σ_n G[n,:]), and the element-wise
+// tanh and sigmoid that dominate the time of small networks.
+//
+// How they are written:
+//  * Raw-pointer loops over xtensor's contiguous row-major storage, in i-k-j order: the innermost
+//    loop walks a row of W (or G) and a row of the output with stride 1, so the compiler can
+//    vectorize it. No xtensor expressions, no temporaries, no allocation: outputs are resized
+//    with ensure_shape, which keeps the buffer when the shape is unchanged.
+//  * Plain IEEE-754 double arithmetic in a fixed order (the core is built with -ffp-contract=off),
+//    so native and WebAssembly builds produce the same bits.
+//  * tanh and sigmoid come from mathfn.hpp (bp::fn), never from <cmath>: libm differs between
+//    glibc (native) and musl (wasm) in the last bit.
+//
+// Outputs must not alias inputs (an output is overwritten while the inputs are read), except in
+// the *_inplace functions. Shape mismatches throw std::invalid_argument: the checks cost O(1).
+#pragma once
+
+#include <cstddef>
+
+#include "tensor.hpp"
+
+namespace bp {
+
+// Y = X W.            X:(N,D)  W:(D,H)  ->  Y:(N,H), resized if needed.
+//   Y[n,h] = Σ_d X[n,d] W[d,h]
+void matmul(const Mat& x, const Mat& w, Mat& y);
+
+// dW += Xᵀ G.         X:(N,D)  G:(N,H)  dW:(D,H), which must already have that shape.
+//   dW[d,h] += Σ_n X[n,d] G[n,h]     (adds: backward accumulates into parameter gradients)
+void matmul_at_b_add(const Mat& x, const Mat& g, Mat& dw);
+
+// dX = G Wᵀ.          G:(N,H)  W:(D,H)  ->  dX:(N,D), resized if needed.
+//   dX[n,d] = Σ_h G[n,h] W[d,h]      (overwrites: an input gradient is fresh, not accumulated)
+void matmul_a_bt(const Mat& g, const Mat& w, Mat& dx);
+
+// Y[n,:] += b for every row n.     Y:(N,H)  b:(1,H)
+void add_bias(Mat& y, const Mat& b);
+
+// db += Σ_n G[n,:]    G:(N,H)  db:(1,H), which must already have that shape.
+void sum_rows_add(const Mat& g, Mat& db);
+
+// out[i] = tanh(in[i]) / σ(in[i]) for i < n, with bp::fn::tanh / bp::fn::sigmoid.
+// `in` and `out` may be the same pointer (element-wise, each element read before it is written).
+void tanh_array(const double* in, double* out, std::size_t n);
+void sigmoid_array(const double* in, double* out, std::size_t n);
+
+// a = tanh(a), a = σ(a), element-wise in place.
+void tanh_inplace(Mat& a);
+void sigmoid_inplace(Mat& a);
+
+}  // namespace bp
