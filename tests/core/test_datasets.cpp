@@ -709,11 +709,18 @@ TEST_CASE("sequences: every config field is validated and named", "[datasets]") 
 // update docs/parity.md and the wasm test together.
 
 TEST_CASE("parity: pinned FNV-1a hashes of make_dataset({kind, 500, 0.1, 0.5, seed 7})", "[datasets][parity]") {
+    // x_train: the (250,2) training coordinates, row-major; points: [x, y, label] per training
+    // point, as trainPoints() returns them to JS.
     struct Golden { DatasetKind kind; std::uint64_t x_train, points; };
     const Golden golden[] = {
         {DatasetKind::Spiral, 0x77efb2f5a26e2574ULL, 0x66351a423d6e2b1cULL},
         {DatasetKind::Circle, 0x5074db683bb9a2caULL, 0x8a532771c45382d7ULL},
         {DatasetKind::Xor, 0xf4481972e30b7edbULL, 0x08ebf894c5a1ca7aULL},
+        {DatasetKind::Gaussians, 0x3e38e1f311695ef0ULL, 0xef2fe970956937b0ULL},
+        {DatasetKind::Moons, 0xa3b135ee6d0536a5ULL, 0x702b0a32b9ce0c7cULL},
+        {DatasetKind::Spiral3, 0x1f453dcd14dbab65ULL, 0xdb108da8cd1c04a0ULL},
+        {DatasetKind::Plane, 0xd3985ef380a83793ULL, 0xf188289d3949c8d5ULL},
+        {DatasetKind::MultiGaussian, 0xd3985ef380a83793ULL, 0xb8a2a2394d452180ULL},  // same x as plane
     };
     for (const Golden& g : golden) {
         INFO(dataset_name(g.kind));
@@ -726,4 +733,29 @@ TEST_CASE("parity: pinned FNV-1a hashes of make_dataset({kind, 500, 0.1, 0.5, se
     CHECK(s.x_train(0, 0) == -3.6456173369849787);
     CHECK(s.x_train(0, 1) == -2.5243072409010026);
     CHECK(s.y_train(0, 0) == 0);
+}
+
+TEST_CASE("parity: pinned FNV-1a hashes of make_sequences({task, T 20, N 8, delay 3, seed 7, noise 0.1})",
+          "[datasets][parity]") {
+    // Hash of x[0], x[1], ..., x[T-1] in turn (each row-major), and likewise of y. The noise
+    // makes the sequences go through Rng::normal and so through fn::log.
+    struct Golden { SequenceTask task; std::uint64_t x, y; };
+    const Golden golden[] = {
+        {SequenceTask::Sine, 0xa9dd0e47a8baaae8ULL, 0x1a20376a3714faf6ULL},
+        {SequenceTask::Echo, 0xf00d9f7f18176370ULL, 0xa0400c51cf8817a5ULL},
+        {SequenceTask::Parity, 0x28aee8d5c5975f58ULL, 0xc9cdc2aee0b43258ULL},
+        {SequenceTask::Adding, 0x44e254d7f8fbe256ULL, 0x6c6f67584b2badf5ULL},
+    };
+    for (const Golden& g : golden) {
+        INFO(sequence_task_name(g.task));
+        SequenceConfig c = seq(g.task, 20, 8, 7);
+        c.delay = 3;
+        c.noise = 0.1;
+        const SequenceData s = make_sequences(c);
+        std::vector<double> x, y;
+        for (const Mat& m : s.x) x.insert(x.end(), m.begin(), m.end());
+        for (const Mat& m : s.y) y.insert(y.end(), m.begin(), m.end());
+        CHECK(fnv1a(x) == g.x);
+        CHECK(fnv1a(y) == g.y);
+    }
 }
