@@ -1,0 +1,584 @@
+// main.js: the composition root. A Playground wires one engine (its own worker), the state and
+// the views together, and owns the animation loop: the worker streams frames, and each
+// requestAnimationFrame draws the latest one and acks it. Views never see the engine; the
+// engine never sees the DOM. The full page (app.js) and the custom element (embed.js) both
+// create Playgrounds; several can live on one page.
+
+import { Engine } from './engine.js';
+import {
+  defaultState, cloneState, problemOf, toEngineConfig, trainingConfig, diffStates, fitActivations,
+  fromEngineConfig, serializeState, sanitizePoints, roundPoint, LIMITS, DATASETS,
+} from './state.js';
+import { outputMode, labelClass } from './colors.js';
+import { BoundaryView } from './views/boundary.js';
+import { NetworkView } from './views/network.js';
+import { ChartsView, History } from './views/charts.js';
+import { ControlsView } from './views/controls.js';
+import {
+  historyToCSV, pytorchScript, inspectModelFile, fileName, SAMPLE_POINTS, MAX_MODEL_BYTES,
+} from './export.js';
+import { h, download, clear } from './dom.js';
+
+const GRID = 200;            // decision boundary: GRID x GRID evaluated points
+const THUMB = 40;            // node thumbnails: THUMB x THUMB
+const CHART_EVERY_MS = 100;  // charts redraw at most this often while training
+
+export class Playground {
+  /**
+   * @param {HTMLElement} host  element to build the playground in
+   * @param {object} options
+   *   state: initial state (default: defaults); notices: messages to show at start
+   *   controls: 'full' | 'minimal' | 'none'; autoplay: boolean
+   *   onStateChange(state): called after every change (the page writes the URL hash)
+   *   shareBase: URL of the full page, for the share link (default: this document)
+   *   keyTarget: element (or document) whose key presses drive the shortcuts
+   */
+  constructor(host, options = {}) {
+    this.host = host;
+    this.options = options;
+    this.controlsMode = ['full', 'minimal', 'none'].includes(options.controls) ? options.controls : 'full';
+    this.state = cloneState(options.state || defaultState());
+    this.goodState = cloneState(this.state);   // the last state the engine accepted
+    this.playing = false;
+    this.ready = false;
+    this.lastFrame = null;
+    this.pendingFrame = null;
+    this.points = { train: new Float64Array(0), test: new Float64Array(0) };
+    this.hoverNode = null;
+    this.history = new History();
+    this.queue = Promise.resolve();
+    this.fps = { frames: 0, t0: performance.now(), value: 0 };
+    this.lastChart = 0;
+
+    this.buildViews();
+    this.controls.render(this.state);
+    for (const n of options.notices || []) this.message('notice', n);
+    this.loop = this.loop.bind(this);
+    this.onKey = this.onKey.bind(this);
+    (options.keyTarget || host).addEventListener('keydown', this.onKey);
+  }
+
+  // ---- building the page ---------------------------------------------------------------------
+
+  buildViews() {
+    const act = (name, arg) => this.action(name, arg);
+    this.controls = new ControlsView({ change: (patch) => this.update(patch), action: act });
+    this.boundary = new BoundaryView({ onEdit: (edit) => this.editPoints(edit) });
+    this.network = new NetworkView({
+      toggleFeature: (name) => {
+        const has = this.state.features.includes(name);
+        if (has && this.state.features.length === 1) {
+          this.message('notice', 'At least one input feature must stay on.', { timeout: 4000 });
+          return;
+        }
+        this.update({ features: has ? this.state.features.filter((f) => f !== name) : [...this.state.features, name] });
+      },
+      addLayer: () => {
+        if (this.state.hidden.length >= LIMITS.maxHiddenLayers) return;
+        const last = this.state.hidden[this.state.hidden.length - 1] || 4;
+        this.update({ hidden: [...this.state.hidden, last], activations: [...this.state.activations, this.state.activations[this.state.activations.length - 1] || 'tanh'] });
+      },
+      removeLayer: () => {
+        if (!this.state.hidden.length) return;
+        this.update({ hidden: this.state.hidden.slice(0, -1) });
+      },
+      neurons: (l, delta) => {
+        const hidden = [...this.state.hidden];
+        hidden[l] = Math.max(1, Math.min(LIMITS.maxNeurons, hidden[l] + delta));
+        this.update({ hidden });
+      },
+      activation: (l, name) => {
+        const activations = [...this.state.activations];
+        activations[l] = name;
+        this.update({ activations });
+      },
+      hoverNode: (idx) => this.setHoverNode(idx),
+      setWeight: (l, i, j, v) => this.setWeight(l, i, j, v),
+    });
+    this.charts = new ChartsView();
+    this.charts.onLogToggle((log) => this.update({ logScale: log }));
+
+    const c = this.controls;
+    this.messages = h('div', { class: 'bp-messages', 'aria-live': 'polite' });
+    const panel = (cls, title, ...children) => h('section', { class: ['bp-panel', cls], 'aria-label': title },
+      h('h2', { class: 'bp-panel-title', text: title }), ...children);
+    this.root = h('div', { class: 'bp-app', dataset: { controls: this.controlsMode } },
+      h('header', { class: 'bp-top' }, c.runBar, c.hyper),
+      this.messages,
+      h('div', { class: 'bp-main' },
+        panel('bp-panel-data', 'Data', c.data),
+        panel('bp-panel-net', 'Network', this.network.el),
+        panel('bp-panel-out', 'Output', c.metrics, this.boundary.el, c.display, c.custom)),
+      panel('bp-panel-charts', 'Training', this.charts.el),
+      h('footer', { class: 'bp-panel-files' }, c.files));
+    this.host.append(this.root);
+    this.network.el.classList.toggle('bp-readonly', this.controlsMode !== 'full');
+  }
+
+  /** Loads the engine, draws the first frame, starts playing if asked. */
+  async start() {
+    this.raf = requestAnimationFrame(this.loop);
+    this.engine = new Engine({
+      onFrame: (f) => { this.pendingFrame = f; },
+      onFatal: (msg) => this.message('error', `${msg} Serve the page with "npm start" after "npm run build" (the build puts the wasm module in web/engine/).`),
+    });
+    const loading = this.message('notice', 'Loading the training engine…');
+    try {
+      await this.engine.init(toEngineConfig(this.state), { grid: GRID, thumb: THUMB });
+    } catch (e) {
+      loading.remove();
+      // A state from a link the engine rejects: fall back to the defaults, say why.
+      this.message('error', `These settings could not be used (${e.message}); the defaults are shown instead.`);
+      this.state = defaultState();
+      try {
+        await this.engine.init(toEngineConfig(this.state), { grid: GRID, thumb: THUMB });
+      } catch (e2) {
+        this.message('error', `The training engine failed: ${e2.message}`);
+        return;
+      }
+      this.controls.render(this.state);
+      this.emitState();
+    }
+    loading.remove();
+    this.ready = true;
+    this.goodState = cloneState(this.state);
+    await this.engine.setSpeed(this.state.speed);
+    if (this.options.autoplay) this.play();
+    this.loadPreviews();
+  }
+
+  async loadPreviews() {
+    const specs = DATASETS.filter((d) => d.name !== 'custom')
+      .map((d) => ({ name: d.name, points: 200, noise: 0, trainRatio: 0.9, seed: 1 }));
+    try {
+      this.controls.setPreviews(await this.engine.previews(specs));
+    } catch { /* thumbnails are decoration */ }
+  }
+
+  // ---- the animation loop ----------------------------------------------------------------------
+
+  loop(now) {
+    if (this.destroyed) return;
+    this.raf = requestAnimationFrame(this.loop);
+    const frame = this.pendingFrame;
+    if (!frame) return;
+    this.pendingFrame = null;
+    this.draw(frame, now);
+    this.engine.ack();
+    this.fps.frames++;
+    if (now - this.fps.t0 >= 1000) {
+      this.fps.value = (this.fps.frames * 1000) / (now - this.fps.t0);
+      this.fps.frames = 0;
+      this.fps.t0 = now;
+    }
+  }
+
+  draw(frame, now = performance.now()) {
+    const prevLayout = this.lastFrame ? this.lastFrame.layoutVersion : -1;
+    this.lastFrame = frame;
+    const layout = frame.layout;
+    if (frame.layoutVersion !== prevLayout) this.network.setStructure(this.state, layout);
+    if (frame.points) {
+      this.points = frame.points;
+      this.boundary.setPoints(frame.points.train, frame.points.test, layout.classes);
+    }
+    this.drawBoundary(frame);
+    this.network.update(frame);
+    this.controls.renderFrame(frame, frame.playing);
+    this.history.push(frame.stats, frame.gradNorms);
+    if (!frame.playing || now - this.lastChart > CHART_EVERY_MS) {
+      this.lastChart = now;
+      this.charts.update(this.history, {
+        layerCount: layout.hidden.length + 1,
+        classify: layout.classes > 0,
+        log: this.state.logScale,
+      });
+    }
+    if (frame.stats.diverged && !this.divergence) this.onDiverged(frame.stats);
+    if (this.playing && !frame.playing && !frame.stats.diverged) this.setPlaying(false);
+  }
+
+  drawBoundary(frame) {
+    const layout = frame.layout;
+    const mode = outputMode(layout.output, layout.classes);
+    this.boundary.setShowTest(this.state.showTest);
+    this.boundary.setEditMode(this.state.dataset === 'custom' && this.controlsMode === 'full'
+      ? { tool: this.controls.editTool } : null);
+    this.boundary.setLegend(mode, layout.classes, this.state.discretize);
+    if (this.hoverNode !== null && frame.hover && frame.hover.node === this.hoverNode) {
+      const nf = layout.features.length;
+      const node = this.network.nodes[this.hoverNode];
+      const label = node ? `Showing ${node.label}` : 'Showing a node';
+      const activation = this.hoverNode < nf ? `feature:${layout.features[this.hoverNode]}` : node ? node.activation : 'tanh';
+      this.boundary.drawNodeField(frame.hover.field, frame.grid, activation, label);
+    } else {
+      this.boundary.drawOutput(frame.output, layout.outputs || 1, frame.grid, mode,
+        this.state.discretize && layout.classes > 0);
+    }
+  }
+
+  /** Redraws the last frame (after a view-only change). */
+  redraw() {
+    if (this.lastFrame) this.drawBoundary(this.lastFrame);
+  }
+
+  // ---- state changes -----------------------------------------------------------------------------
+
+  /** Applies a patch to the state and tells the engine what it needs to know. */
+  update(patch) {
+    const prev = this.state;
+    const next = { ...cloneState(prev), ...patch };
+    delete next.activationAll;
+    if (patch.activationAll) next.activations = next.hidden.map(() => patch.activationAll);
+    next.activations = fitActivations(next.activations, next.hidden.length);
+    if (patch.dataset && patch.dataset !== prev.dataset) {
+      if (patch.dataset === 'custom' && prev.customPoints.length === 0) {
+        Object.assign(next, this.customFromCurrentData(prev));
+      }
+    }
+    if (problemOf(next).kind !== problemOf(prev).kind || problemOf(next).classes !== problemOf(prev).classes) {
+      next.output = 'auto';
+      next.loss = 'auto';
+    }
+    this.state = next;
+    this.controls.render(next);
+    this.emitState();
+    const kind = diffStates(prev, next);
+    if (kind === 'view' || kind === 'none') {
+      if (prev.speed !== next.speed) this.engine?.setSpeed(next.speed);
+      if (prev.logScale !== next.logScale) this.charts.update(this.history, this.chartOptions());
+      this.redraw();
+      return Promise.resolve();
+    }
+    const onlyPoints = kind === 'config' && prev.dataset === 'custom' && next.dataset === 'custom'
+      && prev.customTask === next.customTask && diffStates({ ...prev, customPoints: next.customPoints }, next) === 'none';
+    return this.enqueue(async () => {
+      if (!this.ready) return;
+      try {
+        if (onlyPoints) {
+          await this.engine.setPoints(next.customPoints.flat());
+        } else if (kind === 'config') {
+          await this.engine.setConfig(toEngineConfig(this.state));
+          this.history.clear();
+          this.clearDivergence();
+        } else {
+          await this.engine.updateTraining(trainingConfig(this.state));
+          this.clearDivergence();
+        }
+        if (prev.speed !== next.speed) await this.engine.setSpeed(next.speed);
+        this.goodState = cloneState(this.state);
+      } catch (e) {
+        this.message('error', `That change could not be made: ${e.message}`, { timeout: 12000 });
+        this.state = cloneState(this.goodState);
+        this.controls.render(this.state);
+        this.emitState();
+      }
+      if (this.playing) this.engine.play(this.state.speed);
+    });
+  }
+
+  /** Runs engine updates one after another (a slow one never overtakes a later one). */
+  enqueue(fn) {
+    this.queue = this.queue.then(fn, fn);
+    return this.queue;
+  }
+
+  chartOptions() {
+    const layout = this.lastFrame ? this.lastFrame.layout : { hidden: this.state.hidden, classes: 2 };
+    return { layerCount: layout.hidden.length + 1, classify: layout.classes > 0, log: this.state.logScale };
+  }
+
+  /** Replaces the whole state (a new URL hash). */
+  applyState(state, notices = []) {
+    for (const n of notices) this.message('notice', n);
+    const patch = cloneState(state);
+    return this.update(patch);
+  }
+
+  emitState() {
+    if (this.options.onStateChange) this.options.onStateChange(cloneState(this.state));
+  }
+
+  /** Your own data starts from the points on screen (so you can edit a data set). */
+  customFromCurrentData(prev) {
+    const problem = problemOf(prev);
+    const task = problem.kind === 'regress' ? 'regress' : 'classify';
+    const pts = [];
+    for (const set of [this.points.train, this.points.test]) {
+      for (let i = 0; i + 2 < set.length; i += 3) {
+        const label = task === 'regress' ? Math.max(-1, Math.min(1, set[i + 2])) : labelClass(set[i + 2], problem.classes);
+        pts.push([set[i], set[i + 1], label]);
+      }
+    }
+    return { customTask: task, customPoints: sanitizePoints(pts, task).slice(0, LIMITS.maxCustomPoints) };
+  }
+
+  editPoints(edit) {
+    if (this.state.dataset !== 'custom') return;
+    let pts = this.state.customPoints;
+    if (edit.op === 'add') {
+      if (pts.length >= LIMITS.maxCustomPoints) {
+        this.message('notice', `Your data can hold up to ${LIMITS.maxCustomPoints} points.`, { timeout: 4000 });
+        return;
+      }
+      const label = this.controls.newPointLabel();
+      pts = [...pts, ...edit.points.map(([x, y]) => roundPoint([x, y, label]))];
+    } else if (edit.op === 'erase') {
+      const r2 = edit.radius * edit.radius;
+      pts = pts.filter(([x, y]) => (x - edit.x) ** 2 + (y - edit.y) ** 2 > r2);
+      if (pts.length === this.state.customPoints.length) return;
+    }
+    this.update({ customPoints: pts });
+  }
+
+  // ---- commands ---------------------------------------------------------------------------------
+
+  action(name, arg) {
+    switch (name) {
+      case 'togglePlay': return this.playing ? this.pause() : this.play();
+      case 'step': return this.step();
+      case 'reset': return this.reset();
+      case 'regenerate': return this.update({ dataSeed: (this.state.dataSeed + 1) % LIMITS.maxSeed });
+      case 'clearPoints': return this.update({ customPoints: [] });
+      case 'editTool': return this.redraw();
+      case 'share': return this.share();
+      case 'exportModel': return this.exportModel();
+      case 'importModel': return this.importModel(arg);
+      case 'exportCSV': return download(fileName(this.state, this.lastFrame?.stats.epoch, 'csv'), historyToCSV(this.history), 'text/csv');
+      case 'exportPyTorch': return this.exportPyTorch();
+      case 'exportPNG': return this.exportPNG();
+      case 'lowerRate': return this.lowerRate();
+      default: return undefined;
+    }
+  }
+
+  play() {
+    if (!this.ready) return;
+    this.clearDivergence();
+    this.setPlaying(true);
+    this.enqueue(() => this.engine.play(this.state.speed));
+  }
+
+  pause() {
+    this.setPlaying(false);
+    if (this.ready) this.enqueue(() => this.engine.pause());
+  }
+
+  step() {
+    if (!this.ready) return;
+    this.setPlaying(false);
+    this.enqueue(() => this.engine.step(1));
+  }
+
+  reset() {
+    if (!this.ready) return;
+    this.clearDivergence();
+    this.enqueue(async () => {
+      await this.engine.reset();
+      this.history.clear();
+    });
+  }
+
+  setPlaying(p) {
+    this.playing = p;
+    this.controls.setPlaying(p);
+  }
+
+  setHoverNode(idx) {
+    this.hoverNode = idx;
+    if (!this.ready) return;
+    this.engine.hover(idx === null ? null : idx).catch(() => {});
+    if (idx === null) this.redraw();
+  }
+
+  setWeight(l, i, j, v) {
+    this.enqueue(async () => {
+      try {
+        await this.engine.setWeight(l, i, j, v);
+      } catch (e) {
+        this.message('error', `The weight could not be set: ${e.message}`, { timeout: 8000 });
+      }
+    });
+  }
+
+  onDiverged(stats) {
+    this.setPlaying(false);
+    const text = stats.message || 'Training diverged: the loss or a weight became infinite or NaN.';
+    const box = this.message('error', `${text} Training is paused and the last finite weights are restored. Try a smaller learning rate, a smaller regularization rate, or gradient clipping.`, {
+      action: ['Use a 10× smaller learning rate', () => this.action('lowerRate')],
+    });
+    this.divergence = box;
+  }
+
+  clearDivergence() {
+    if (this.divergence) {
+      this.divergence.remove();
+      this.divergence = null;
+    }
+  }
+
+  lowerRate() {
+    const lr = Math.max(1e-6, Number((this.state.learningRate / 10).toPrecision(3)));
+    this.clearDivergence();
+    this.update({ learningRate: lr });
+  }
+
+  /** The link that reproduces this playground. */
+  shareURL() {
+    const base = new URL(this.options.shareBase || window.location.href);
+    base.hash = serializeState(this.state);
+    return base.toString();
+  }
+
+  async share() {
+    const url = this.shareURL();
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      copied = true;
+    } catch { /* no clipboard permission: show the link to copy by hand */ }
+    this.controls.showShareLink(url, copied);
+    this.message('notice', copied ? 'Link copied to the clipboard.' : 'Copy the link from the box below.', { timeout: 4000 });
+  }
+
+  async exportModel() {
+    try {
+      const json = await this.engine.toJSON();
+      download(fileName(this.state, this.lastFrame?.stats.epoch, 'json'), json, 'application/json');
+    } catch (e) {
+      this.message('error', `The model could not be exported: ${e.message}`);
+    }
+  }
+
+  /** Loads a model file; a bad file changes nothing and says why. */
+  async importModel(file) {
+    if (file.size > MAX_MODEL_BYTES) {
+      this.message('error', `"${file.name}" is too large to be a model file (limit 16 MB). Nothing was changed.`);
+      return;
+    }
+    const text = await file.text();
+    return this.importModelText(text, file.name);
+  }
+
+  async importModelText(text, name = 'the file') {
+    const check = inspectModelFile(text);
+    if (!check.ok) {
+      this.message('error', `Could not load ${name}: ${check.message} Nothing was changed.`, { timeout: 15000 });
+      return false;
+    }
+    let ok = false;
+    await this.enqueue(async () => {
+      try {
+        await this.engine.loadJSON(text);
+        ok = true;
+      } catch (e) {
+        this.message('error', `Could not load ${name}: ${e.message} Nothing was changed.`, { timeout: 15000 });
+      }
+    });
+    if (!ok) return false;
+    const { state, notices } = fromEngineConfig(check.config, this.state);
+    this.state = state;
+    this.goodState = cloneState(state);
+    this.history.clear();
+    this.clearDivergence();
+    this.setPlaying(false);
+    this.controls.render(state);
+    this.emitState();
+    for (const n of notices) this.message('notice', n);
+    this.message('notice', `Loaded ${name}.`, { timeout: 4000 });
+    return true;
+  }
+
+  async exportPyTorch() {
+    try {
+      const snap = await this.engine.snapshot();
+      const out = await this.engine.predict(SAMPLE_POINTS.flat());
+      const K = snap.layout.outputs || 1;
+      const outputs = SAMPLE_POINTS.map((_, i) => Array.from(out.slice(i * K, (i + 1) * K)));
+      const script = pytorchScript({
+        layout: snap.layout, weights: snap.weights, biases: snap.biases,
+        samples: { xy: SAMPLE_POINTS, outputs },
+        title: `${this.state.dataset}, hidden [${this.state.hidden.join(', ')}], epoch ${Math.floor(snap.stats.epoch)}`,
+        link: this.shareURL(),
+      });
+      download(fileName(this.state, snap.stats.epoch, 'py'), script, 'text/x-python');
+    } catch (e) {
+      this.message('error', `The PyTorch script could not be made: ${e.message}`);
+    }
+  }
+
+  async exportPNG() {
+    try {
+      download(fileName(this.state, this.lastFrame?.stats.epoch, 'png'), await this.boundary.toPNG(), 'image/png');
+    } catch (e) {
+      this.message('error', e.message);
+    }
+  }
+
+  // ---- messages and keys ---------------------------------------------------------------------------
+
+  /**
+   * Shows a message. kind: 'notice' | 'error'. Returns its element (call .remove() to drop it).
+   * options: timeout (ms), action: [label, fn]
+   */
+  message(kind, text, options = {}) {
+    const close = h('button', { type: 'button', class: 'bp-msg-close', 'aria-label': 'Dismiss', text: '×' });
+    const box = h('div', { class: ['bp-msg', `bp-msg-${kind}`], role: kind === 'error' ? 'alert' : 'status' },
+      h('span', { class: 'bp-msg-text', text }),
+      options.action ? h('button', { type: 'button', class: 'bp-btn bp-btn-small', text: options.action[0], on: { click: options.action[1] } }) : null,
+      close);
+    close.addEventListener('click', () => box.remove());
+    this.messages.append(box);
+    while (this.messages.children.length > 6) this.messages.firstChild.remove();
+    if (options.timeout) setTimeout(() => box.remove(), options.timeout);
+    return box;
+  }
+
+  onKey(ev) {
+    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const target = ev.composedPath ? ev.composedPath()[0] : ev.target;
+    const tag = target && target.tagName ? target.tagName.toLowerCase() : '';
+    if (['input', 'select', 'textarea'].includes(tag) || (target && target.isContentEditable)) return;
+    const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+    if (key === ' ') {
+      if (tag === 'button') return;    // a focused button takes space itself
+      ev.preventDefault();
+      this.action('togglePlay');
+    } else if (key === 's') {
+      ev.preventDefault();
+      this.step();
+    } else if (key === 'r') {
+      ev.preventDefault();
+      this.reset();
+    }
+  }
+
+  // ---- for tests and the embedding page ---------------------------------------------------------
+
+  /** A small surface for tests: predictions, the last frame, the state. */
+  get testHook() {
+    return {
+      state: () => cloneState(this.state),
+      frame: () => this.lastFrame,
+      fps: () => this.fps.value,
+      predict: (xy) => this.engine.predict(xy),
+      stats: () => this.engine.stats(),
+      toJSON: () => this.engine.toJSON(),
+      importModelText: (text, name) => this.importModelText(text, name),
+      heat: () => this.boundary.heat,
+      playing: () => this.playing,
+      history: () => this.history,
+    };
+  }
+
+  destroy() {
+    this.destroyed = true;
+    cancelAnimationFrame(this.raf);
+    (this.options.keyTarget || this.host).removeEventListener('keydown', this.onKey);
+    if (this.engine) this.engine.dispose();
+    this.boundary.destroy();
+    this.network.destroy();
+    this.charts.destroy();
+    clear(this.host);
+  }
+}

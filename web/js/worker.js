@@ -1,0 +1,382 @@
+// worker.js: the training worker (a module Web Worker, one per playground instance).
+//
+// It owns the wasm Session (docs/wasm-api.md) and is the only code that calls it. While playing
+// it trains in slices of a few milliseconds (many epochs per slice when the network is small),
+// then evaluates the decision-boundary grid and posts a *frame*: copies of the grid output, a
+// thumbnail of every node's output, the weights and the metrics, as transferable buffers. It
+// posts the next frame only once the page has drawn the last one (the page acks), so a slow
+// screen never builds a queue; training goes on meanwhile.
+//
+// Protocol (see engine.js for the page side):
+//   page -> worker  { id, cmd, ...args }   a request; the worker answers { id, ok, result | error }
+//                   { cmd: 'ack' }          the last frame was drawn
+//   worker -> page  { type: 'frame', frame }
+
+import createBackpropModule from '../engine/backprop.mjs';
+
+const DOMAIN = 6;            // the plane shown is [-DOMAIN, DOMAIN]^2
+let GRID = 200;              // decision-boundary grid side (G x G evaluated points)
+let THUMB = 40;              // node thumbnails are THUMB x THUMB samples of the grid
+const SLICE_MS = 2;          // aim for step() calls of about this long
+const FRAME_MS = 16;         // one training slice + one grid evaluation fit in about this
+
+// ---- the engine adapter: every use of the wasm API is in this section -------------------------
+
+let bp = null;               // the loaded module
+let session = null;          // the one Session of this worker
+
+async function loadModule() {
+  bp = await createBackpropModule();
+}
+
+function newSession(config) {
+  const s = new bp.Session(config);   // throws Error / RangeError with a message on bad input
+  if (session) session.delete();
+  session = s;
+}
+
+/** Layout, normalized: hidden layers and the output layer apart. */
+function readLayout() {
+  const l = session.layout();
+  const layers = Array.from(l.layers, (x) => ({ size: x.size, activation: String(x.activation) }));
+  const out = layers.pop();
+  return {
+    features: Array.from(l.features, String),
+    hidden: layers,
+    output: out,
+    outputs: l.outputs,
+    classes: l.classes,
+  };
+}
+
+function readStats() {
+  return plainStats(session.stats());
+}
+
+function plainStats(s) {
+  return {
+    step: s.step, epoch: s.epoch, examples: s.examples,
+    trainLoss: s.trainLoss, testLoss: s.testLoss,
+    trainAccuracy: s.trainAccuracy, testAccuracy: s.testAccuracy,
+    learningRate: s.learningRate, diverged: !!s.diverged, message: String(s.message || ''),
+  };
+}
+
+/** Weights and biases of every layer (copies; views die on the next call). */
+function readParams(layerCount) {
+  const weights = [];
+  const biases = [];
+  for (let l = 0; l < layerCount; l++) {
+    weights.push(session.weights(l).slice());
+    biases.push(session.biases(l).slice());
+  }
+  return { weights, biases };
+}
+
+function readPoints() {
+  return { train: session.trainPoints().slice(), test: session.testPoints().slice() };
+}
+
+// ---- state of the loop -----------------------------------------------------------------------
+
+let layout = null;
+let stepsPerEpoch = 1;
+let playing = false;
+let speed = 0;               // epochs per second; 0 = as fast as possible
+let stats = null;
+let acked = true;            // the page drew the last frame
+let dirty = true;            // something changed since the last frame
+let pointsDirty = true;      // the data changed: send the points with the next frame
+let layoutVersion = 0;
+let hoverNode = -1;          // node whose full-resolution field the page wants
+let seq = 0;
+let chunk = 1;               // steps per step() call, adapted to take about SLICE_MS
+let allowance = 0;           // steps the speed limit allows right now
+let lastTick = 0;
+let gridMs = 4;              // measured cost of one grid evaluation + copies
+const rate = { t: 0, epoch: 0, examples: 0, epochsPerSec: 0, examplesPerSec: 0 };
+
+function afterRebuild() {
+  layout = readLayout();
+  stepsPerEpoch = session.stepsPerEpoch();
+  stats = readStats();
+  layoutVersion++;
+  pointsDirty = true;
+  dirty = true;
+  chunk = 1;
+  resetRate();
+}
+
+function resetRate() {
+  rate.t = performance.now();
+  rate.epoch = stats ? stats.epoch : 0;
+  rate.examples = stats ? stats.examples : 0;
+  rate.epochsPerSec = 0;
+  rate.examplesPerSec = 0;
+}
+
+// Yield to the event loop without setTimeout's 4 ms clamp: a message to ourselves.
+const channel = new MessageChannel();
+let scheduled = false;
+channel.port1.onmessage = () => { scheduled = false; tick(); };
+function schedule() {
+  if (!scheduled) {
+    scheduled = true;
+    channel.port2.postMessage(0);
+  }
+}
+
+function tick() {
+  if (!session) return;
+  if (playing) train(Math.max(3, FRAME_MS - gridMs));
+  if (acked && dirty) postFrame();
+  if (playing) schedule();
+}
+
+/** Trains for about `budget` ms, within the speed limit. */
+function train(budget) {
+  const t0 = performance.now();
+  if (speed > 0) {
+    const perMs = (speed * stepsPerEpoch) / 1000;
+    allowance = Math.min(allowance + (t0 - lastTick) * perMs, Math.max(1, perMs * 250));
+  }
+  lastTick = t0;
+  while (performance.now() - t0 < budget) {
+    let n = chunk;
+    if (speed > 0) {
+      n = Math.min(n, Math.floor(allowance));
+      if (n < 1) break;
+    }
+    const ts = performance.now();
+    const s = plainStats(session.step(n));
+    const dt = performance.now() - ts;
+    stats = s;
+    dirty = true;
+    if (speed > 0) allowance -= n;
+    chunk = Math.max(1, Math.min(100000, Math.round(n * (SLICE_MS / Math.max(dt, 0.05)))));
+    if (s.diverged) {
+      playing = false;   // the session restored the last finite weights; the page explains
+      break;
+    }
+  }
+}
+
+function updateRate() {
+  const now = performance.now();
+  const dt = now - rate.t;
+  if (dt >= 500 || !playing) {
+    if (playing && dt > 0) {
+      rate.epochsPerSec = ((stats.epoch - rate.epoch) * 1000) / dt;
+      rate.examplesPerSec = ((stats.examples - rate.examples) * 1000) / dt;
+    } else if (!playing) {
+      rate.epochsPerSec = 0;
+      rate.examplesPerSec = 0;
+    }
+    rate.t = now;
+    rate.epoch = stats.epoch;
+    rate.examples = stats.examples;
+  }
+}
+
+function postFrame() {
+  const t0 = performance.now();
+  session.evaluateGrid(GRID, -DOMAIN, DOMAIN, -DOMAIN, DOMAIN);
+  const out = session.gridOutput();
+  const output = Float32Array.from(out);
+  const all = session.gridNeurons();
+  const GG = GRID * GRID;
+  const nodeCount = Math.floor(all.length / GG);
+  const stride = GRID / THUMB;
+  const nodes = new Float32Array(nodeCount * THUMB * THUMB);
+  for (let n = 0; n < nodeCount; n++) {
+    const base = n * GG;
+    let k = n * THUMB * THUMB;
+    for (let r = 0; r < THUMB; r++) {
+      const row = base + Math.floor(r * stride + stride / 2) * GRID;
+      for (let c = 0; c < THUMB; c++) nodes[k++] = all[row + Math.floor(c * stride + stride / 2)];
+    }
+  }
+  let hover = null;
+  if (hoverNode >= 0 && hoverNode < nodeCount) {
+    hover = { node: hoverNode, field: Float32Array.from(all.subarray(hoverNode * GG, (hoverNode + 1) * GG)) };
+  }
+  const layerCount = layout.hidden.length + 1;
+  const { weights, biases } = readParams(layerCount);
+  const gradNorms = session.gradNorms().slice();
+  updateRate();
+  const frame = {
+    seq: ++seq,
+    playing,
+    stats,
+    layout,
+    layoutVersion,
+    stepsPerEpoch,
+    grid: GRID,
+    domain: DOMAIN,
+    output,
+    thumb: THUMB,
+    nodeCount,
+    nodes,
+    hover,
+    weights,
+    biases,
+    gradNorms,
+    rate: { epochsPerSec: rate.epochsPerSec, examplesPerSec: rate.examplesPerSec },
+    points: null,
+  };
+  const transfer = [output.buffer, nodes.buffer, gradNorms.buffer,
+    ...weights.map((w) => w.buffer), ...biases.map((b) => b.buffer)];
+  if (hover) transfer.push(hover.field.buffer);
+  if (pointsDirty) {
+    frame.points = readPoints();
+    transfer.push(frame.points.train.buffer, frame.points.test.buffer);
+    pointsDirty = false;
+  }
+  gridMs = 0.8 * gridMs + 0.2 * (performance.now() - t0);
+  acked = false;
+  dirty = false;
+  self.postMessage({ type: 'frame', frame }, transfer);
+}
+
+// ---- requests --------------------------------------------------------------------------------
+
+const handlers = {
+  async init({ config, grid, thumb }) {
+    if (grid) GRID = grid;
+    if (thumb) THUMB = thumb;
+    await loadModule();
+    newSession(config);
+    afterRebuild();
+    return { layout, stepsPerEpoch };
+  },
+  setConfig({ config }) {
+    newSession(config);      // a failure leaves the old session in place
+    afterRebuild();
+    return { layout, stepsPerEpoch };
+  },
+  updateTraining({ training }) {
+    session.updateTraining(training);
+    stepsPerEpoch = session.stepsPerEpoch();
+    dirty = true;
+    return null;
+  },
+  setPoints({ points }) {
+    session.setPoints(points);
+    afterRebuild();
+    return { layout, stepsPerEpoch };
+  },
+  reset() {
+    session.reset();
+    stats = readStats();
+    dirty = true;
+    resetRate();
+    return null;
+  },
+  play({ speed: s }) {
+    if (typeof s === 'number') speed = s;
+    if (!playing) {
+      playing = true;
+      lastTick = performance.now();
+      allowance = 0;
+      resetRate();
+    }
+    dirty = true;
+    return null;
+  },
+  pause() {
+    playing = false;
+    dirty = true;
+    return null;
+  },
+  speed({ speed: s }) {
+    speed = s;
+    allowance = 0;
+    return null;
+  },
+  step({ epochs = 1 }) {
+    playing = false;
+    stats = plainStats(session.step(Math.max(1, Math.round(epochs * stepsPerEpoch))));
+    dirty = true;
+    return stats;
+  },
+  setWeight({ layer, i, j, value }) {
+    session.setWeight(layer, i, j, value);
+    stats = readStats();
+    dirty = true;
+    return null;
+  },
+  hover({ node }) {
+    hoverNode = typeof node === 'number' ? node : -1;
+    dirty = true;
+    return null;
+  },
+  predict({ xy }) {
+    return session.predict(Float64Array.from(xy)).slice();
+  },
+  stats() {
+    return readStats();
+  },
+  toJSON() {
+    return session.toJSON();
+  },
+  loadJSON({ text }) {
+    session.loadJSON(text);  // all-or-nothing: on error the session is unchanged
+    afterRebuild();
+    return { layout, stepsPerEpoch, stats };
+  },
+  snapshot() {
+    const { weights, biases } = readParams(layout.hidden.length + 1);
+    return { layout, weights, biases, stats: readStats() };
+  },
+  /** Small samples of each data set, for the picker's thumbnails. */
+  previews({ specs }) {
+    const out = [];
+    for (const spec of specs) {
+      let s = null;
+      try {
+        s = new bp.Session({ dataset: spec, network: { hidden: [] } });
+        out.push({ name: spec.name, train: s.trainPoints().slice(), test: s.testPoints().slice() });
+      } catch (e) {
+        out.push({ name: spec.name, error: String(e && e.message) });
+      } finally {
+        if (s) s.delete();
+      }
+    }
+    return out;
+  },
+  gradCheck() {
+    const g = session.gradCheck();
+    return { maxRelError: g.maxRelError, perLayer: Array.from(g.perLayer || []) };
+  },
+  frame() {
+    dirty = true;
+    acked = true;
+    return null;
+  },
+  dispose() {
+    playing = false;
+    if (session) session.delete();
+    session = null;
+    return null;
+  },
+};
+
+self.onmessage = async (ev) => {
+  const msg = ev.data || {};
+  if (msg.cmd === 'ack') {
+    acked = true;
+    if (!playing && dirty) schedule();
+    return;
+  }
+  const handler = Object.prototype.hasOwnProperty.call(handlers, msg.cmd) ? handlers[msg.cmd] : null;
+  try {
+    if (!handler) throw new Error(`unknown request "${msg.cmd}"`);
+    if (!session && msg.cmd !== 'init') throw new Error('the engine is not loaded yet');
+    const result = await handler(msg);
+    self.postMessage({ id: msg.id, ok: true, result });
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(typeof e === 'number' ? `engine error ${e}` : String(e));
+    self.postMessage({ id: msg.id, ok: false, error: { name: err.name, message: err.message } });
+  }
+  schedule();
+};
