@@ -55,12 +55,15 @@ inline double exp(double x) {
     p = p * r + 1.0;
     p = p * r + 1.0;
     // 2^n built directly in the exponent field: n + 1023 is in [1, 2046] after the clamp.
-    const std::int64_t ni = static_cast<std::int64_t>(n);
-    return p * double_of(static_cast<std::uint64_t>(ni + 1023) << 52);
+    // n is read from t's low mantissa bits rather than converted with a cast: converting NaN to
+    // an integer is undefined behaviour, bit moves are not (NaN in gives NaN out through p).
+    const std::uint64_t ni = bits_of(t) - bits_of(kRoundMagic);
+    return p * double_of((ni + 1023) << 52);
 }
 
 // log(x) for normal x > 0:  x = m · 2^e with m in [√½, √2),
 // log m = 2 atanh(s) = 2 (s + s³/3 + s⁵/5 + …),  s = (m − 1)/(m + 1),  |s| ≤ 0.1716.
+// Not for 0, negative, NaN or infinite x: the result is then meaningless (but defined).
 inline double log(double x) {
     const std::uint64_t u = bits_of(x);
     std::int64_t e = static_cast<std::int64_t>((u >> 52) & 0x7ff) - 1023;
@@ -115,8 +118,9 @@ inline double reduce_half_pi(double x, int& quadrant) {
     constexpr double kPio2_1 = 1.57079632673412561417e+00;
     constexpr double kPio2_2 = 6.07710050650619224932e-11;
     constexpr double kPio2_3 = 2.02226624879595063154e-21;
-    const double k = (x * k2OverPi + kRoundMagic) - kRoundMagic;
-    quadrant = static_cast<int>(static_cast<std::int64_t>(k) & 3);
+    const double t = x * k2OverPi + kRoundMagic;
+    const double k = t - kRoundMagic;
+    quadrant = static_cast<int>((bits_of(t) - bits_of(kRoundMagic)) & 3);  // no cast of a NaN
     return ((x - k * kPio2_1) - k * kPio2_2) - k * kPio2_3;
 }
 }  // namespace detail
