@@ -1,4 +1,20 @@
 // kernels.cpp: see kernels.hpp for the math and the rules these loops follow.
+
+// GCC at -O2 leaves these loops scalar for two reasons we can lift without changing a bit:
+//  * its "very cheap" vectorizer cost model refuses loops whose trip count is not a known
+//    multiple of the vector width (every loop here): "dynamic" is the -O3 model;
+//  * with -ftrapping-math (the default) it will not if-convert the selects inside bp::fn::tanh
+//    and sigmoid (the clamp of exp, the sign of tanh), so those loops keep their branches.
+//    -fno-trapping-math only lets it ignore floating-point exception flags, which the core
+//    never reads (clang, hence Emscripten, assumes this by default).
+// A vectorized + − × ÷ is the same IEEE-754 operation in each lane and -ffp-contract=off still
+// forbids fused multiply-adds, so results stay bit-identical to the scalar code and to the wasm
+// build (tests/core/test_kernels.cpp compares bits). The pragma comes before the includes so
+// that the inline functions of mathfn.hpp get the same options and can be inlined here.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math", "vect-cost-model=dynamic")
+#endif
+
 #include "kernels.hpp"
 
 #include <stdexcept>

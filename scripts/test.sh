@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== native tests (ctest)"
-ctest --test-dir build/native --output-on-failure -j 2 | tail -4
+ctest --test-dir build/native --output-on-failure -j 2
 echo "== node tests"
 node --test tests/node/
 echo "== browser tests"

@@ -49,6 +49,7 @@ export class Playground {
     this.queue = Promise.resolve();
     this.fps = { frames: 0, t0: performance.now(), value: 0 };
     this.lastChart = 0;
+    this.perf = { drawMs: 0, draws: 0, workerMs: 0 };
 
     this.buildViews();
     this.controls.render(this.state);
@@ -163,8 +164,12 @@ export class Playground {
     const frame = this.pendingFrame;
     if (!frame) return;
     this.pendingFrame = null;
+    const t0 = performance.now();
     this.draw(frame, now);
     this.engine.ack();
+    this.perf.drawMs += performance.now() - t0;
+    this.perf.draws++;
+    this.perf.workerMs += frame.timing ? frame.timing.gridMs : 0;
     this.fps.frames++;
     if (now - this.fps.t0 >= 1000) {
       this.fps.value = (this.fps.frames * 1000) / (now - this.fps.t0);
@@ -561,6 +566,7 @@ export class Playground {
       state: () => cloneState(this.state),
       frame: () => this.lastFrame,
       fps: () => this.fps.value,
+      perf: () => ({ ...this.perf }),
       predict: (xy) => this.engine.predict(xy),
       stats: () => this.engine.stats(),
       toJSON: () => this.engine.toJSON(),

@@ -223,6 +223,7 @@ function postFrame() {
     gradNorms,
     rate: { epochsPerSec: rate.epochsPerSec, examplesPerSec: rate.examplesPerSec },
     points: null,
+    timing: { gridMs: performance.now() - t0 },
   };
   const transfer = [output.buffer, nodes.buffer, gradNorms.buffer,
     ...weights.map((w) => w.buffer), ...biases.map((b) => b.buffer)];
