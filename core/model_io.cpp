@@ -297,6 +297,48 @@ void read_matrix(const json& j, std::size_t R, std::size_t C, const std::string&
     }
 }
 
+json optimizer_json(const Optimizer& opt) {
+    const OptimizerState& st = opt.state();
+    json slots = json::array();
+    for (const std::vector<Mat>& slot : st.slots) {
+        json per_param = json::array();
+        for (const Mat& m : slot) per_param.push_back(matrix_json(m));
+        slots.push_back(std::move(per_param));
+    }
+    return {{"steps", st.steps}, {"slotSteps", st.slot_steps}, {"clipCount", st.clip_count}, {"slots", slots}};
+}
+
+// The optimizer's state from a model file; every slot matrix must have its parameter's shape.
+void read_optimizer(const json& j, const ParamList& params, Optimizer& opt) {
+    Fields of(j, "/optimizer");
+    of.allow_only({"steps", "slotSteps", "clipCount", "slots"});
+    OptimizerState state;
+    state.steps = static_cast<long>(of.count("steps", 0, 0, 2e9));
+    state.slot_steps = static_cast<long>(of.count("slotSteps", 0, 0, 2e9));
+    state.clip_count = static_cast<long>(of.count("clipCount", 0, 0, 2e9));
+    const int want = Optimizer::slot_count(opt.config().kind);
+    if (of.has("slots")) {
+        const json& sl = of.at("slots");
+        if (!sl.is_array() || sl.size() != static_cast<std::size_t>(want))
+            throw std::invalid_argument("/optimizer/slots: " + std::string(optimizer_name(opt.config().kind)) +
+                                        " keeps " + std::to_string(want) + " slots");
+        for (std::size_t k = 0; k < sl.size(); ++k) {
+            const std::string path = "/optimizer/slots/" + std::to_string(k);
+            const json& per = sl[k];
+            if (!per.is_array() || !(per.empty() || per.size() == params.size()))
+                throw std::invalid_argument(path + ": must hold one matrix per parameter (" +
+                                            std::to_string(params.size()) + ") or none");
+            std::vector<Mat> mats(per.size());
+            for (std::size_t i = 0; i < per.size(); ++i)
+                read_matrix(per[i], rows(*params[i].value), cols(*params[i].value), path + "/" + std::to_string(i), mats[i]);
+            state.slots.push_back(std::move(mats));
+        }
+    } else {
+        state.slots.assign(static_cast<std::size_t>(want), {});
+    }
+    opt.restore(std::move(state));
+}
+
 }  // namespace
 
 SessionConfig parse_config(const std::string& json_text) {
@@ -316,19 +358,11 @@ std::string save_model(const TrainingSession& s, int indent) {
                                     "model file, because its configuration does not regenerate that data");
     json layers = json::array();
     for (const Dense& d : s.network().layers) layers.push_back({{"W", matrix_json(d.W)}, {"b", matrix_json(d.b)}});
-    const OptimizerState& st = s.optimizer().state();
-    json slots = json::array();
-    for (const std::vector<Mat>& slot : st.slots) {
-        json per_param = json::array();
-        for (const Mat& m : slot) per_param.push_back(matrix_json(m));
-        slots.push_back(std::move(per_param));
-    }
     json j = {{"format", kModelFormat},
               {"version", kModelVersion},
               {"config", config_json(s.config())},
               {"weights", layers},
-              {"optimizer",
-               {{"steps", st.steps}, {"slotSteps", st.slot_steps}, {"clipCount", st.clip_count}, {"slots", slots}}},
+              {"optimizer", optimizer_json(s.optimizer())},
               {"progress", {{"step", s.steps_taken()}}}};
     return j.dump(indent);
 }
@@ -362,36 +396,134 @@ std::unique_ptr<TrainingSession> load_model(const std::string& json_text) {
         read_matrix(lf.at("W"), rows(d.W), cols(d.W), path + "/W", d.W);
         read_matrix(lf.at("b"), 1, cols(d.b), path + "/b", d.b);
     }
-    if (f.has("optimizer")) {
-        Fields of(f.at("optimizer"), "/optimizer");
-        of.allow_only({"steps", "slotSteps", "clipCount", "slots"});
-        OptimizerState state;
-        state.steps = static_cast<long>(of.count("steps", 0, 0, 2e9));
-        state.slot_steps = static_cast<long>(of.count("slotSteps", 0, 0, 2e9));
-        state.clip_count = static_cast<long>(of.count("clipCount", 0, 0, 2e9));
-        const ParamList params = mlp_params(net);
-        const int want = Optimizer::slot_count(session->optimizer().config().kind);
-        if (of.has("slots")) {
-            const json& sl = of.at("slots");
-            if (!sl.is_array() || sl.size() != static_cast<std::size_t>(want))
-                throw std::invalid_argument("/optimizer/slots: " + std::string(optimizer_name(session->optimizer().config().kind)) +
-                                            " keeps " + std::to_string(want) + " slots");
-            for (std::size_t k = 0; k < sl.size(); ++k) {
-                const std::string path = "/optimizer/slots/" + std::to_string(k);
-                const json& per = sl[k];
-                if (!per.is_array() || !(per.empty() || per.size() == params.size()))
-                    throw std::invalid_argument(path + ": must hold one matrix per parameter (" +
-                                                std::to_string(params.size()) + ") or none");
-                std::vector<Mat> mats(per.size());
-                for (std::size_t i = 0; i < per.size(); ++i)
-                    read_matrix(per[i], rows(*params[i].value), cols(*params[i].value), path + "/" + std::to_string(i), mats[i]);
-                state.slots.push_back(std::move(mats));
-            }
-        } else {
-            state.slots.assign(static_cast<std::size_t>(want), {});
-        }
-        session->optimizer().restore(std::move(state));
+    if (f.has("optimizer")) read_optimizer(f.at("optimizer"), mlp_params(net), session->optimizer());
+    if (f.has("progress")) {
+        Fields pf(f.at("progress"), "/progress");
+        pf.allow_only({"step"});
+        session->set_progress(static_cast<long>(pf.count("step", 0, 0, 2e9)));
     }
+    return session;
+}
+
+// ---- recurrent sessions -------------------------------------------------------------------
+
+namespace {
+
+SequenceSessionConfig read_sequence_config(const json& j, const std::string& path) {
+    Fields f(j, path);
+    f.allow_only({"task", "cell", "hidden", "truncation", "training", "seed"});
+    SequenceSessionConfig c;
+    if (f.has("task")) {
+        Fields t(f.at("task"), f.path("task"));
+        t.allow_only({"name", "length", "sequences", "testSequences", "delay", "noise", "seed"});
+        c.task.task = named(t, "name", sequence_task_name(c.task.task), sequence_task_from_name);
+        c.task.length = static_cast<std::size_t>(t.count("length", static_cast<double>(c.task.length), 1, limits::kMaxSequenceLength));
+        c.task.sequences = static_cast<std::size_t>(t.count("sequences", static_cast<double>(c.task.sequences), 1, limits::kMaxSequences));
+        c.test_sequences = static_cast<std::size_t>(t.count("testSequences", static_cast<double>(c.test_sequences), 1, limits::kMaxSequences));
+        c.task.delay = static_cast<std::size_t>(t.count("delay", static_cast<double>(c.task.delay), 0, limits::kMaxSequenceLength - 1));
+        c.task.noise = t.number("noise", c.task.noise, 0.0, 1.0);
+        c.task.seed = t.seed("seed", c.task.seed);
+    }
+    c.cell = named(f, "cell", cell_name(c.cell), cell_from_name);
+    c.hidden = static_cast<std::size_t>(f.count("hidden", static_cast<double>(c.hidden), 1, limits::kMaxRecurrentHidden));
+    c.truncation = static_cast<std::size_t>(f.count("truncation", static_cast<double>(c.truncation), 0, limits::kMaxSequenceLength));
+    c.init_seed = f.seed("seed", c.init_seed);
+    if (f.has("training")) {
+        TrainingSpec base;
+        base.optimizer = c.optimizer;
+        base.batch_size = c.batch_size;
+        const TrainingSpec t = read_training(Fields(f.at("training"), f.path("training")), base);
+        if (t.regularization != Regularization::None)
+            throw std::invalid_argument(f.path("training") + "/regularization: recurrent sessions take none");
+        c.optimizer = t.optimizer;
+        c.batch_size = t.batch_size;
+    }
+    try {
+        validate_sequence_session_config(c);
+    } catch (const std::out_of_range& e) {
+        throw std::out_of_range(path + ": " + e.what());
+    } catch (const std::exception& e) {
+        throw std::invalid_argument(path + ": " + e.what());
+    }
+    return c;
+}
+
+json sequence_config_json(const SequenceSessionConfig& c) {
+    const OptimizerConfig& o = c.optimizer;
+    return {{"task",
+             {{"name", sequence_task_name(c.task.task)},
+              {"length", c.task.length},
+              {"sequences", c.task.sequences},
+              {"testSequences", c.test_sequences},
+              {"delay", c.task.delay},
+              {"noise", c.task.noise},
+              {"seed", c.task.seed}}},
+            {"cell", cell_name(c.cell)},
+            {"hidden", c.hidden},
+            {"truncation", c.truncation},
+            {"training",
+             {{"optimizer", optimizer_name(o.kind)},
+              {"learningRate", o.learning_rate},
+              {"momentum", o.momentum},
+              {"beta1", o.beta1},
+              {"beta2", o.beta2},
+              {"rho", o.rho},
+              {"epsilon", o.epsilon},
+              {"batchSize", c.batch_size},
+              {"schedule", schedule_name(o.schedule)},
+              {"decayRate", o.decay_rate},
+              {"decaySteps", o.decay_steps},
+              {"clipNorm", o.clip_norm}}},
+            {"seed", c.init_seed}};
+}
+
+}  // namespace
+
+SequenceSessionConfig parse_sequence_config(const std::string& json_text) {
+    return read_sequence_config(parse_text(json_text, "config"), "");
+}
+
+std::string sequence_config_to_json(const SequenceSessionConfig& config, int indent) {
+    return sequence_config_json(config).dump(indent);
+}
+
+std::string save_sequence_model(SequenceSession& s, int indent) {
+    json weights = json::object();
+    for (const ParamRef& p : s.params()) weights[p.name] = matrix_json(*p.value);
+    const json j = {{"format", kSequenceModelFormat},
+                    {"version", kModelVersion},
+                    {"config", sequence_config_json(s.config())},
+                    {"weights", weights},
+                    {"optimizer", optimizer_json(s.optimizer())},
+                    {"progress", {{"step", s.steps_taken()}}}};
+    return j.dump(indent);
+}
+
+std::unique_ptr<SequenceSession> load_sequence_model(const std::string& json_text) {
+    const json j = parse_text(json_text, "model file");
+    Fields f(j, "");
+    f.allow_only({"format", "version", "config", "weights", "optimizer", "progress"});
+    if (f.text("format", "") != kSequenceModelFormat)
+        throw std::invalid_argument("/format: this is not a Backprop Playground recurrent model file (expected \"" +
+                                    std::string(kSequenceModelFormat) + "\")");
+    if (!f.has("version") || !f.at("version").is_number_integer() || f.at("version").get<long>() != kModelVersion)
+        throw std::invalid_argument("/version: unsupported model file version (this build reads version " +
+                                    std::to_string(kModelVersion) + ")");
+    if (!f.has("config")) throw std::invalid_argument("/config: missing");
+    auto session = std::make_unique<SequenceSession>(read_sequence_config(f.at("config"), "/config"));
+    if (!f.has("weights")) throw std::invalid_argument("/weights: missing");
+    Fields wf(f.at("weights"), "/weights");
+    const ParamList params = session->params();
+    for (const ParamRef& p : params) {
+        if (!wf.has(p.name.c_str())) throw std::invalid_argument("/weights/" + p.name + ": missing");
+        read_matrix(wf.at(p.name.c_str()), rows(*p.value), cols(*p.value), "/weights/" + p.name, *p.value);
+    }
+    for (auto it = f.at("weights").begin(); it != f.at("weights").end(); ++it) {
+        bool known = false;
+        for (const ParamRef& p : params) known = known || p.name == it.key();
+        if (!known) throw std::invalid_argument("/weights/" + it.key() + ": unknown parameter for this cell");
+    }
+    if (f.has("optimizer")) read_optimizer(f.at("optimizer"), params, session->optimizer());
     if (f.has("progress")) {
         Fields pf(f.at("progress"), "/progress");
         pf.allow_only({"step"});

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "sequence_session.hpp"
 #include "session.hpp"
 
 namespace bp {
@@ -28,5 +29,13 @@ TrainingSpec parse_training(const std::string& json_text, const TrainingSpec& ba
 std::string save_model(const TrainingSession& session, int indent = -1);
 // Builds a complete new session from a model file; throws (changing nothing) on any error.
 std::unique_ptr<TrainingSession> load_model(const std::string& json_text);
+
+// Recurrent sessions: the same rules, their own configuration and file format
+// ("backprop-playground-sequence-model"; weights by parameter name).
+constexpr const char* kSequenceModelFormat = "backprop-playground-sequence-model";
+SequenceSessionConfig parse_sequence_config(const std::string& json_text);
+std::string sequence_config_to_json(const SequenceSessionConfig& config, int indent = 2);
+std::string save_sequence_model(SequenceSession& session, int indent = -1);
+std::unique_ptr<SequenceSession> load_sequence_model(const std::string& json_text);
 
 }  // namespace bp

@@ -1,0 +1,140 @@
+// Tests of the recurrent training session: training, inspection, clipping counts, divergence,
+// model files and strict configs.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include "model_io.hpp"
+#include "sequence_session.hpp"
+
+using namespace bp;
+
+namespace {
+
+SequenceSessionConfig echo_config(CellKind cell) {
+    SequenceSessionConfig c;
+    c.task.task = SequenceTask::Echo;
+    c.task.length = 12;
+    c.task.sequences = 128;
+    c.task.delay = 3;
+    c.test_sequences = 32;
+    c.cell = cell;
+    c.hidden = 12;
+    c.optimizer.kind = OptimizerKind::Adam;
+    c.optimizer.learning_rate = 0.01;
+    c.batch_size = 16;
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("sequence session: an Elman RNN learns echo with delay 3", "[sequence_session][smoke]") {
+    SequenceSession s(echo_config(CellKind::Elman));
+    const SequenceStats before = s.stats();
+    const SequenceStats st = s.step(600);
+    REQUIRE_FALSE(st.diverged);
+    CHECK(st.step == 600);
+    CHECK(st.test_loss < 0.05 * before.test_loss);
+    CHECK(st.test_accuracy > 0.95);  // outputs within 0.25 of the ±1 targets
+    CHECK(st.recurrent_sigma > 0);
+}
+
+TEST_CASE("sequence session: inspect() reports one sequence's trace and gradient norms", "[sequence_session]") {
+    for (CellKind cell : {CellKind::Elman, CellKind::Lstm}) {
+        SequenceSession s(echo_config(cell));
+        s.step(5);
+        const SequenceTrace& tr = s.inspect(3);
+        CHECK(tr.T == 12);
+        CHECK(tr.H == 12);
+        CHECK(tr.input.size() == 12);
+        CHECK(tr.hidden.size() == 12 * 12);
+        CHECK(tr.dh_norm.size() == 12);
+        CHECK(tr.cell.size() == (cell == CellKind::Lstm ? 144u : 0u));
+        // echo: target at t is the clean input bit 3 steps back (0 before that)
+        CHECK(tr.target[0] == 0.0);
+        CHECK(std::abs(tr.target[5]) == 1.0);
+        // the loss of this one sequence is its mean squared error: recompute it from the trace
+        double l = 0;
+        for (std::size_t t = 0; t < tr.T; ++t) l += 0.5 * (tr.prediction[t] - tr.target[t]) * (tr.prediction[t] - tr.target[t]);
+        CHECK(tr.loss == Approx(l / tr.T).epsilon(1e-12));
+        for (double g : tr.dh_norm) CHECK(std::isfinite(g));
+        CHECK_THROWS_AS(s.inspect(32), std::out_of_range);
+    }
+}
+
+TEST_CASE("sequence session: clipping counts the steps it clipped", "[sequence_session]") {
+    SequenceSessionConfig c = echo_config(CellKind::Elman);
+    c.optimizer.clip_norm = 1e-6;  // every gradient is larger than this
+    SequenceSession s(c);
+    const SequenceStats st = s.step(7);
+    CHECK(st.clip_count == 7);
+    CHECK(st.grad_norm > 1e-6);
+}
+
+TEST_CASE("sequence session: divergence is caught and the weights restored", "[sequence_session]") {
+    SequenceSessionConfig c = echo_config(CellKind::Elman);
+    c.optimizer.kind = OptimizerKind::Sgd;
+    c.optimizer.learning_rate = 10.0;
+    c.hidden = 64;
+    SequenceSession s(c);
+    const Mat w0 = s.recurrent_weights();
+    const SequenceStats st = s.step(300);
+    if (st.diverged) {
+        CHECK(st.step == 0);
+        CHECK((s.recurrent_weights() == w0));
+        CHECK(st.message.find("clipping") != std::string::npos);
+    } else {
+        for (double v : s.recurrent_weights()) CHECK(std::isfinite(v));  // bounded by tanh: may survive
+    }
+}
+
+TEST_CASE("sequence session: sine free run continues from a primed sequence", "[sequence_session]") {
+    SequenceSessionConfig c;
+    c.task.task = SequenceTask::Sine;
+    c.task.length = 30;
+    c.task.sequences = 64;
+    SequenceSession s(c);
+    s.step(50);
+    const auto& out = s.free_run(0, 10, 40);
+    CHECK(out.size() == 50);
+    for (double v : out) CHECK(std::isfinite(v));
+    SequenceSession e(echo_config(CellKind::Elman));
+    CHECK_THROWS_AS(e.free_run(0, 5, 5), std::invalid_argument);
+}
+
+TEST_CASE("sequence model files round-trip and continue the same run", "[sequence_session][model_io]") {
+    for (CellKind cell : {CellKind::Elman, CellKind::Lstm}) {
+        SequenceSession a(echo_config(cell));
+        a.step(40);
+        const std::string file = save_sequence_model(a);
+        auto b = load_sequence_model(file);
+        CHECK(save_sequence_model(*b) == file);
+        a.step(10);
+        b->step(10);
+        CHECK((a.recurrent_weights() == b->recurrent_weights()));
+    }
+    CHECK_THROWS_WITH(load_sequence_model("{\"format\": \"backprop-playground-model\"}"), Catch::Contains("/format"));
+    SequenceSession a(echo_config(CellKind::Elman));
+    std::string file = save_sequence_model(a);
+    file.replace(file.find("\"Wh\""), 4, "\"Wz\"");
+    CHECK_THROWS_WITH(load_sequence_model(file), Catch::Contains("/weights/Wh: missing"));
+}
+
+TEST_CASE("sequence configs: defaults, round trip and field-named errors", "[sequence_session][model_io]") {
+    const SequenceSessionConfig d = parse_sequence_config("{}");
+    CHECK(d.cell == CellKind::Elman);
+    const SequenceSessionConfig c = parse_sequence_config(
+        R"({"task": {"name": "adding", "length": 30}, "cell": "lstm", "hidden": 24, "truncation": 5,
+            "training": {"optimizer": "rmsprop", "clipNorm": 1}})");
+    CHECK(c.task.task == SequenceTask::Adding);
+    CHECK(c.cell == CellKind::Lstm);
+    CHECK(c.truncation == 5);
+    CHECK(c.optimizer.clip_norm == 1.0);
+    CHECK(sequence_config_to_json(parse_sequence_config(sequence_config_to_json(c))) == sequence_config_to_json(c));
+    CHECK_THROWS_WITH(parse_sequence_config(R"({"cell": "gru"})"), Catch::Contains("/cell") && Catch::Contains("lstm"));
+    CHECK_THROWS_WITH(parse_sequence_config(R"({"hidden": 1000})"), Catch::Contains("/hidden") && Catch::Contains("1..128"));
+    CHECK_THROWS_WITH(parse_sequence_config(R"({"task": {"length": 401}})"), Catch::Contains("/task/length"));
+    CHECK_THROWS_WITH(parse_sequence_config(R"({"task": {"name": "echo", "length": 5, "delay": 9}})"), Catch::Contains("delay"));
+    CHECK_THROWS_WITH(parse_sequence_config(R"({"training": {"regularization": "l2"}})"), Catch::Contains("regularization"));
+}
