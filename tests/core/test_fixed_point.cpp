@@ -214,6 +214,14 @@ TEST_CASE("fixed point: a network that does not settle is reported and not train
     CHECK(rel_diff(dW_both, net.dW) == 0.0);
     CHECK(s.loss == Approx(ws.patterns[0].error));
 
+    // a smaller step settles it: J's eigenvalues 1 + α(±4i − 1) are inside the unit circle for
+    // α < 2/17 (|1 + α(μ − 1)|² = 1 − 2α + 17α²), at the price of more iterations
+    RelaxOptions slow = ro;
+    slow.alpha = slow.beta = 0.1;
+    const FixedPointStats s_slow = fixed_point_forward_backward(net, d, slow, ws);
+    INFO("alpha 0.1: forward iterations max " << s_slow.forward_iters_max);
+    CHECK(s_slow.used == 2);
+
     // nothing settles: no gradient at all, and the loss says so (NaN)
     d.inputs = mat(2, 1, {0.1, -0.2});
     fixed_point_zero_grad(net);
