@@ -1,0 +1,94 @@
+// convnetjs.mjs: ConvNetJS 0.3.0 (npm). Float64Array volumes (float64), mini-batches through
+// its Trainer (gradients accumulated over batch_size examples, then one update).
+// Usage: node bench/peers/convnetjs.mjs [--quick] [--out FILE]
+//
+// What it cannot do, and what differs:
+//   * W3: no recurrent layers at all.
+//   * W2: the npm 0.3.0 Trainer has no Adam (sgd, adagrad, windowgrad, adadelta): plain SGD.
+//   * W1: makeLayers() puts a linear fc layer in front of a 'regression' loss; it is removed so
+//     the output is tanh, as in the workload.
+//   * The grid is one net.forward() per point (no batched evaluation); output only.
+import { createRequire } from 'node:module';
+
+import { W1, W2, rate, perCallMs, timingOptions, gridPoints, mulberry32, shuffle } from '../common.mjs';
+import { loadData } from '../data.mjs';
+import { cliOptions, writeResult } from '../node_util.mjs';
+
+const require = createRequire(import.meta.url);
+const convnetjs = require('convnetjs');
+const version = require('convnetjs/package.json').version;
+const { quick, out } = cliOptions();
+const opts = timingOptions(quick);
+const log = (m) => console.error(`convnetjs ${m}`);
+const data = loadData();
+const rnd = mulberry32(7);
+const results = {}, info = { version }, errors = {}, unsupported = {};
+
+async function section(name, fn) {
+  try { await fn(); } catch (e) { errors[name] = String(e && e.message || e); log(`${name} failed: ${errors[name]}`); }
+}
+
+function vol(values) {
+  const v = new convnetjs.Vol(1, 1, values.length, 0.0);
+  for (let k = 0; k < values.length; k++) v.w[k] = values[k];
+  return v;
+}
+
+await section('w1', async () => {
+  const net = new convnetjs.Net();
+  net.makeLayers([
+    { type: 'input', out_sx: 1, out_sy: 1, out_depth: 2 },
+    { type: 'fc', num_neurons: 8, activation: 'tanh' },
+    { type: 'fc', num_neurons: 8, activation: 'tanh' },
+    { type: 'fc', num_neurons: 1, activation: 'tanh' },
+    { type: 'regression', num_neurons: 1 },
+  ]);
+  const types = net.layers.map((l) => l.layer_type);
+  const k = types.length - 2;  // the linear fc inserted before 'regression'
+  if (types[k] !== 'fc' || types[k - 1] !== 'tanh') throw new Error('unexpected layers ' + types.join(','));
+  net.layers.splice(k, 1);
+  info.w1_layers = net.layers.map((l) => l.layer_type).join(',');
+  const trainer = new convnetjs.Trainer(net, { method: 'sgd', learning_rate: W1.lr, momentum: 0.0, batch_size: W1.batch, l2_decay: 0.0 });
+  const X = data.w1.x.map(vol), Y = data.w1.y.map((y) => [y]), N = X.length;
+  const order = Array.from({ length: N }, (_, i) => i);
+  log('W1');
+  results.w1_train = await rate(() => {
+    shuffle(order, rnd);
+    for (let i = 0; i < N; i++) trainer.train(X[order[i]], Y[order[i]]);
+    return N;
+  }, opts, 'examples/s');
+  const xy = gridPoints(), P = W1.grid * W1.grid, res = new Float64Array(P), v = new convnetjs.Vol(1, 1, 2, 0.0);
+  log('W1 grid');
+  results.w1_grid = await perCallMs(() => {
+    for (let p = 0; p < P; p++) { v.w[0] = xy[2 * p]; v.w[1] = xy[2 * p + 1]; res[p] = net.forward(v, false).w[0]; }
+  }, opts);
+  let c = 0;
+  for (let i = 0; i < N; i++) c += (net.forward(X[i]).w[0] > 0 ? 1 : -1) === data.w1.y[i];
+  info.w1_train_accuracy_after = c / N;
+});
+
+await section('w2', async () => {
+  const net = new convnetjs.Net();
+  net.makeLayers([
+    { type: 'input', out_sx: 1, out_sy: 1, out_depth: W2.inputs },
+    { type: 'fc', num_neurons: W2.hidden[0], activation: 'relu' },
+    { type: 'fc', num_neurons: W2.hidden[1], activation: 'relu' },
+    { type: 'softmax', num_classes: W2.classes },
+  ]);
+  const trainer = new convnetjs.Trainer(net, { method: 'sgd', learning_rate: W2.lr, momentum: 0.0, batch_size: W2.batch, l2_decay: 0.0 });
+  const X = data.w2.x.map(vol), Y = data.w2.y, N = X.length;
+  const order = Array.from({ length: N }, (_, i) => i);
+  log('W2');
+  results.w2_train = await rate(() => {
+    shuffle(order, rnd);
+    for (let i = 0; i < N; i++) trainer.train(X[order[i]], Y[order[i]]);
+    return N;
+  }, opts, 'examples/s');
+});
+
+unsupported.w3 = 'no recurrent layers in ConvNetJS';
+
+writeResult(out, {
+  system: 'convnetjs', float: 'float64', results, info, errors, unsupported,
+  notes: 'W2 with SGD (no Adam in npm 0.3.0); grid one forward per point, output only',
+});

@@ -1,0 +1,146 @@
+// tfjs.mjs: TensorFlow.js 4.22 (layers API) on the 'cpu' backend (plain JS kernels) or the
+// 'wasm' backend (@tensorflow/tfjs-backend-wasm: XNNPACK, SIMD; single-threaded in Node 20,
+// where its threaded build fails to start workers). float32 throughout.
+// Usage: node bench/peers/tfjs.mjs cpu|wasm [--quick] [--out FILE]
+//
+// Training is measured two ways: a hand-written loop of optimizer.minimize() over pre-sliced
+// batch tensors (the figure reported) and model.fit() (in `info`; it adds shuffling, callbacks
+// and validation bookkeeping per epoch).
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+import { W1, W2, W3, rate, perCallMs, timingOptions, gridPoints } from '../common.mjs';
+import { loadData, root } from '../data.mjs';
+import { cliOptions, writeResult } from '../node_util.mjs';
+
+const require = createRequire(import.meta.url);
+const { quick, out, args } = cliOptions();
+const backend = args[0] || 'cpu';
+const opts = timingOptions(quick);
+const log = (m) => console.error(`tfjs-${backend} ${m}`);
+
+const tf = require('@tensorflow/tfjs');
+if (backend === 'wasm') {
+  const wasm = require('@tensorflow/tfjs-backend-wasm');
+  wasm.setWasmPaths(path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist') + path.sep);
+}
+if (!(await tf.setBackend(backend))) throw new Error('cannot set the TensorFlow.js backend ' + backend);
+await tf.ready();
+
+const data = loadData();
+const results = {}, info = {}, errors = {};
+// Each workload in its own try: a failure is reported and the others still run.
+async function section(name, fn) {
+  try { await fn(); } catch (e) { errors[name] = String(e && e.message || e); log(`${name} failed: ${errors[name]}`); }
+}
+info.version = tf.version.tfjs;
+info.backend = tf.getBackend();
+if (backend === 'wasm') {
+  info.wasm_simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  info.wasm_threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+}
+const glorot = (seed) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed }) });
+
+function batches(x, y, B) {
+  const n = x.shape[0], list = [];
+  for (let s = 0; s < n; s += B) list.push([x.slice(s, Math.min(B, n - s)), y.slice(s, Math.min(B, n - s))]);
+  return list;
+}
+function trainLoop(model, optimizer, list, lossFn) {
+  for (const [xb, yb] of list) optimizer.minimize(() => lossFn(yb, model.apply(xb, { training: true })));
+}
+
+// ---- W1
+await section('w1', async () => {
+  const make = () => tf.sequential({ layers: [
+    tf.layers.dense({ units: 8, activation: 'tanh', inputShape: [2], ...glorot(1) }),
+    tf.layers.dense({ units: 8, activation: 'tanh', ...glorot(2) }),
+    tf.layers.dense({ units: 1, activation: 'tanh', ...glorot(3) }),
+  ] });
+  const xs = tf.tensor2d(data.w1.x), ys = tf.tensor2d(data.w1.y.map((v) => [v]));
+  const N = data.w1.x.length;
+  const model = make(), opt = tf.train.sgd(W1.lr), list = batches(xs, ys, W1.batch);
+  const mse = (y, p) => tf.losses.meanSquaredError(y, p);
+  log('W1 loop');
+  results.w1_train = await rate(() => { trainLoop(model, opt, list, mse); return N; }, opts, 'examples/s');
+  const fitModel = make();
+  fitModel.compile({ optimizer: tf.train.sgd(W1.lr), loss: 'meanSquaredError' });
+  log('W1 fit');
+  info.w1_train_fit = await rate(async () => {
+    await fitModel.fit(xs, ys, { batchSize: W1.batch, epochs: 4, shuffle: true, verbose: 0 });
+    return 4 * N;
+  }, opts, 'examples/s');
+  // Grid: one predict over the 10,000 points returning every layer's output (all neurons).
+  const all = tf.model({ inputs: model.inputs, outputs: model.layers.map((l) => l.output) });
+  const grid = tf.tensor2d(Float32Array.from(gridPoints()), [W1.grid * W1.grid, 2]);
+  log('W1 grid');
+  results.w1_grid = await perCallMs(() => {
+    const outs = all.predict(grid, { batchSize: W1.grid * W1.grid });
+    for (const t of outs) { t.dataSync(); t.dispose(); }
+  }, opts);
+  info.w1_grid_output_only = await perCallMs(() => {
+    const t = model.predict(grid, { batchSize: W1.grid * W1.grid });
+    t.dataSync(); t.dispose();
+  }, opts);
+  const p = tf.tidy(() => model.predict(xs)).dataSync();
+  let c = 0;
+  for (let i = 0; i < N; i++) c += (p[i] > 0 ? 1 : -1) === data.w1.y[i];
+  info.w1_train_accuracy_after = c / N;
+});
+
+// ---- W2
+await section('w2', async () => {
+  const make = () => tf.sequential({ layers: [
+    tf.layers.dense({ units: 128, activation: 'relu', inputShape: [64], ...glorot(4) }),
+    tf.layers.dense({ units: 64, activation: 'relu', ...glorot(5) }),
+    tf.layers.dense({ units: 10, activation: 'softmax', ...glorot(6) }),
+  ] });
+  const xs = tf.tensor2d(data.w2.x), ys = tf.oneHot(tf.tensor1d(data.w2.y, 'int32'), 10).toFloat();
+  const N = data.w2.x.length;
+  const model = make(), opt = tf.train.adam(W2.lr), list = batches(xs, ys, W2.batch);
+  log('W2 loop');
+  results.w2_train = await rate(() => {
+    trainLoop(model, opt, list, (y, p) => tf.metrics.categoricalCrossentropy(y, p).mean());
+    return N;
+  }, opts, 'examples/s');
+  const fitModel = make();
+  fitModel.compile({ optimizer: tf.train.adam(W2.lr), loss: 'categoricalCrossentropy' });
+  log('W2 fit');
+  info.w2_train_fit = await rate(async () => {
+    await fitModel.fit(xs, ys, { batchSize: W2.batch, epochs: 1, shuffle: true, verbose: 0 });
+    return N;
+  }, opts, 'examples/s');
+});
+
+// ---- W3: simpleRNN(32, tanh, every step) + dense(1) on every step, MSE over all steps, SGD
+await section('w3', async () => {
+  const make = () => tf.sequential({ layers: [
+    tf.layers.simpleRNN({ units: W3.hidden, activation: 'tanh', returnSequences: true, inputShape: [W3.T, 1],
+      ...glorot(7), recurrentInitializer: tf.initializers.orthogonal({ seed: 8 }) }),
+    tf.layers.dense({ units: 1, ...glorot(9) }),
+  ] });
+  const S = data.w3.seqs;
+  const xs = tf.tensor3d(S.map((q) => q.slice(0, W3.T).map((v) => [v])));
+  const ys = tf.tensor3d(S.map((q) => q.slice(1, W3.T + 1).map((v) => [v])));
+  const model = make(), opt = tf.train.sgd(W3.lr), list = batches(xs, ys, W3.batch);
+  log('W3 loop');
+  results.w3_train = await rate(() => {
+    trainLoop(model, opt, list, (y, p) => tf.losses.meanSquaredError(y, p));
+    return S.length;
+  }, { ...opts, warmupMs: Math.max(opts.warmupMs, 1000) }, 'sequences/s');
+  if (!quick) {
+    const fitModel = make();
+    fitModel.compile({ optimizer: tf.train.sgd(W3.lr), loss: 'meanSquaredError' });
+    log('W3 fit');
+    info.w3_train_fit = await rate(async () => {
+      await fitModel.fit(xs, ys, { batchSize: W3.batch, epochs: 1, shuffle: true, verbose: 0 });
+      return S.length;
+    }, opts, 'sequences/s');
+  }
+});
+info.tensors_alive_at_end = tf.memory().numTensors;
+
+writeResult(out, {
+  system: `tfjs-${backend}`, float: 'float32', results, info, errors,
+  notes: backend === 'wasm' ? 'XNNPACK wasm, SIMD, 1 thread in Node 20' : 'pure-JS kernels',
+});

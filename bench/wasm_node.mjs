@@ -1,0 +1,12 @@
+// wasm_node.mjs: the project's wasm module (web/engine/backprop.{mjs,wasm}) in Node.
+// Usage: node bench/wasm_node.mjs [--quick] [--out FILE]
+import { loadBackprop } from '../tests/node/load.mjs';
+import { timingOptions } from './common.mjs';
+import { digitsText } from './data.mjs';
+import { cliOptions, writeResult } from './node_util.mjs';
+import { runWasm } from './wasm_workloads.mjs';
+
+const { quick, out } = cliOptions();
+const bp = await loadBackprop();
+const r = await runWasm(bp, digitsText(), timingOptions(quick), (m) => console.error(m));
+writeResult(out, { system: 'wasm-node', float: 'float64', ...r });
