@@ -17,44 +17,17 @@
 #include <string>
 #include <vector>
 
+#include "bindings_common.hpp"
 #include "limits.hpp"
 #include "model_io.hpp"
 #include "session.hpp"
 
 using emscripten::val;
+using bpwasm::guarded;
+using bpwasm::stringify;
+using bpwasm::view;
 
 namespace {
-
-// Runs f; a C++ exception becomes a JS RangeError (std::out_of_range) or Error (anything else)
-// carrying the core's message. The catch block is left before the JS throw so the C++
-// exception is freed; the message lives in a static buffer because a JS throw skips the
-// destructors of the frames it unwinds (a local string would leak on every error).
-template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-    static std::string message;
-    bool range = false;
-    try {
-        return f();
-    } catch (const std::out_of_range& e) {
-        message = e.what();
-        range = true;
-    } catch (const std::exception& e) {
-        message = e.what();
-    }
-    val::global(range ? "RangeError" : "Error").new_(message).throw_();
-    __builtin_unreachable();
-}
-
-std::string stringify(const val& v) {
-    if (v.isUndefined() || v.isNull()) return "{}";
-    if (v.isString()) return v.as<std::string>();
-    return val::global("JSON").call<std::string>("stringify", v);
-}
-
-val view(const std::vector<double>& v) {
-    return val(emscripten::typed_memory_view(v.size(), v.data()));
-}
-val view(const bp::Mat& m) { return val(emscripten::typed_memory_view(m.size(), m.data())); }
 
 // Points as a flat [x, y, label, ...] array, from the dataset's (N,2) inputs and (N,1) labels.
 void flatten_points(const bp::Mat& xy, const bp::Mat& labels, std::vector<double>& out) {

@@ -1,0 +1,51 @@
+// bindings_common.hpp: what every Embind file here shares: error translation, config objects
+// in, typed views out. No math.
+#pragma once
+
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tensor.hpp"
+
+namespace bpwasm {
+
+using emscripten::val;
+
+// Runs f; a C++ exception becomes a JS RangeError (std::out_of_range) or Error (anything else)
+// carrying the core's message. The catch block is left before the JS throw so the C++
+// exception is freed; the message lives in a static buffer because a JS throw skips the
+// destructors of the frames it unwinds (a local string would leak on every error). For the
+// same reason methods that can fail take `val`, never std::string, arguments: Embind frees a
+// std::string argument after the call returns, which a JS throw skips.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+    static std::string message;
+    bool range = false;
+    try {
+        return f();
+    } catch (const std::out_of_range& e) {
+        message = e.what();
+        range = true;
+    } catch (const std::exception& e) {
+        message = e.what();
+    }
+    val::global(range ? "RangeError" : "Error").new_(message).throw_();
+    __builtin_unreachable();
+}
+
+// A config given as a JS object (or JSON text) as JSON text for the core's strict parser.
+inline std::string stringify(const val& v) {
+    if (v.isUndefined() || v.isNull()) return "{}";
+    if (v.isString()) return v.as<std::string>();
+    return val::global("JSON").call<std::string>("stringify", v);
+}
+
+// Zero-copy Float64Array views: valid until the next call into the module.
+inline val view(const std::vector<double>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
+inline val view(const bp::Mat& m) { return val(emscripten::typed_memory_view(m.size(), m.data())); }
+
+}  // namespace bpwasm

@@ -1,0 +1,149 @@
+// bindings_sequence.cpp: Embind surface of the recurrent session (docs/wasm-api.md, "Sequence
+// sessions"). Same rules as bindings.cpp: no math, errors become JS Error / RangeError, bulk
+// data leaves as typed views over buffers the session owns.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "bindings_common.hpp"
+#include "limits.hpp"
+#include "model_io.hpp"
+#include "sequence_session.hpp"
+
+using emscripten::val;
+using bpwasm::guarded;
+using bpwasm::stringify;
+using bpwasm::view;
+
+class SequenceSessionJS {
+public:
+    explicit SequenceSessionJS(std::unique_ptr<bp::SequenceSession> s) : s_(std::move(s)) {}
+
+    static SequenceSessionJS* create(val config) {
+        auto s = guarded([&] { return std::make_unique<bp::SequenceSession>(bp::parse_sequence_config(stringify(config))); });
+        return new SequenceSessionJS(std::move(s));
+    }
+
+    bp::SequenceStats step(double n) {
+        return guarded([&] {
+            if (!(n >= 1 && n <= static_cast<double>(bp::limits::kMaxSteps)))
+                throw std::out_of_range("step: n must be in 1.." + std::to_string(bp::limits::kMaxSteps));
+            return s_->step(static_cast<std::size_t>(n));
+        });
+    }
+    bp::SequenceStats stats() { return s_->stats(); }
+    double stepsPerEpoch() const { return static_cast<double>(s_->steps_per_epoch()); }
+    void reset() { s_->reset(); }
+    val config() const {
+        return val::global("JSON").call<val>("parse", bp::sequence_config_to_json(s_->config(), -1));
+    }
+    // Live change of the training part (optimizer, learningRate, clipNorm, batchSize, ...) and of
+    // the truncation window k (0 = full BPTT).
+    void updateTraining(val training, double truncation) {
+        guarded([&] {
+            if (!(truncation >= 0 && truncation <= static_cast<double>(bp::limits::kMaxSequenceLength)))
+                throw std::out_of_range("truncation: must be in 0.." + std::to_string(bp::limits::kMaxSequenceLength));
+            bp::TrainingSpec base;
+            base.optimizer = s_->config().optimizer;
+            base.batch_size = s_->config().batch_size;
+            const bp::TrainingSpec t = bp::parse_training(stringify(training), base);
+            s_->update_training(t.optimizer, static_cast<std::size_t>(truncation), t.batch_size);
+            return 0;
+        });
+    }
+
+    // One held-out sequence; returns {T, D, H, K, loss} and fills the views below.
+    val inspect(double index) {
+        return guarded([&] {
+            if (!(index >= 0)) throw std::out_of_range("inspect: index must be 0 or more");
+            const bp::SequenceTrace& tr = s_->inspect(static_cast<std::size_t>(index));
+            trace_ = &tr;
+            val o = val::object();
+            o.set("T", static_cast<double>(tr.T));
+            o.set("D", static_cast<double>(tr.D));
+            o.set("H", static_cast<double>(tr.H));
+            o.set("K", static_cast<double>(tr.K));
+            o.set("loss", tr.loss);
+            return o;
+        });
+    }
+    val traceInput() { return view(trace().input); }
+    val traceTarget() { return view(trace().target); }
+    val tracePrediction() { return view(trace().prediction); }
+    val traceHidden() { return view(trace().hidden); }
+    val traceCell() { return view(trace().cell); }
+    val traceGradNorms() { return view(trace().dh_norm); }
+    val traceLossSteps() {
+        const auto& v = trace().loss_step;
+        return val(emscripten::typed_memory_view(v.size(), v.data()));
+    }
+
+    val freeRun(double index, double prime, double steps) {
+        return guarded([&] {
+            if (!(index >= 0 && prime >= 0 && steps >= 0)) throw std::out_of_range("freeRun: arguments must be 0 or more");
+            return view(s_->free_run(static_cast<std::size_t>(index), static_cast<std::size_t>(prime),
+                                     static_cast<std::size_t>(steps)));
+        });
+    }
+    val recurrentWeights() const { return view(s_->recurrent_weights()); }
+
+    std::string toJSON() {
+        return guarded([&] { return bp::save_sequence_model(*s_); });
+    }
+    void loadJSON(val text) {
+        guarded([&] {
+            if (!text.isString()) throw std::invalid_argument("loadJSON: expected the model file's text");
+            s_ = bp::load_sequence_model(text.as<std::string>());
+            trace_ = nullptr;
+            return 0;
+        });
+    }
+
+private:
+    // The trace of the last inspect() (empty before the first).
+    const bp::SequenceTrace& trace() const {
+        static const bp::SequenceTrace empty;
+        return trace_ ? *trace_ : empty;
+    }
+    std::unique_ptr<bp::SequenceSession> s_;
+    const bp::SequenceTrace* trace_ = nullptr;  // owned by s_
+};
+
+EMSCRIPTEN_BINDINGS(backprop_sequence) {
+    emscripten::class_<SequenceSessionJS>("SequenceSession")
+        .constructor(&SequenceSessionJS::create, emscripten::allow_raw_pointers())
+        .function("step", &SequenceSessionJS::step)
+        .function("stats", &SequenceSessionJS::stats)
+        .function("stepsPerEpoch", &SequenceSessionJS::stepsPerEpoch)
+        .function("reset", &SequenceSessionJS::reset)
+        .function("config", &SequenceSessionJS::config)
+        .function("updateTraining", &SequenceSessionJS::updateTraining)
+        .function("inspect", &SequenceSessionJS::inspect)
+        .function("traceInput", &SequenceSessionJS::traceInput)
+        .function("traceTarget", &SequenceSessionJS::traceTarget)
+        .function("tracePrediction", &SequenceSessionJS::tracePrediction)
+        .function("traceHidden", &SequenceSessionJS::traceHidden)
+        .function("traceCell", &SequenceSessionJS::traceCell)
+        .function("traceGradNorms", &SequenceSessionJS::traceGradNorms)
+        .function("traceLossSteps", &SequenceSessionJS::traceLossSteps)
+        .function("freeRun", &SequenceSessionJS::freeRun)
+        .function("recurrentWeights", &SequenceSessionJS::recurrentWeights)
+        .function("toJSON", &SequenceSessionJS::toJSON)
+        .function("loadJSON", &SequenceSessionJS::loadJSON);
+
+    emscripten::value_object<bp::SequenceStats>("SequenceStats")
+        .field("step", &bp::SequenceStats::step)
+        .field("epoch", &bp::SequenceStats::epoch)
+        .field("sequences", &bp::SequenceStats::sequences)
+        .field("trainLoss", &bp::SequenceStats::train_loss)
+        .field("testLoss", &bp::SequenceStats::test_loss)
+        .field("testAccuracy", &bp::SequenceStats::test_accuracy)
+        .field("gradNorm", &bp::SequenceStats::grad_norm)
+        .field("clipCount", &bp::SequenceStats::clip_count)
+        .field("recurrentSigma", &bp::SequenceStats::recurrent_sigma)
+        .field("diverged", &bp::SequenceStats::diverged)
+        .field("message", &bp::SequenceStats::message);
+}
