@@ -89,11 +89,16 @@ void affine(const FixedPointNet& net, const Vec& x, const Vec& c, Vec& out) {
     }
 }
 
-void start_record(Relaxation& r, const RelaxOptions& o, const Vec& state) {
+// clear() keeps the vectors' capacity: after the first call nothing is allocated.
+void clear_relaxation(Relaxation& r) {
     r.converged = false;
     r.iterations = 0;
     r.residual.clear();
     r.states.clear();
+}
+
+void start_record(Relaxation& r, const RelaxOptions& o, const Vec& state) {
+    clear_relaxation(r);
     if (o.record_states) r.states.insert(r.states.end(), state.begin(), state.end());
 }
 
@@ -316,7 +321,7 @@ FixedPointStats fixed_point_forward_backward(FixedPointNet& net, const FixedPoin
     double loss_sum = 0.0;
     for (std::size_t p = 0; p < P; ++p) {
         FixedPointCache& c = ws.patterns[p];
-        c.backward = Relaxation{};
+        clear_relaxation(c.backward);  // no backward (yet) for this pattern; keeps the buffers
         if (!relax_forward_raw(net, row_ptr(data.inputs, p), has_x0 ? row_ptr(data.initial, p) : nullptr,
                                options, c)) {
             ++s.skipped_forward;  // never train on a state that did not settle
@@ -357,7 +362,7 @@ FixedPointStats fixed_point_evaluate(const FixedPointNet& net, const FixedPointD
     double loss_sum = 0.0;
     for (std::size_t p = 0; p < P; ++p) {
         FixedPointCache& c = ws.patterns[p];
-        c.backward = Relaxation{};
+        clear_relaxation(c.backward);  // no backward (yet) for this pattern; keeps the buffers
         if (!relax_forward_raw(net, row_ptr(data.inputs, p), has_x0 ? row_ptr(data.initial, p) : nullptr,
                                options, c)) {
             ++s.skipped_forward;

@@ -248,6 +248,30 @@ TEST_CASE("fixed point: residuals of a contraction fall monotonically", "[fixed_
     }
 }
 
+TEST_CASE("fixed point: the workspace is reused between batches", "[fixed_point]") {
+    FixedPointNet net = small_net(Activation::Tanh, 4);
+    const FixedPointData d = small_data(Activation::Tanh);
+    RelaxOptions ro;
+    ro.record_states = true;
+    FixedPointWorkspace ws;
+    fixed_point_forward_backward(net, d, ro, ws);
+    auto buffers = [&] {
+        std::vector<const double*> p;
+        for (const auto& c : ws.patterns) {
+            for (const Vec* v : {&c.u, &c.c, &c.x, &c.a, &c.fprime, &c.e, &c.lambda, &c.delta})
+                p.push_back(v->data());
+            for (const Relaxation* r : {&c.forward, &c.backward}) {
+                p.push_back(r->residual.data());
+                p.push_back(r->states.data());
+            }
+        }
+        return p;
+    };
+    const auto before = buffers();
+    fixed_point_forward_backward(net, d, ro, ws);  // same weights: same iteration counts
+    CHECK(buffers() == before);
+}
+
 TEST_CASE("fixed point: validation", "[fixed_point]") {
     FixedPointNet net;
     Rng rng(1);

@@ -226,6 +226,28 @@ TEST_CASE("LSTM: truncated BPTT with small k is the exact gradient of the trunca
     }
 }
 
+TEST_CASE("LSTM reuses its step records: no reallocation after the first call", "[lstm]") {
+    Rng rng(2);
+    SequenceData d = random_sequences(10, 3, 2, 1, true, false, rng);
+    Lstm net = random_lstm(2, 4, 1, Loss::SquaredError, 3);
+    LstmCache cache;
+    auto buffers = [&] {
+        std::vector<const double*> p;
+        for (const auto& s : cache.steps)
+            for (const Mat* m : {&s.x, &s.h_prev, &s.c_prev, &s.i, &s.f, &s.o, &s.g, &s.c, &s.tanh_c,
+                                 &s.h, &s.y, &s.dy, &s.dh, &s.dc})
+                p.push_back(m->data());
+        p.push_back(cache.dh_norm.data());
+        p.push_back(cache.dc_norm.data());
+        return p;
+    };
+    lstm_zero_grad(net);
+    lstm_forward_backward(net, d, cache, BpttOptions{3});
+    const auto before = buffers();
+    for (int i = 0; i < 3; ++i) lstm_forward_backward(net, d, cache, BpttOptions{3});
+    CHECK(buffers() == before);
+}
+
 TEST_CASE("LSTM free run feeds each output back as the next input", "[lstm]") {
     Lstm net = random_lstm(1, 4, 1, Loss::SquaredError, 6);
     const std::vector<Mat> prime = {mat(1, 1, {0.2}), mat(1, 1, {-0.4})};
