@@ -212,7 +212,7 @@ void check_free_run(std::size_t D, std::size_t K, const std::vector<Mat>& prime,
         fail_arg("free run: the output is fed back as the input, so outputs (" + std::to_string(K) +
                  ") must equal inputs (" + std::to_string(D) + ")");
     check_inputs(prime, D, "free run prime");
-    if (prime.size() + M > limits::kMaxSequenceLength)
+    if (M > limits::kMaxSequenceLength || prime.size() + M > limits::kMaxSequenceLength)
         fail_range("free run: prime " + std::to_string(prime.size()) + " + steps " + std::to_string(M) +
                    " is over the limit of " + std::to_string(limits::kMaxSequenceLength) + " steps");
 }

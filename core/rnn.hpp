@@ -105,7 +105,9 @@ struct RnnCache {
 };
 
 // W ~ U(±√(6/(D+H))) for Wx and U(±√(6/(H+K))) for Wy (Glorot & Bengio 2010), Wh ~ U(±1/√H)
-// (largest singular value about 1.2 at H = 16, spectral radius about 0.6), biases 0, grads 0.
+// (entries of variance 1/(3H): the largest singular value tends to 2/√3 ≈ 1.15 and the spectral
+// radius to 1/√3 ≈ 0.58 for large H; measured σ_max 1.02 to 1.15 for H = 8..128), biases 0,
+// gradients 0.
 // Draws in the order Wx, Wh, Wy, row-major, so a seed gives the same weights in every build.
 void elman_init(Elman& net, const RnnConfig& config, Rng& rng);
 
