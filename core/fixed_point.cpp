@@ -20,28 +20,28 @@ namespace {
 [[noreturn]] void fail_range(const std::string& msg) { throw std::out_of_range(msg); }
 [[noreturn]] void fail_arg(const std::string& msg) { throw std::invalid_argument(msg); }
 
-void check_size(const std::string& field, std::size_t v, std::size_t lo, std::size_t hi) {
+void check_size(const char* field, std::size_t v, std::size_t lo, std::size_t hi) {
     if (v < lo || v > hi)
-        fail_range(field + ": " + std::to_string(v) + " is outside " + std::to_string(lo) + ".." +
-                   std::to_string(hi));
+        fail_range(std::string(field) + ": " + std::to_string(v) + " is outside " + std::to_string(lo) +
+                   ".." + std::to_string(hi));
 }
 
-void check_real(const std::string& field, double v, double lo, double hi, bool open_lo) {
-    if (!std::isfinite(v)) fail_arg(field + ": " + std::to_string(v) + " is not a finite number");
+void check_real(const char* field, double v, double lo, double hi, bool open_lo) {
+    if (!std::isfinite(v)) fail_arg(std::string(field) + ": " + std::to_string(v) + " is not a finite number");
     if (v < lo || v > hi || (open_lo && v == lo))
-        fail_range(field + ": " + std::to_string(v) + " is outside " + (open_lo ? "(" : "[") +
+        fail_range(std::string(field) + ": " + std::to_string(v) + " is outside " + (open_lo ? "(" : "[") +
                    std::to_string(lo) + ", " + std::to_string(hi) + "]");
 }
 
-void check_shape(const std::string& field, const Mat& m, std::size_t r, std::size_t c) {
+void check_shape(const char* field, const Mat& m, std::size_t r, std::size_t c) {
     if (rows(m) != r || cols(m) != c)
-        fail_arg(field + ": shape (" + std::to_string(rows(m)) + "," + std::to_string(cols(m)) +
+        fail_arg(std::string(field) + ": shape (" + std::to_string(rows(m)) + "," + std::to_string(cols(m)) +
                  ") should be (" + std::to_string(r) + "," + std::to_string(c) + ")");
 }
 
-void check_finite(const std::string& field, const double* p, std::size_t n) {
+void check_finite(const char* field, const double* p, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
-        if (!std::isfinite(p[i])) fail_arg(field + ": element " + std::to_string(i) + " is not a finite number");
+        if (!std::isfinite(p[i])) fail_arg(std::string(field) + ": element " + std::to_string(i) + " is not a finite number");
 }
 
 void ensure_len(Vec& v, std::size_t n) {
@@ -231,7 +231,7 @@ void validate_fixed_point_config(const FixedPointConfig& c) {
     check_size("fixed_point.inputs", c.inputs, 0, limits::kMaxInputs);
     check_size("fixed_point.outputs (count)", c.outputs.size(), 1, c.units);
     for (std::size_t k = 0; k < c.outputs.size(); ++k) {
-        check_size("fixed_point.outputs[" + std::to_string(k) + "]", c.outputs[k], 0, c.units - 1);
+        check_size(("fixed_point.outputs[" + std::to_string(k) + "]").c_str(), c.outputs[k], 0, c.units - 1);
         for (std::size_t j = 0; j < k; ++j)
             if (c.outputs[j] == c.outputs[k])
                 fail_arg("fixed_point.outputs: unit " + std::to_string(c.outputs[k]) + " is listed twice");

@@ -26,9 +26,9 @@
 //   max|f′| · ‖W‖₂ < 1      (max|f′| = 1 for tanh, ¼ for sigmoid)
 // then there is one fixed point and both relaxations converge for any α, β in (0, 1]. Beyond
 // it a stable fixed point may still exist (the relaxation finds it) or the state may oscillate.
-// When the adjoint's linear map has the same spectrum as the linearized forward map (it is its
-// transpose when α = β), so a forward relaxation that converges to a stable point implies a
-// backward one that converges (Almeida 1987). Patterns whose forward or backward relaxation does
+// For α = β the adjoint iteration's matrix is the transpose of the forward iteration's Jacobian
+// at x*, with the same eigenvalues, so a forward relaxation that settles at a stable point implies
+// a backward one that converges (Almeida 1987). Patterns whose forward or backward relaxation does
 // not converge within max_iters are SKIPPED: they add nothing to the gradients, are not in the
 // loss, and are counted and listed in FixedPointStats.
 //

@@ -23,22 +23,35 @@ std::string shape_str(std::size_t r, std::size_t c) {
 }
 std::string shape_str(const Mat& m) { return shape_str(rows(m), cols(m)); }
 
-void check_size(const char* field, std::size_t v, std::size_t lo, std::size_t hi) {
+// A field name for error messages, built only when a check fails, so that validating a batch
+// allocates nothing: base + suffix + "[index]" (no index when index < 0).
+struct Field {
+    const char* base;
+    const char* suffix = "";
+    long index = -1;
+    std::string str() const {
+        std::string s = std::string(base) + suffix;
+        if (index >= 0) s += "[" + std::to_string(index) + "]";
+        return s;
+    }
+};
+
+void check_size(const Field& field, std::size_t v, std::size_t lo, std::size_t hi) {
     if (v < lo || v > hi)
-        fail_range(std::string(field) + ": " + std::to_string(v) + " is outside " + std::to_string(lo) +
-                   ".." + std::to_string(hi));
+        fail_range(field.str() + ": " + std::to_string(v) + " is outside " + std::to_string(lo) + ".." +
+                   std::to_string(hi));
 }
 
-void check_shape(const std::string& field, const Mat& m, std::size_t r, std::size_t c) {
+void check_shape(const Field& field, const Mat& m, std::size_t r, std::size_t c) {
     if (rows(m) != r || cols(m) != c)
-        fail_arg(field + ": shape " + shape_str(m) + " should be " + shape_str(r, c));
+        fail_arg(field.str() + ": shape " + shape_str(m) + " should be " + shape_str(r, c));
 }
 
-void check_finite(const std::string& field, const Mat& m) {
+void check_finite(const Field& field, const Mat& m) {
     const double* p = m.data();
     for (std::size_t i = 0; i < m.size(); ++i)
         if (!std::isfinite(p[i]))
-            fail_arg(field + ": element " + std::to_string(i) + " is not a finite number");
+            fail_arg(field.str() + ": element " + std::to_string(i) + " is not a finite number");
 }
 
 // dst = src, keeping dst's buffer when the shape is unchanged (no allocation in steady state).
@@ -81,23 +94,21 @@ template <class Net>
 void check_net(const Net& net, std::size_t G, const char* who) {
     validate_rnn_config(net.config);
     const std::size_t D = net.config.inputs, H = net.config.hidden, K = net.config.outputs;
-    const std::string w(who);
-    check_shape(w + ".Wx", net.Wx, D, G * H);
-    check_shape(w + ".Wh", net.Wh, H, G * H);
-    check_shape(w + ".b", net.b, 1, G * H);
-    check_shape(w + ".Wy", net.Wy, H, K);
-    check_shape(w + ".by", net.by, 1, K);
+    check_shape({who, ".Wx"}, net.Wx, D, G * H);
+    check_shape({who, ".Wh"}, net.Wh, H, G * H);
+    check_shape({who, ".b"}, net.b, 1, G * H);
+    check_shape({who, ".Wy"}, net.Wy, H, K);
+    check_shape({who, ".by"}, net.by, 1, K);
 }
 
 // Inputs: 1..kMaxSequenceLength steps, each (N,D) with the same N, finite. Returns N.
 std::size_t check_inputs(const std::vector<Mat>& x, std::size_t D, const char* field) {
-    check_size((std::string(field) + " length T").c_str(), x.size(), 1, limits::kMaxSequenceLength);
+    check_size({field, " length T"}, x.size(), 1, limits::kMaxSequenceLength);
     const std::size_t N = rows(x[0]);
-    check_size((std::string(field) + " sequences N").c_str(), N, 1, limits::kMaxSequences);
+    check_size({field, " sequences N"}, N, 1, limits::kMaxSequences);
     for (std::size_t t = 0; t < x.size(); ++t) {
-        const std::string at = std::string(field) + "[" + std::to_string(t) + "]";
-        check_shape(at, x[t], N, D);
-        check_finite(at, x[t]);
+        check_shape({field, "", static_cast<long>(t)}, x[t], N, D);
+        check_finite({field, "", static_cast<long>(t)}, x[t]);
     }
     return N;
 }
@@ -109,7 +120,7 @@ void check_targets(const SequenceData& data, std::size_t N, std::size_t K) {
         fail_arg("sequence.y: " + std::to_string(data.y.size()) + " steps for " + std::to_string(T) +
                  " input steps");
     for (std::size_t t = 0; t < T; ++t) {
-        const std::string at = "sequence.y[" + std::to_string(t) + "]";
+        const Field at{"sequence.y", "", static_cast<long>(t)};
         check_shape(at, data.y[t], N, K);
         if (data.loss_every_step || t + 1 == T) check_finite(at, data.y[t]);
     }
@@ -261,7 +272,7 @@ double accuracy_of(const Cache& cache, const SequenceData& data, double toleranc
     for (std::size_t t = 0; t < T; ++t) {
         if (!has_loss(data, t)) continue;
         const Mat& y = cache.steps[t].y;
-        check_shape("sequence.y[" + std::to_string(t) + "]", data.y[t], rows(y), cols(y));
+        check_shape({"sequence.y", "", static_cast<long>(t)}, data.y[t], rows(y), cols(y));
         for (std::size_t i = 0; i < y.size(); ++i) {
             if (std::fabs(y.data()[i] - data.y[t].data()[i]) < tolerance) ++hit;
             ++total;
@@ -275,9 +286,9 @@ double accuracy_of(const Cache& cache, const SequenceData& data, double toleranc
 // ---- config ----------------------------------------------------------------------------------------
 
 void validate_rnn_config(const RnnConfig& c) {
-    check_size("rnn.inputs", c.inputs, 1, limits::kMaxInputs);
-    check_size("rnn.hidden", c.hidden, 1, limits::kMaxRecurrentHidden);
-    check_size("rnn.outputs", c.outputs, 1, limits::kMaxOutputs);
+    check_size({"rnn.inputs"}, c.inputs, 1, limits::kMaxInputs);
+    check_size({"rnn.hidden"}, c.hidden, 1, limits::kMaxRecurrentHidden);
+    check_size({"rnn.outputs"}, c.outputs, 1, limits::kMaxOutputs);
     if (!is_output_loss_supported(c.loss))
         fail_arg(std::string("rnn.loss: '") + loss_name(c.loss) +
                  "' is not available for recurrent networks; allowed: squared, sigmoid_ce");
@@ -292,8 +303,8 @@ void elman_forward(const Elman& net, const std::vector<Mat>& x, RnnCache& cache,
     const std::size_t D = net.config.inputs, H = net.config.hidden;
     const std::size_t N = check_inputs(x, D, "sequence.x");
     if (h0) {
-        check_shape("h0", *h0, N, H);
-        check_finite("h0", *h0);
+        check_shape({"h0"}, *h0, N, H);
+        check_finite({"h0"}, *h0);
     }
     const std::size_t T = x.size();
     cache.steps.resize(T);
@@ -388,8 +399,8 @@ void lstm_forward(const Lstm& net, const std::vector<Mat>& x, LstmCache& cache, 
     check_net(net, 4, "lstm");
     const std::size_t D = net.config.inputs, H = net.config.hidden;
     const std::size_t N = check_inputs(x, D, "sequence.x");
-    if (h0) { check_shape("h0", *h0, N, H); check_finite("h0", *h0); }
-    if (c0) { check_shape("c0", *c0, N, H); check_finite("c0", *c0); }
+    if (h0) { check_shape({"h0"}, *h0, N, H); check_finite({"h0"}, *h0); }
+    if (c0) { check_shape({"c0"}, *c0, N, H); check_finite({"c0"}, *c0); }
     const std::size_t T = x.size();
     cache.steps.resize(T);
     for (std::size_t t = 0; t < T; ++t) {
@@ -538,7 +549,7 @@ void sequence_rows(const SequenceData& src, std::size_t first, std::size_t count
 double largest_singular_value(const Mat& W, std::size_t max_iters) {
     const std::size_t R = rows(W), C = cols(W);
     if (R == 0 || C == 0) return 0.0;
-    check_finite("largest_singular_value: W", W);
+    check_finite({"largest_singular_value: W"}, W);
     // Iterate on the smaller Gram matrix: v ← normalize(WᵀW v) when C ≤ R, else with Wᵀ.
     const bool tr = C > R;
     const std::size_t n = tr ? R : C, m = tr ? C : R;
