@@ -231,7 +231,8 @@ void validate_fixed_point_config(const FixedPointConfig& c) {
     check_size("fixed_point.inputs", c.inputs, 0, limits::kMaxInputs);
     check_size("fixed_point.outputs (count)", c.outputs.size(), 1, c.units);
     for (std::size_t k = 0; k < c.outputs.size(); ++k) {
-        check_size(("fixed_point.outputs[" + std::to_string(k) + "]").c_str(), c.outputs[k], 0, c.units - 1);
+        if (c.outputs[k] >= c.units)  // the name is built only for the message
+            check_size(("fixed_point.outputs[" + std::to_string(k) + "]").c_str(), c.outputs[k], 0, c.units - 1);
         for (std::size_t j = 0; j < k; ++j)
             if (c.outputs[j] == c.outputs[k])
                 fail_arg("fixed_point.outputs: unit " + std::to_string(c.outputs[k]) + " is listed twice");
