@@ -37,22 +37,29 @@ void dense_init(Dense& layer, std::size_t D, std::size_t H, Init init, Rng& rng)
     throw std::invalid_argument("dense_init: invalid Init value");
 }
 
-void dense_forward(const Dense& layer, const Mat& x, DenseCache& cache, Mat& y) {
+void dense_forward(const Dense& layer, const Mat& x, Mat& y) {
     if (cols(x) != rows(layer.W))
         throw std::invalid_argument("dense_forward: input has " + std::to_string(cols(x)) +
                                     " columns, the layer expects " +
                                     std::to_string(rows(layer.W)));
+    matmul_add_bias(x, layer.W, layer.b, y);  // y = x W + b    (N,H), b broadcast over rows
+}
+
+void dense_forward(const Dense& layer, const Mat& x, DenseCache& cache, Mat& y) {
+    dense_forward(layer, x, y);
     // Keep the input for backward (copied into a buffer that is reused from step to step).
     ensure_shape(cache.x, rows(x), cols(x));
     if (cache.x.data() != x.data()) std::copy(x.data(), x.data() + x.size(), cache.x.data());
-    matmul(x, layer.W, y);   // y = x W       (N,H)
-    add_bias(y, layer.b);    // y += b        broadcast over the N rows
+}
+
+void dense_backward(Dense& layer, const Mat& x, const Mat& dy, Mat* dx) {
+    matmul_at_b_add(x, dy, layer.dW);       // dW += xᵀ dy    (D,H)
+    sum_rows_add(dy, layer.db);             // db += Σ_n dy   (1,H)
+    if (dx) matmul_a_bt(dy, layer.W, *dx);  // dx = dy Wᵀ     (N,D)
 }
 
 void dense_backward(Dense& layer, const DenseCache& cache, const Mat& dy, Mat* dx) {
-    matmul_at_b_add(cache.x, dy, layer.dW);  // dW += xᵀ dy    (D,H)
-    sum_rows_add(dy, layer.db);              // db += Σ_n dy   (1,H)
-    if (dx) matmul_a_bt(dy, layer.W, *dx);   // dx = dy Wᵀ     (N,D)
+    dense_backward(layer, cache.x, dy, dx);
 }
 
 const char* init_name(Init init) {

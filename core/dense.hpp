@@ -8,8 +8,10 @@
 //
 // Gradient convention (all of core/): backward ADDS into dW and db (zero them before a batch)
 // and WRITES a fresh dX. The activation is not part of the layer (activations.hpp).
-// What backward needs (the input X) lives in DenseCache, not in the layer, so the same layer can
-// be applied several times (an RNN over time) and a gradient check can re-run forward freely.
+// What backward needs (the input X) lives outside the layer, so the same layer can be applied
+// several times (an RNN over time) and a gradient check can re-run forward freely: either in a
+// DenseCache, or, where the caller keeps the input anyway (an MLP keeps every layer's output,
+// which is the next layer's input), passed straight to dense_backward.
 #pragma once
 
 #include <cstddef>
@@ -47,12 +49,17 @@ enum class Init {
 // gives the same weights in every build.
 void dense_init(Dense& layer, std::size_t D, std::size_t H, Init init, Rng& rng);
 
-// y = x W + b.   x:(N,D) -> y:(N,H), resized if needed; keeps a copy of x in cache.
+// y = x W + b.   x:(N,D) -> y:(N,H), resized if needed.
 // Throws std::invalid_argument when x has not D columns.
+void dense_forward(const Dense& layer, const Mat& x, Mat& y);
+// The same, keeping a copy of x in cache for dense_backward.
 void dense_forward(const Dense& layer, const Mat& x, DenseCache& cache, Mat& y);
 
-// Given dy = dL/dy (N,H): dW += xᵀ dy, db += Σ_n dy[n,:], and, when dx is not null,
-// *dx = dy Wᵀ (N,D), resized if needed. (The first layer passes null: nobody needs dL/dX.)
+// Given x, the input of the forward pass (N,D), and dy = dL/dy (N,H): dW += xᵀ dy,
+// db += Σ_n dy[n,:], and, when dx is not null, *dx = dy Wᵀ (N,D), resized if needed.
+// (The first layer of a network passes null: nobody needs dL/dX.)
+void dense_backward(Dense& layer, const Mat& x, const Mat& dy, Mat* dx);
+// The same with the input taken from the cache of dense_forward.
 void dense_backward(Dense& layer, const DenseCache& cache, const Mat& dy, Mat* dx);
 
 // "uniform" "glorot" "he" "zeros"

@@ -10,10 +10,15 @@
 // How they are written:
 //  * Raw-pointer loops over xtensor's contiguous row-major storage, in i-k-j order: the innermost
 //    loop walks a row of W (or G) and a row of the output with stride 1, so the compiler can
-//    vectorize it. No xtensor expressions, no temporaries, no allocation: outputs are resized
+//    vectorize it. The output row is cut into blocks of 8, 4, 2, 1 columns whose partial sums
+//    stay in registers for the whole k loop (a loop over a row in memory would store and reload
+//    it at every k). No xtensor expressions, no temporaries, no allocation: outputs are resized
 //    with ensure_shape, which keeps the buffer when the shape is unchanged.
-//  * Plain IEEE-754 double arithmetic in a fixed order (the core is built with -ffp-contract=off),
-//    so native and WebAssembly builds produce the same bits.
+//  * Plain IEEE-754 double arithmetic in a fixed order (the core is built with -ffp-contract=off):
+//    every output entry is summed from 0.0 (or from its old value, for the *_add kernels) over
+//    the shared index in increasing order, exactly like a naive triple loop. Vectorizing and
+//    blocking change which entries are computed together, never the order within one, so native
+//    and WebAssembly builds produce the same bits (tests/core/test_kernels.cpp checks them).
 //  * tanh and sigmoid come from mathfn.hpp (bp::fn), never from <cmath>: libm differs between
 //    glibc (native) and musl (wasm) in the last bit.
 //
@@ -31,6 +36,10 @@ namespace bp {
 //   Y[n,h] = Σ_d X[n,d] W[d,h]
 void matmul(const Mat& x, const Mat& w, Mat& y);
 
+// Y = X W + b, fused: one pass instead of two, bits identical to matmul then add_bias.
+//                     X:(N,D)  W:(D,H)  b:(1,H)  ->  Y:(N,H), resized if needed.
+void matmul_add_bias(const Mat& x, const Mat& w, const Mat& b, Mat& y);
+
 // dW += Xᵀ G.         X:(N,D)  G:(N,H)  dW:(D,H), which must already have that shape.
 //   dW[d,h] += Σ_n X[n,d] G[n,h]     (adds: backward accumulates into parameter gradients)
 void matmul_at_b_add(const Mat& x, const Mat& g, Mat& dw);
@@ -46,7 +55,7 @@ void add_bias(Mat& y, const Mat& b);
 void sum_rows_add(const Mat& g, Mat& db);
 
 // out[i] = tanh(in[i]) / σ(in[i]) for i < n, with bp::fn::tanh / bp::fn::sigmoid.
-// `in` and `out` may be the same pointer (element-wise, each element read before it is written).
+// `in` and `out` are either the same pointer (in place) or arrays that do not overlap.
 void tanh_array(const double* in, double* out, std::size_t n);
 void sigmoid_array(const double* in, double* out, std::size_t n);
 

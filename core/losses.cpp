@@ -41,7 +41,10 @@ double loss_sum(Loss loss, const Mat& out, const Mat& target, double* dout) {
             return s;
         case Loss::SigmoidCrossEntropy:  // −[y log a + (1 − y) log(1 − a)]
             for (std::size_t i = 0; i < size; ++i) {
-                s -= Y[i] * safe_log(A[i]) + (1.0 - Y[i]) * safe_log(1.0 - A[i]);
+                // For the usual 0/1 targets one of the two terms is zero: skip its log.
+                if (Y[i] == 1.0) s -= safe_log(A[i]);
+                else if (Y[i] == 0.0) s -= safe_log(1.0 - A[i]);
+                else s -= Y[i] * safe_log(A[i]) + (1.0 - Y[i]) * safe_log(1.0 - A[i]);
                 if (dout) dout[i] = (A[i] - Y[i]) * inv_n;
             }
             return s;

@@ -1,6 +1,7 @@
 // mlp.cpp: see mlp.hpp for the math.
 #include "mlp.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -113,6 +114,10 @@ void mlp_init(Mlp& net, const MlpConfig& config, Rng& rng) {
     }
 }
 
+const Mat& mlp_layer_input(const MlpCache& cache, std::size_t l) {
+    return l == 0 ? cache.x : cache.a[l - 1];
+}
+
 const Mat& mlp_forward(const Mlp& net, const Mat& x, MlpCache& cache) {
     const std::size_t L = net.layers.size();
     if (L == 0) throw std::invalid_argument("mlp_forward: the network has no layers (mlp_init)");
@@ -120,15 +125,15 @@ const Mat& mlp_forward(const Mlp& net, const Mat& x, MlpCache& cache) {
         throw std::invalid_argument("mlp_forward: input has " + std::to_string(cols(x)) +
                                     " columns, the network expects " +
                                     std::to_string(net.config.inputs));
+    // Keep the input for backward (dW[0] += xᵀ dz[0]): the caller may reuse its buffer.
+    ensure_shape(cache.x, rows(x), cols(x));
+    if (cache.x.data() != x.data()) std::copy(x.data(), x.data() + x.size(), cache.x.data());
     // resize() on vectors of the right size is a no-op: no allocation after the first call.
-    cache.dense.resize(L);
     cache.z.resize(L);
     cache.a.resize(L);
-    const Mat* in = &x;  // (N, D) then (N, H_{l−1})
     for (std::size_t l = 0; l < L; ++l) {
-        dense_forward(net.layers[l], *in, cache.dense[l], cache.z[l]);           // z = in W + b
+        dense_forward(net.layers[l], mlp_layer_input(cache, l), cache.z[l]);        // z = in W + b
         activation_forward(mlp_activation(net.config, l), cache.z[l], cache.a[l]);  // a = f(z)
-        in = &cache.a[l];
     }
     return cache.a.back();
 }
@@ -154,7 +159,8 @@ double mlp_backward(Mlp& net, MlpCache& cache, const Mat& target) {
 
     // Back through the layers: the forward, read in reverse.
     for (std::size_t l = L; l-- > 0;) {
-        dense_backward(net.layers[l], cache.dense[l], cache.dz[l], l > 0 ? &cache.da[l - 1] : nullptr);
+        dense_backward(net.layers[l], mlp_layer_input(cache, l), cache.dz[l],
+                       l > 0 ? &cache.da[l - 1] : nullptr);
         if (l > 0)
             activation_backward(mlp_activation(c, l - 1), cache.z[l - 1], cache.a[l - 1],
                                 cache.da[l - 1], cache.dz[l - 1]);

@@ -46,16 +46,20 @@ struct Mlp {
     std::vector<Dense> layers;  // hidden layers in order, then the output layer (L in all)
 };
 
-// Indexed by layer l = 0 .. L−1 (hidden layers, then the output layer). The network input is
-// dense[0].x; there is no a[−1].
+// Indexed by layer l = 0 .. L−1 (hidden layers, then the output layer). The input of layer l is
+// x for l = 0 and a[l−1] otherwise (mlp_layer_input): the output of one layer is kept once and
+// serves as the next layer's input in backward (dW[l] += a[l−1]ᵀ dz[l]), with no second copy.
 struct MlpCache {
-    std::vector<DenseCache> dense;  // dense[l].x: the input of layer l (N, width of layer l−1)
-    std::vector<Mat> z;             // z[l]: pre-activation of layer l   (N, H_l)
-    std::vector<Mat> a;             // a[l]: output of layer l           (N, H_l); a.back() = output
-    std::vector<Mat> da;            // da[l] = dL/da[l]  (N, H_l), written by backward
-    std::vector<Mat> dz;            // dz[l] = dL/dz[l]  (N, H_l), written by backward; dz.back()
-                                    // is the loss gradient for fused losses
+    Mat x;                 // (N,D) a copy of the network input of the last forward
+    std::vector<Mat> z;    // z[l]: pre-activation of layer l  (N,H_l)
+    std::vector<Mat> a;    // a[l]: output of layer l          (N,H_l); a.back() = network output
+    std::vector<Mat> da;   // da[l] = dL/da[l]  (N,H_l), written by backward
+    std::vector<Mat> dz;   // dz[l] = dL/dz[l]  (N,H_l), written by backward; for a fused loss
+                           //         dz.back() is the loss gradient (a − y)/N itself
 };
+
+// x for l = 0, a[l−1] otherwise.
+const Mat& mlp_layer_input(const MlpCache& cache, std::size_t l);
 
 // Throws std::out_of_range for a size outside core/limits.hpp (message like
 // "hidden[2]: 40 neurons is outside 1..64"), and std::invalid_argument for an inconsistent

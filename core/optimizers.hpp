@@ -121,6 +121,7 @@ public:
     bool last_clipped() const { return last_clipped_; }        // did the last step clip?
     long clip_count() const { return state_.clip_count; }      // steps that clipped, in all
     double last_grad_norm() const { return last_grad_norm_; }  // global norm before clipping
+                                                               // (0 when clipping is off)
     double last_learning_rate() const { return last_lr_; }     // η used by the last step
 
     // Slots of a kind: sgd 0; momentum and nesterov 1 ("velocity" v); rmsprop 1

@@ -117,6 +117,26 @@ TEST_CASE("dense gradients match central differences", "[dense]") {
     check_all(x, dx, "dx");
 }
 
+TEST_CASE("the cache-free overloads compute the same", "[dense]") {
+    bp::Rng rng(8);
+    Dense a;
+    bp::dense_init(a, 3, 4, Init::Glorot, rng);
+    Dense b = a;
+    Mat x = bp::zeros(5, 3), dy = bp::zeros(5, 4);
+    for (double& v : x) v = rng.uniform(-1.0, 1.0);
+    for (double& v : dy) v = rng.uniform(-1.0, 1.0);
+    DenseCache cache;
+    Mat ya, yb, dxa, dxb;
+    bp::dense_forward(a, x, cache, ya);
+    bp::dense_forward(b, x, yb);
+    bp::dense_backward(a, cache, dy, &dxa);
+    bp::dense_backward(b, x, dy, &dxb);
+    for (std::size_t i = 0; i < ya.size(); ++i) CHECK(ya.data()[i] == yb.data()[i]);
+    for (std::size_t i = 0; i < dxa.size(); ++i) CHECK(dxa.data()[i] == dxb.data()[i]);
+    for (std::size_t i = 0; i < a.dW.size(); ++i) CHECK(a.dW.data()[i] == b.dW.data()[i]);
+    CHECK(cache.x(4, 2) == x(4, 2));
+}
+
 TEST_CASE("dense_backward with a null dx updates only dW and db", "[dense]") {
     bp::Rng rng(2);
     Dense layer;

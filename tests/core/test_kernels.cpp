@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 #include "kernels.hpp"
 #include "mathfn.hpp"
@@ -62,6 +63,18 @@ TEST_CASE("matmul and add_bias: hand-computed 2x2 times 2x3", "[kernels]") {
     CHECK(y(1, 2) == 5.0);   // 3 + 2
 }
 
+TEST_CASE("matmul_add_bias: the hand case in one pass", "[kernels]") {
+    Mat y;
+    bp::matmul_add_bias(X, W, B, y);
+    CHECK(y(0, 0) == 14.5);  // 1·2 + 3·4 + 0.5 = 14.5
+    CHECK(y(0, 1) == 2.0);   // 1·0 + 3·1 − 1 = 2
+    CHECK(y(0, 2) == 0.0);   // 1·1 + 3·(−1) + 2 = 0
+    CHECK(y(1, 0) == 0.5);   // 2·2 + (−1)·4 + 0.5 = 0.5
+    CHECK(y(1, 1) == -2.0);  // 2·0 + (−1)·1 − 1 = −2
+    CHECK(y(1, 2) == 5.0);   // 2·1 + (−1)·(−1) + 2 = 5
+    CHECK_THROWS_AS(bp::matmul_add_bias(X, W, bp::zeros(1, 2), y), std::invalid_argument);
+}
+
 TEST_CASE("matmul_at_b_add: dW += Xᵀ G, hand-computed, accumulates", "[kernels]") {
     Mat dw = bp::zeros(2, 3);
     dw.fill(1.0);  // start from ones to see that it adds
@@ -96,7 +109,8 @@ TEST_CASE("sum_rows_add: db += Σ_n G[n,:], hand-computed", "[kernels]") {
 TEST_CASE("kernels match a naive triple loop bit for bit on random shapes", "[kernels]") {
     bp::Rng rng(42);
     for (int trial = 0; trial < 60; ++trial) {
-        const std::size_t N = 1 + rng.below(17), D = 1 + rng.below(13), H = 1 + rng.below(11);
+        // H up to 23 exercises every column block of matmul (8, 4, 2, 1) and their mixes.
+        const std::size_t N = 1 + rng.below(17), D = 1 + rng.below(13), H = 1 + rng.below(23);
         const Mat x = random_mat(rng, N, D);
         const Mat w = random_mat(rng, D, H);
         const Mat g = random_mat(rng, N, H);
@@ -130,13 +144,16 @@ TEST_CASE("kernels match a naive triple loop bit for bit on random shapes", "[ke
             db_ref(0, h) = s;
         }
 
-        Mat y, dx, dw = dw0, db = b;
+        Mat y, yb, dx, dw = dw0, db = b;
         bp::matmul(x, w, y);
+        bp::matmul_add_bias(x, w, b, yb);
         bp::matmul_at_b_add(x, g, dw);
         bp::matmul_a_bt(g, w, dx);
         bp::sum_rows_add(g, db);
         INFO("N=" << N << " D=" << D << " H=" << H);
         CHECK(bit_equal(y, y_ref));
+        bp::add_bias(y_ref, b);  // the fused kernel equals matmul then add_bias, bit for bit
+        CHECK(bit_equal(yb, y_ref));
         CHECK(bit_equal(dw, dw_ref));
         CHECK(bit_equal(dx, dx_ref));
         CHECK(bit_equal(db, db_ref));
@@ -169,10 +186,32 @@ TEST_CASE("shape mismatches throw std::invalid_argument", "[kernels]") {
     CHECK_THROWS_AS(bp::sum_rows_add(G, db_bad), std::invalid_argument);
 }
 
-TEST_CASE("tanh_inplace and sigmoid_inplace apply bp::fn element-wise", "[kernels]") {
+TEST_CASE("tanh and sigmoid arrays equal bp::fn bit for bit, vectorized or not", "[kernels]") {
+    // The array kernels are compiled to vector code (and, on x86-64, also for AVX2, chosen at
+    // load time); they must still give exactly the bits of the scalar bp::fn functions, for
+    // every length (vector bodies and scalar tails) and for extreme inputs.
     bp::Rng rng(7);
-    Mat a = random_mat(rng, 9, 5);
-    Mat t = a, s = a;
+    std::vector<double> in;
+    for (int i = 0; i < 4000; ++i) in.push_back(rng.uniform(-40.0, 40.0));
+    for (int i = 0; i < 1000; ++i) in.push_back(rng.uniform(-1e-3, 1e-3));
+    for (double v : {0.0, -0.0, 1e-300, -1e-300, 19.0625, -19.0625, 354.0, 355.0, 709.0, 710.0,
+                     -745.0, 1000.0, -1000.0, 1e300, -1e300})
+        in.push_back(v);
+    for (std::size_t len : {std::size_t(1), std::size_t(3), std::size_t(5), std::size_t(8),
+                            std::size_t(13), in.size()}) {
+        std::vector<double> t(len), s(len);
+        bp::tanh_array(in.data(), t.data(), len);
+        bp::sigmoid_array(in.data(), s.data(), len);
+        std::size_t bad = 0;
+        for (std::size_t i = 0; i < len; ++i) {
+            bad += bp::fn::bits_of(t[i]) != bp::fn::bits_of(bp::fn::tanh(in[i]));
+            bad += bp::fn::bits_of(s[i]) != bp::fn::bits_of(bp::fn::sigmoid(in[i]));
+        }
+        INFO("length " << len);
+        CHECK(bad == 0);
+    }
+    // In place (in == out) gives the same bits.
+    Mat a = random_mat(rng, 9, 5), t = a, s = a;
     bp::tanh_inplace(t);
     bp::sigmoid_inplace(s);
     for (std::size_t i = 0; i < a.size(); ++i) {

@@ -249,7 +249,9 @@ TEST_CASE("the cache exposes every layer's z and a", "[mlp]") {
                 CHECK(cache.a[l](n, h) == a);
             }
     }
-    CHECK(cache.dense[0].x(3, 1) == x(3, 1));  // the input lives in dense[0].x
+    CHECK(cache.x(3, 1) == x(3, 1));  // a copy of the input, the input of layer 0
+    CHECK(&bp::mlp_layer_input(cache, 0) == &cache.x);
+    CHECK(&bp::mlp_layer_input(cache, 2) == &cache.a[1]);
 }
 
 TEST_CASE("zeros init: the symmetry problem, visible in the gradients", "[mlp]") {
@@ -295,7 +297,7 @@ TEST_CASE("no reallocation after the first step", "[mlp]") {
         v.clear();
         for (auto* group : {&cache.z, &cache.a, &cache.da, &cache.dz})
             for (const Mat& m : *group) v.push_back(m.data());
-        for (const bp::DenseCache& d : cache.dense) v.push_back(d.x.data());
+        v.push_back(cache.x.data());
         for (const bp::Dense& l : net.layers) {
             v.push_back(l.dW.data());
             v.push_back(l.db.data());
