@@ -5,10 +5,11 @@
 //   W1  2-[8,8]-1 tanh, squared error, SGD 0.03, batch 10, 250 spiral points (TrainingSession)
 //   W1 grid  evaluate_grid(100, ...) keeping every neuron's output, then one read of all of them
 //   W2  64-[128,64]-10 ReLU, softmax cross-entropy, Adam 1e-3, batch 32, the 8x8 digits
-//   W3  Elman RNN 1-32-1, tanh, linear output every step, T = 50, full BPTT, SGD, batch 16
+//   W3  Elman RNN 1-32-1, tanh, linear output every step, T = 50, full BPTT, SGD, batch 16:
+//       through SequenceSession (what the wasm module runs) and through rnn.hpp directly
 //
 // Usage: native_bench [--quick] [--digits FILE.csv] [--w3 FILE.txt] [--only w1,w1_grid,w2,w3]
-//        native_bench --profile w1|w2|w3 [--digits FILE.csv] [--w3 FILE.txt]
+//        native_bench --profile w1|w1_grid|w2|w3|w3_session [--digits FILE.csv] [--w3 FILE.txt]
 // Prints one JSON object on stdout. --profile runs a fixed amount of work without timing, for
 // valgrind --tool=callgrind (instruction counts are reproducible where wall time is not).
 //
@@ -34,6 +35,7 @@
 #include "optimizers.hpp"
 #include "rng.hpp"
 #include "rnn.hpp"
+#include "sequence_session.hpp"
 #include "session.hpp"
 
 using nlohmann::json;
@@ -278,6 +280,31 @@ struct W3 {
     }
 };
 
+// W3 as the wasm module runs it: SequenceSession on the core's sine task (256 training and 64
+// held-out sequences), Elman, 32 hidden, full BPTT, SGD 0.01, batch 16, no clipping.
+bp::SequenceSessionConfig w3_session_config() {
+    bp::SequenceSessionConfig c;
+    c.task.task = bp::SequenceTask::Sine;
+    c.task.length = 50;
+    c.task.sequences = 256;
+    c.task.noise = 0.0;
+    c.task.seed = 1;
+    c.test_sequences = 64;
+    c.cell = bp::CellKind::Elman;
+    c.hidden = 32;
+    c.truncation = 0;
+    c.optimizer = bp::OptimizerConfig{};
+    c.optimizer.kind = bp::OptimizerKind::Sgd;
+    c.optimizer.learning_rate = 0.01;
+    c.batch_size = 16;
+    c.init_seed = 1;
+    return c;
+}
+// Steps per step(n) call: the session computes train and test loss (320 sequences forward) and
+// the recurrent matrix's largest singular value at the end of every call; 500 steps (8,000
+// sequences forward and backward) amortize that.
+constexpr std::size_t kW3Steps = 500;
+
 bool wanted(const std::string& only, const char* name) {
     if (only.empty()) return true;
     std::string list = "," + only + ",";
@@ -336,13 +363,17 @@ int main(int argc, char** argv) {
             DirectMlp m(d);
             m.steps(2000);
             std::printf("{\"profile\":\"w2\",\"steps\":2000}\n");
+        } else if (profile == "w3_session") {
+            bp::SequenceSession s(w3_session_config());
+            const bp::SequenceStats st = s.step(400);
+            std::printf("{\"profile\":\"w3_session\",\"steps\":400,\"loss\":%.6g}\n", st.train_loss);
         } else if (profile == "w3") {
             W3 w(w3_path);
             double l = 0;
             for (int i = 0; i < 400; ++i) l = w.batch_step();
             std::printf("{\"profile\":\"w3\",\"batches\":400,\"loss\":%.6g}\n", l);
         } else {
-            std::cerr << "native_bench: --profile w1|w1_grid|w2|w3\n";
+            std::cerr << "native_bench: --profile w1|w1_grid|w2|w3|w3_session\n";
             return 2;
         }
         return 0;
@@ -409,15 +440,28 @@ int main(int argc, char** argv) {
     // ---- W3 ----------------------------------------------------------------------------------
     if (wanted(only, "w3")) {
         try {
-            W3 w(w3_path);
+            bp::SequenceSession s(w3_session_config());
             results["w3_train"] = rate(timing, [&] {
+                const bp::SequenceStats st = s.step(kW3Steps);
+                if (st.diverged) throw std::runtime_error("W3 diverged: " + st.message);
+                return static_cast<double>(kW3Steps * 16);
+            }, "sequences/s");
+            results["w3_metrics"] = per_call_ms(timing, [&] { s.stats(); });
+            info["w3_session_test_loss_after"] = s.stats().test_loss;
+            info["w3_steps_per_call"] = kW3Steps;
+        } catch (const std::exception& e) {
+            errors["w3"] = e.what();
+        }
+        try {
+            W3 w(w3_path);
+            results["w3_train_direct"] = rate(timing, [&] {
                 for (int i = 0; i < 16; ++i) w.batch_step();  // 16 batches = one pass over 256
                 return 16.0 * 16;
             }, "sequences/s");
-            info["w3_loss_after"] = w.batch_step();
-            info["w3_data"] = w3_path.empty() ? "core sine task" : w3_path;
+            info["w3_direct_loss_after"] = w.batch_step();
+            info["w3_direct_data"] = w3_path.empty() ? "core sine task" : w3_path;
         } catch (const std::exception& e) {
-            errors["w3"] = e.what();
+            errors["w3_direct"] = e.what();
         }
     }
 

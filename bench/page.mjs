@@ -35,7 +35,7 @@ export async function measurePage(browser, baseUrl, root, seconds = 5) {
   });
   try {
     await page.goto(`${baseUrl}/web/index.html#${PAGE_HASH}`, { waitUntil: 'load' });
-    const hook = await page.waitForFunction(() => !!window.__playground, null, { timeout: 15000 })
+    const hook = await page.waitForFunction(() => !!window.__playground, null, { timeout: 8000 })
       .then(() => true, () => false);
     if (!hook) {
       return { todo: 'the page exposes no test hook (window.__playground) to start training and read epochs', consoleErrors };

@@ -57,9 +57,9 @@ await section('w2', async () => {
   const o = { iterations: 1, errorThresh: THRESH, learningRate: W2.lr, praxis: 'adam', log: false };
   net.train(set.slice(0, 10), o);  // initializes the network and the Adam state
   info.w2_adam_active = net.adjustWeights === net._adjustWeightsAdam;
-  // A chunk is a fifth of the set, rotating: even a slow configuration gets several repeats.
+  // A chunk is 60 examples, rotating through the set: even a slow configuration gets several repeats.
   const parts = [];
-  for (let s = 0; s < set.length; s += 360) parts.push(set.slice(s, s + 360));
+  for (let s = 0; s + 60 <= set.length; s += 60) parts.push(set.slice(s, s + 60));
   let k = 0;
   log('W2');
   results.w2_train = await rate(() => { const p = parts[k++ % parts.length]; return p.length * net.train(p, o).iterations; },

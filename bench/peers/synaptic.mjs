@@ -62,7 +62,7 @@ await section('w2', async () => {
   const trainer = new Trainer(net);
   const o = { rate: W2.lr, iterations: 1, error: -1, cost: Trainer.cost.CROSS_ENTROPY, shuffle: false };
   const parts = [];
-  for (let s = 0; s < set.length; s += 180) parts.push(set.slice(s, s + 180));
+  for (let s = 0; s + 40 <= set.length; s += 40) parts.push(set.slice(s, s + 40));  // 40 examples a chunk
   let k = 0;
   log('W2');
   results.w2_train = await rate(() => { const p = parts[k++ % parts.length]; return p.length * trainer.train(p, o).iterations; },
@@ -81,11 +81,11 @@ await section('w3', async () => {
   let pos = 0;
   log('W3');
   results.w3_train = await rate(() => {
-    for (let k = 0; k < W3.batch; k++) {
+    for (let k = 0; k < 4; k++) {  // 4 sequences a chunk
       const q = seqs[pos++ % seqs.length];
       for (let t = 0; t < W3.T; t++) { net.activate([q[t]]); net.propagate(W3.lr, [q[t + 1]]); }
     }
-    return W3.batch;
+    return 4;
   }, { ...opts, warmupMs: Math.max(opts.warmupMs, 1500) }, 'sequences/s');
   info.w3_model = 'Elman-like: input(1) -> hidden(32, tanh, self all-to-all) -> output(1, identity); online, eligibility traces';
 });

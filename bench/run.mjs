@@ -1,0 +1,350 @@
+// run.mjs: `npm run bench`. Measures the project (natively, as wasm in Node and in headless
+// Chromium, and the page) and its peers side by side in one run, on the workloads of issue 4,
+// and prints a markdown table of figures and ratios (also written to bench/results/latest.md,
+// raw numbers in bench/results/latest.json).
+//
+// Every system runs in its own process, one after the other, so they do not compete for the
+// CPU; each figure is the median of several timed repeats (bench/common.mjs). Machines here are
+// shared and noisy: compare ratios from one run, not absolute figures across runs.
+// BENCH_QUICK=1 (or --quick) runs fewer, shorter repeats: a smoke test of about a minute.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+import { root, writeData, dataDir } from './data.mjs';
+import { cliOptions } from './node_util.mjs';
+
+const { quick } = cliOptions();
+const resultsDir = path.join(root, 'bench', 'results');
+const rawDir = path.join(resultsDir, 'raw');
+fs.rmSync(rawDir, { recursive: true, force: true });
+fs.mkdirSync(rawDir, { recursive: true });
+const progress = (m) => process.stderr.write(`bench: ${m}\n`);
+const started = Date.now();
+const loadStart = os.loadavg();
+
+// ---- the systems --------------------------------------------------------------------------------
+const q = quick ? ['--quick'] : [];
+// BENCH_NATIVE_EXE: another build of native_bench (for example a separate build folder).
+const nativeExe = process.env.BENCH_NATIVE_EXE ? path.resolve(process.env.BENCH_NATIVE_EXE) : path.join(root, 'build', 'native', 'native_bench');
+const JOBS = [
+  { id: 'native', cmd: nativeExe, args: [...q, '--digits', path.join(dataDir, 'digits.csv'), '--w3', path.join(dataDir, 'w3.txt')], stdout: true },
+  { id: 'wasm-node', script: 'bench/wasm_node.mjs' },
+  { id: 'chromium', script: 'bench/browser.mjs' },
+  { id: 'plainjs-node', script: 'bench/plainjs.mjs' },
+  { id: 'tfjs-wasm', script: 'bench/peers/tfjs.mjs', args: ['wasm'] },
+  { id: 'tfjs-cpu', script: 'bench/peers/tfjs.mjs', args: ['cpu'] },
+  { id: 'brainjs', script: 'bench/peers/brainjs.mjs' },
+  { id: 'convnetjs', script: 'bench/peers/convnetjs.mjs' },
+  { id: 'synaptic', script: 'bench/peers/synaptic.mjs' },
+];
+
+function run(job) {
+  const out = path.join(rawDir, `${job.id}.json`);
+  const cmd = job.script ? process.execPath : job.cmd;
+  const args = job.script ? [path.join(root, job.script), ...(job.args || []), ...q, '--out', out] : job.args;
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const load = os.loadavg()[0];
+    let stdout = '', stderr = '';
+    let child;
+    try {
+      child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      resolve({ id: job.id, failed: String(e.message) });
+      return;
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), (quick ? 180 : 420) * 1000);
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', (e) => { clearTimeout(timer); resolve({ id: job.id, failed: e.message }); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const seconds = (Date.now() - t0) / 1000;
+      const lastErr = stderr.trim().split('\n').filter((l) => !/^(wasm|plainjs|tfjs|brain|convnetjs|synaptic|\[chromium\])/.test(l)).slice(-3).join(' / ');
+      if (code !== 0) {
+        resolve({ id: job.id, failed: `exit ${code ?? signal}: ${lastErr || 'no message'}`, seconds });
+        return;
+      }
+      try {
+        const r = JSON.parse(job.stdout ? stdout : fs.readFileSync(out, 'utf8'));
+        if (job.stdout) fs.writeFileSync(out, JSON.stringify(r, null, 1));
+        resolve({ id: job.id, ...r, seconds, loadBefore: load, loadAfter: os.loadavg()[0] });
+      } catch (e) {
+        resolve({ id: job.id, failed: `unreadable output: ${e.message}`, seconds });
+      }
+    });
+  });
+}
+
+progress(`writing the seeded data to ${path.relative(root, dataDir)}`);
+await writeData();
+const raw = {};
+for (const job of JOBS) {
+  if (job.cmd && !fs.existsSync(job.cmd)) {
+    raw[job.id] = { id: job.id, failed: `${path.relative(root, job.cmd)} is missing: run bash scripts/build.sh native` };
+    continue;
+  }
+  progress(`${job.id} ...`);
+  raw[job.id] = await run(job);
+  progress(`${job.id} done in ${(raw[job.id].seconds || 0).toFixed(1)} s${raw[job.id].failed ? ' FAILED: ' + raw[job.id].failed : ''}`);
+}
+
+// The Chromium process reports three systems and the page.
+const systems = {};
+for (const [id, r] of Object.entries(raw)) {
+  if (id !== 'chromium') { systems[id] = r; continue; }
+  for (const s of r.systems || []) systems[s.system] = { ...s, loadBefore: r.loadBefore, loadAfter: r.loadAfter };
+  for (const [name, msg] of Object.entries(r.errors || {})) {
+    if (name in systems) continue;
+    systems[name] = { failed: msg };
+  }
+  if (r.failed) { systems['wasm-chromium'] = { failed: r.failed }; systems['plainjs-chromium'] = { failed: r.failed }; }
+}
+const chromium = raw.chromium || {};
+const page = chromium.page || (chromium.failed ? { error: chromium.failed } : { todo: 'not measured' });
+
+// ---- module size --------------------------------------------------------------------------------
+const engine = path.join(root, 'web', 'engine');
+const size = {};
+for (const f of ['backprop.wasm', 'backprop.mjs']) {
+  const p = path.join(engine, f);
+  if (!fs.existsSync(p)) { size[f] = null; continue; }
+  const bytes = fs.readFileSync(p);
+  size[f] = { raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
+}
+const gzTotal = size['backprop.wasm'] && size['backprop.mjs'] ? size['backprop.wasm'].gzip + size['backprop.mjs'].gzip : null;
+
+// ---- formatting ---------------------------------------------------------------------------------
+const fmtRate = (x) => x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e4 ? `${(x / 1e3).toFixed(1)} k` : x >= 1e3 ? `${(x / 1e3).toFixed(2)} k` : x.toFixed(x >= 100 ? 0 : 1);
+const fmtMs = (x) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
+const fmtX = (x) => x >= 10 ? `${x.toFixed(0)}×` : x >= 0.1 ? `${x.toFixed(2)}×` : `${x.toPrecision(2)}×`;
+
+const LABEL = {
+  native: 'project, native (g++ -O2)',
+  'wasm-node': 'project, wasm in Node',
+  'wasm-chromium': '**project, wasm in Chromium**',
+  'plainjs-node': 'plain JS (Float64Array), Node',
+  'plainjs-chromium': 'plain JS (Float64Array), Chromium',
+  'tfjs-wasm': 'TensorFlow.js 4.22 wasm backend, Node',
+  'tfjs-cpu': 'TensorFlow.js 4.22 cpu backend, Node',
+  brainjs: 'brain.js 1.6.1, Node',
+  convnetjs: 'ConvNetJS 0.3.0, Node',
+  synaptic: 'synaptic 1.1.4, Node',
+};
+const ORDER = Object.keys(LABEL);
+const FLOAT = { native: 'f64', 'wasm-node': 'f64', 'wasm-chromium': 'f64', 'plainjs-node': 'f64', 'plainjs-chromium': 'f64',
+  'tfjs-wasm': 'f32', 'tfjs-cpu': 'f32', brainjs: 'f32', convnetjs: 'f64', synaptic: 'f64' };
+
+const info = (id, key) => systems[id] && systems[id].info && systems[id].info[key];
+const rateNote = (id, key, what) => { const v = info(id, key); return v && v.median ? `${what} ${fmtRate(v.median)}` : null; };
+const msNote = (id, key, what) => { const v = info(id, key); return v && v.median ? `${what} ${fmtMs(v.median)}` : null; };
+const evalOnly = (id) => { const r = fig(id, 'w1_grid_eval_only'); return r ? `evaluateGrid alone ${fmtMs(r.median)}` : null; };
+const PROJECT_W3 = 'SequenceSession.step(500) per call on the core\'s sine task; its train/test loss and σ_max(Wh) at the end of each call are amortized';
+const PROJECT_W1 = `Session.step(${25000}) per call: the train/test metrics computed at the end of each call are amortized (see metrics below)`;
+// What each row is, and what makes it unfair, per workload.
+const NOTES = {
+  w1_train: {
+    native: PROJECT_W1, 'wasm-node': PROJECT_W1, 'wasm-chromium': PROJECT_W1,
+    'plainjs-node': 'per-example loops, batch 10', 'plainjs-chromium': 'per-example loops, batch 10',
+    'tfjs-wasm': () => ['optimizer.minimize loop over pre-sliced batches', rateNote('tfjs-wasm', 'w1_train_fit', 'model.fit:')].filter(Boolean).join('; '),
+    'tfjs-cpu': () => ['optimizer.minimize loop over pre-sliced batches', rateNote('tfjs-cpu', 'w1_train_fit', 'model.fit:')].filter(Boolean).join('; '),
+    brainjs: '**batch 1** (updates after every example), float32',
+    convnetjs: 'batch 10 through its Trainer',
+    synaptic: '**batch 1**; compiled per-connection code',
+  },
+  w1_grid: {
+    native: 'evaluate_grid(100) + one read of all 190,000 neuron values',
+    'wasm-node': () => ['evaluateGrid(100) + reading every value of gridNeurons()', evalOnly('wasm-node')].filter(Boolean).join('; '),
+    'wasm-chromium': () => ['evaluateGrid(100) + reading every value of gridNeurons()', evalOnly('wasm-chromium')].filter(Boolean).join('; '),
+    'plainjs-node': 'every neuron, one forward per point', 'plainjs-chromium': 'every neuron, one forward per point',
+    'tfjs-wasm': () => ['every layer, one predict() of 10,000 rows', msNote('tfjs-wasm', 'w1_grid_output_only', 'output only:')].filter(Boolean).join('; '),
+    'tfjs-cpu': () => ['every layer, one predict() of 10,000 rows', msNote('tfjs-cpu', 'w1_grid_output_only', 'output only:')].filter(Boolean).join('; '),
+    brainjs: '**output only**, one run() per point', convnetjs: '**output only**, one forward() per point',
+    synaptic: '**output only**, one activate() per point',
+  },
+  w2_train: {
+    native: 'TrainingSession.step(2000) per call', 'wasm-node': 'Session.useDigits + step(2000) per call', 'wasm-chromium': 'Session.useDigits + step(2000) per call',
+    'plainjs-node': 'Adam, softmax CE', 'plainjs-chromium': 'Adam, softmax CE',
+    'tfjs-wasm': () => ['minimize loop', rateNote('tfjs-wasm', 'w2_train_fit', 'model.fit:')].filter(Boolean).join('; '),
+    'tfjs-cpu': () => ['minimize loop', rateNote('tfjs-cpu', 'w2_train_fit', 'model.fit:')].filter(Boolean).join('; '),
+    brainjs: () => ['Adam but **batch 1**, **no softmax** (ReLU output + squared error), float32', rateNote('brainjs', 'w2_train_sgd', 'with its default SGD:')].filter(Boolean).join('; '),
+    convnetjs: '**SGD** (npm 0.3.0 has no Adam), softmax',
+    synaptic: '**SGD, batch 1, logistic output** (no Adam, no softmax)',
+  },
+  w3_train: {
+    native: PROJECT_W3, 'wasm-node': PROJECT_W3, 'wasm-chromium': PROJECT_W3,
+    'plainjs-node': 'per-sequence BPTT, batch 16', 'plainjs-chromium': 'per-sequence BPTT, batch 16',
+    'tfjs-wasm': () => ['simpleRNN + dense per step, minimize loop', rateNote('tfjs-wasm', 'w3_train_fit', 'model.fit:')].filter(Boolean).join('; '),
+    'tfjs-cpu': () => ['simpleRNN + dense per step, minimize loop', rateNote('tfjs-cpu', 'w3_train_fit', 'model.fit:')].filter(Boolean).join('; '),
+    brainjs: '**ReLU** RNN (no tanh option), RMSProp-like update, **batch 1**, float32',
+    synaptic: 'Elman-like net, **eligibility traces, not BPTT**; online (50 updates per sequence), batch 1',
+  },
+};
+const DIRECT_NOTES = {
+  w2_train: 'mlp_forward / mlp_backward / Optimizer (Adam) in a loop, without TrainingSession (so without its neuron limit) and without metrics: what the kernels cost',
+  w3_train: 'elman_forward_backward + Optimizer (SGD) in a loop on the same sequences as the JS rows, without SequenceSession and its metrics',
+};
+const WORKLOADS = [
+  { key: 'w1_train', title: 'W1 training, examples/s', kind: 'rate' },
+  { key: 'w1_grid', title: 'W1 100×100 grid with every neuron, ms', kind: 'ms' },
+  { key: 'w2_train', title: 'W2 digits MLP training, examples/s', kind: 'rate' },
+  { key: 'w3_train', title: 'W3 Elman RNN training, sequences/s', kind: 'rate' },
+];
+
+const fig = (id, key) => {
+  const s = systems[id];
+  return s && s.results && s.results[key] && Number.isFinite(s.results[key].median) ? s.results[key] : null;
+};
+// Speed relative to the project's wasm in Chromium: > 1 is faster than the project.
+function speedVsRef(id, key, kind) {
+  const a = fig(id, key), ref = fig('wasm-chromium', key);
+  if (!a || !ref) return '–';
+  return fmtX(kind === 'ms' ? ref.median / a.median : a.median / ref.median);
+}
+function figureText(r, kind) {
+  return kind === 'ms' ? `${fmtMs(r.median)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})` : `${fmtRate(r.median)} (${fmtRate(r.min)}–${fmtRate(r.max)})`;
+}
+function whyMissing(id, key) {
+  const s = systems[id];
+  if (!s) return 'not run';
+  if (s.failed) return `failed: ${s.failed}`;
+  const w = key.slice(0, 2);
+  if (s.unsupported && s.unsupported[w]) return `n/a: ${s.unsupported[w]}`;
+  if (s.errors && (s.errors[w] || s.errors[key])) return `**blocked**: ${s.errors[w] || s.errors[key]}`;
+  if (key === 'w3_train' && id === 'convnetjs') return 'n/a: no recurrent layers';
+  return 'not measured';
+}
+
+const lines = [];
+const P = (s = '') => lines.push(s);
+const date = new Date();
+P(`# npm run bench${quick ? ' (BENCH_QUICK: fewer, shorter repeats)' : ''}`);
+P();
+P(`Figures are medians of ${quick ? 3 : 7} timed repeats (min–max in brackets), each system in its own process, one after the other, in one run. ` +
+  '"vs project" is speed relative to the project\'s wasm in Chromium (> 1× = faster than the project). Peers and the Node rows run in Node ' +
+  `${process.version}; the Chromium rows on a headless page's main thread.`);
+P();
+for (const w of WORKLOADS) {
+  P(`## ${w.title}`);
+  P();
+  P('| system | figure | vs project (Chromium) | float | notes |');
+  P('|---|---|---|---|---|');
+  for (const id of ORDER) {
+    const r = fig(id, w.key);
+    let note = NOTES[w.key][id];
+    if (typeof note === 'function') note = note();
+    if (r) {
+      P(`| ${LABEL[id]} | ${figureText(r, w.kind)} | ${speedVsRef(id, w.key, w.kind)} | ${FLOAT[id]} | ${note || ''} |`);
+    } else {
+      P(`| ${LABEL[id]} | – | – | ${FLOAT[id]} | ${whyMissing(id, w.key)} |`);
+    }
+    const direct = id === 'native' && fig('native', `${w.key}_direct`);
+    if (direct) {
+      const refR = fig('wasm-chromium', w.key);
+      P(`| project, native, core directly | ${figureText(direct, 'rate')} | ${refR ? fmtX(direct.median / refR.median) : '–'} | f64 | ${DIRECT_NOTES[w.key]} |`);
+    }
+  }
+  P();
+}
+
+P('## Page: W1 on the spiral in the playground page, headless Chromium');
+P();
+if (page.epochsPerSecond !== undefined) {
+  P('| figure | measured | target |');
+  P('|---|---|---|');
+  P(`| epochs/s | ${page.epochsPerSecond.toFixed(0)} | ≥ 2,000 |`);
+  P(`| frames drawn/s | ${page.framesDrawnPerSecond == null ? 'hook does not report frames drawn' : page.framesDrawnPerSecond.toFixed(1)} | ≥ 55 |`);
+  P(`| requestAnimationFrame/s (main thread) | ${page.rafPerSecond.toFixed(1)} | |`);
+  if (page.consoleErrors && page.consoleErrors.length) P(`\nConsole errors on the page: ${page.consoleErrors.slice(0, 3).join(' | ')}`);
+} else {
+  P(`**TODO**: ${page.todo || page.error}. bench/page.mjs describes the test hook it needs.`);
+}
+P();
+
+// ---- targets ------------------------------------------------------------------------------------
+const verdict = (ok) => ok === null ? '–' : ok ? 'pass' : '**FAIL**';
+const ref = (key) => fig('wasm-chromium', key);
+const native = (key) => fig('native', key);
+function timeRatio(id, key, kind) {  // wasm time / native time
+  const a = fig(id, key), n = native(key);
+  if (!a || !n) return null;
+  return kind === 'ms' ? a.median / n.median : n.median / a.median;
+}
+P('## Targets (issue 4; Chromium, this run)');
+P();
+P('| figure | target | measured | result |');
+P('|---|---|---|---|');
+const tRef = (name, key, target, fmt, ok) => {
+  const r = ref(key);
+  P(`| ${name} | ${target} | ${r ? fmt(r.median) : whyMissing('wasm-chromium', key)} | ${verdict(r ? ok(r.median) : null)} |`);
+};
+tRef('W1 training examples/s', 'w1_train', '≥ 3 M', fmtRate, (v) => v >= 3e6);
+tRef('W1 100×100 grid with all neuron outputs', 'w1_grid', '≤ 1 ms', fmtMs, (v) => v <= 1);
+tRef('W2 examples/s', 'w2_train', '≥ 60 k', fmtRate, (v) => v >= 60e3);
+tRef('W3 sequences/s', 'w3_train', '≥ 20 k', fmtRate, (v) => v >= 20e3);
+if (page.epochsPerSecond !== undefined) {
+  const fps = page.framesDrawnPerSecond ?? page.rafPerSecond;
+  P(`| page, W1 on spiral | ≥ 2,000 epochs/s at ≥ 55 fps | ${page.epochsPerSecond.toFixed(0)} epochs/s at ${fps.toFixed(1)} fps | ${verdict(page.epochsPerSecond >= 2000 && fps >= 55)} |`);
+} else {
+  P(`| page, W1 on spiral | ≥ 2,000 epochs/s at ≥ 55 fps | TODO: ${page.todo || page.error} | – |`);
+}
+for (const w of WORKLOADS) {
+  const r = timeRatio('wasm-chromium', w.key, w.kind);
+  P(`| wasm time / native time, ${w.key.replace('_train', '').replace('_', ' ').toUpperCase()} | ≤ 1.5 | ${r === null ? (fig('wasm-chromium', w.key) ? whyMissing('native', w.key) : whyMissing('wasm-chromium', w.key)) : r.toFixed(2)} | ${verdict(r === null ? null : r <= 1.5)} |`);
+}
+P(`| module download (wasm + JS glue, gzip -9) | ≤ 150 KB | ${gzTotal === null ? 'module missing' : `${(gzTotal / 1024).toFixed(1)} KB (wasm ${(size['backprop.wasm'].gzip / 1024).toFixed(1)} KB of ${(size['backprop.wasm'].raw / 1024).toFixed(0)} KB raw, JS ${(size['backprop.mjs'].gzip / 1024).toFixed(1)} KB of ${(size['backprop.mjs'].raw / 1024).toFixed(0)} KB)`} | ${verdict(gzTotal === null ? null : gzTotal <= 150 * 1024)} |`);
+P();
+
+P('## wasm time / native time, per workload (same run)');
+P();
+P('| workload | native | wasm Node | wasm Chromium | Node / native | Chromium / native |');
+P('|---|---|---|---|---|---|');
+for (const w of WORKLOADS) {
+  const cell = (id) => { const r = fig(id, w.key); return r ? (w.kind === 'ms' ? fmtMs(r.median) : fmtRate(r.median)) : '–'; };
+  const rr = (id) => { const r = timeRatio(id, w.key, w.kind); return r === null ? '–' : r.toFixed(2); };
+  P(`| ${w.title} | ${cell('native')} | ${cell('wasm-node')} | ${cell('wasm-chromium')} | ${rr('wasm-node')} | ${rr('wasm-chromium')} |`);
+}
+P();
+P('Cost of the metrics a step(n) call computes at its end (stats(): train + test loss and accuracy), per call:');
+P();
+P('| workload | native | wasm Node | wasm Chromium |');
+P('|---|---|---|---|');
+for (const [key, what] of [['w1_metrics', 'W1 (500 points), per step(25000)'], ['w2_metrics', 'W2 (1,797 digits), per step(2000)'], ['w3_metrics', 'W3 (320 sequences + σ_max), per step(500)']]) {
+  const c = (id) => { const r = fig(id, key); return r ? fmtMs(r.median) : '–'; };
+  P(`| ${what} | ${c('native')} | ${c('wasm-node')} | ${c('wasm-chromium')} |`);
+}
+P();
+
+P('## What the peers cannot do');
+P();
+P('- **ConvNetJS 0.3.0**: no recurrent layers (no W3); no Adam in the npm release (W2 with SGD); the grid is one forward per point.');
+P('- **brain.js 1.6.1**: no mini-batches (every example updates the weights); no softmax output (W2 uses ReLU outputs with squared error); its RNN has ReLU units and an RMSProp-like update only (learning rate 1e-3: 0.01 diverges); float32; momentum must be > 0 (1e-9 passed).');
+P('- **synaptic 1.1.4**: no mini-batches, no Adam, no softmax (W2: SGD, logistic outputs); recurrent nets learn with LSTM-g eligibility traces online, not BPTT, so its W3 row is a different algorithm.');
+P('- **TensorFlow.js 4.22**: float32 only; the wasm backend runs single-threaded in Node 20 (its threaded build cannot start workers there); both backends cover every workload.');
+P('- Peer figures quoted in issue 4 came from the reference harness in /work/shared/peers (README.md there); this run measures the same peers again with bench/peers/*.mjs.');
+P();
+
+// ---- machine ------------------------------------------------------------------------------------
+const cpuModel = (() => {
+  try { return (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.cpus()[0].model; } catch { return os.cpus()[0]?.model; }
+})();
+let commit = '';
+try { commit = fs.readFileSync(path.join(root, '.git', 'HEAD'), 'utf8').trim(); if (commit.startsWith('ref:')) commit = fs.readFileSync(path.join(root, '.git', commit.slice(5).trim()), 'utf8').trim(); } catch { /* not a git checkout */ }
+const loadEnd = os.loadavg();
+P('## Machine');
+P();
+P(`- CPU: ${cpuModel}, ${os.cpus().length} cores (${os.arch()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`);
+P(`- Node ${process.version}; Chromium ${chromium.chromium || '?'} (headless${chromium.crossOriginIsolated ? ', cross-origin isolated bench page' : ''}); ${systems.native && systems.native.compiler ? systems.native.compiler : 'native compiler ?'}`);
+P(`- Date ${date.toISOString()}; commit ${commit.slice(0, 12) || '?'}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+P(`- Load average (1/5/15 min): start ${loadStart.map((x) => x.toFixed(2)).join(' ')}, end ${loadEnd.map((x) => x.toFixed(2)).join(' ')}`);
+P(`- Load average (1 min) before each system: ${JOBS.map((j) => `${j.id} ${raw[j.id] && raw[j.id].loadBefore !== undefined ? raw[j.id].loadBefore.toFixed(2) : '–'}`).join(', ')}`);
+P();
+P('Command: `npm run bench` (`BENCH_QUICK=1 npm run bench` for the short version). Raw numbers: bench/results/latest.json.');
+
+const md = lines.join('\n') + '\n';
+fs.writeFileSync(path.join(resultsDir, 'latest.md'), md);
+fs.writeFileSync(path.join(resultsDir, 'latest.json'), JSON.stringify({ quick, date: date.toISOString(), cpuModel, size, systems, page, raw }, null, 1));
+process.stdout.write(md);
