@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "datasets.hpp"
+#include "explain.hpp"
 #include "gradcheck.hpp"
 #include "mlp.hpp"
 #include "optimizers.hpp"
@@ -135,6 +136,20 @@ public:
     struct GradCheckSummary { double max_rel_error; std::vector<double> per_layer; };
     GradCheckSummary gradient_check();
 
+    // ---- explain mode (explain.cpp, explain.hpp) ----
+    // One backprop cycle on the given raw points (N,2) and labels (N,1): every z, a, δ, gradient
+    // and the Δw the optimizer would apply. Changes nothing.
+    const ExplainTrace& explain(const Mat& xy, const Mat& labels);
+    // The same for the mini-batch the next training step would use.
+    const ExplainTrace& explain_next_batch();
+    // Apply the explained update as one training step (weights, optimizer state, step count).
+    void commit_explained();
+    const ExplainTrace& explained() const { return explained_; }
+    // ∂L/∂W_layer(i, j) on the explained points, written out, with the numeric gradient.
+    ChainRule chain_rule(std::size_t layer, std::size_t i, std::size_t j);
+    // ∂output_k/∂(x, y) at raw points (N,2): (N, K·2) with columns (k, x), (k, y) for k = 0..K-1.
+    Mat input_jacobian(const Mat& xy);
+
     // Restore progress counters (used by model files).
     void set_progress(long step);
     long steps_taken() const { return step_; }
@@ -168,6 +183,7 @@ private:
     // divergence snapshot, reused between calls
     std::vector<Mat> snapshot_values_;
     Optimizer snapshot_optimizer_;
+    ExplainTrace explained_;
     // grid buffers
     std::size_t grid_size_ = 0;
     Mat grid_xy_, grid_x_;

@@ -193,6 +193,53 @@ public:
         });
     }
 
+    // ---- explain mode: one backprop cycle with every number (docs/wasm-api.md) ----
+    val explain(val xy, val labels) {
+        return guarded([&] {
+            const std::vector<double> p = numbers(xy, "explain: points"), l = numbers(labels, "explain: labels");
+            if (p.size() % 2 != 0 || p.size() / 2 != l.size())
+                throw std::invalid_argument("explain: expected [x, y, ...] pairs and one label per point");
+            bp::Mat m = bp::zeros(l.size(), 2), lab = bp::zeros(l.size(), 1);
+            std::copy(p.begin(), p.end(), m.begin());
+            std::copy(l.begin(), l.end(), lab.begin());
+            return trace_object(s_->explain(m, lab));
+        });
+    }
+    val explainNextBatch() {
+        return guarded([&] { return trace_object(s_->explain_next_batch()); });
+    }
+    void commitExplained() {
+        guarded([&] { s_->commit_explained(); return 0; });
+    }
+    val chainRule(double l, double i, double j) {
+        return guarded([&] {
+            if (!(l >= 0 && i >= 0 && j >= 0)) throw std::out_of_range("chainRule: indices must be 0 or more");
+            const bp::ChainRule c = s_->chain_rule(static_cast<std::size_t>(l), static_cast<std::size_t>(i),
+                                                    static_cast<std::size_t>(j));
+            val o = val::object();
+            o.set("layer", l); o.set("i", i); o.set("j", j);
+            o.set("deltaJ", copy(c.delta_j));
+            o.set("aI", copy(c.a_i));
+            o.set("dataGradient", c.data_gradient);
+            o.set("penaltyGradient", c.penalty_gradient);
+            o.set("analytic", c.analytic);
+            o.set("numeric", c.numeric);
+            o.set("relError", c.rel_error);
+            return o;
+        });
+    }
+    // ∂output_k/∂(x, y) at raw points: (N, K·2), pixel-major like gridOutput.
+    val inputJacobian(val xy) {
+        return guarded([&] {
+            const std::vector<double> p = numbers(xy, "inputJacobian: points");
+            if (p.size() % 2 != 0) throw std::invalid_argument("inputJacobian: expected [x, y, ...] pairs");
+            bp::Mat m = bp::zeros(p.size() / 2, 2);
+            std::copy(p.begin(), p.end(), m.begin());
+            jacobian_ = s_->input_jacobian(m);
+            return view(jacobian_);
+        });
+    }
+
     std::string toJSON() const {
         return guarded([&] { return bp::save_model(*s_); });
     }
@@ -211,6 +258,39 @@ public:
     static double memoryBytes() { return static_cast<double>(EM_ASM_DOUBLE({ return HEAP8.length; })); }
 
 private:
+    static val copy(const std::vector<double>& v) { return view(v).call<val>("slice"); }
+    static val copy(const bp::Mat& m) { return view(m).call<val>("slice"); }
+
+    // An explain trace as a plain JS object holding copies (one call per click, not hot).
+    static val trace_object(const bp::ExplainTrace& e) {
+        val o = val::object();
+        o.set("N", static_cast<double>(e.N));
+        o.set("points", copy(e.xy));
+        o.set("labels", copy(e.labels));
+        o.set("inputs", copy(e.x));
+        o.set("target", copy(e.target));
+        o.set("loss", e.loss);
+        o.set("dataLoss", e.data_loss);
+        o.set("penalty", e.penalty);
+        o.set("learningRate", e.learning_rate);
+        val layers = val::array();
+        for (std::size_t l = 0; l < e.z.size(); ++l) {
+            val li = val::object();
+            li.set("z", copy(e.z[l]));
+            li.set("a", copy(e.a[l]));
+            li.set("delta", copy(e.delta[l]));
+            li.set("dW", copy(e.dW[l]));
+            li.set("db", copy(e.db[l]));
+            li.set("W", copy(e.W_before[l]));
+            li.set("b", copy(e.b_before[l]));
+            li.set("WAfter", copy(e.W_after[l]));
+            li.set("bAfter", copy(e.b_after[l]));
+            layers.call<void>("push", li);
+        }
+        o.set("layers", layers);
+        return o;
+    }
+
     const bp::Dense& layer(double l) const {
         const auto& layers = s_->network().layers;
         if (!(l >= 0 && l < static_cast<double>(layers.size())))
@@ -221,6 +301,7 @@ private:
     std::unique_ptr<bp::TrainingSession> s_;
     std::vector<double> points_;
     bp::Mat predictions_;
+    bp::Mat jacobian_;
 };
 
 EMSCRIPTEN_BINDINGS(backprop) {
@@ -247,6 +328,11 @@ EMSCRIPTEN_BINDINGS(backprop) {
         .function("testPoints", &Session::testPoints)
         .function("predict", &Session::predict)
         .function("gradCheck", &Session::gradCheck)
+        .function("explain", &Session::explain)
+        .function("explainNextBatch", &Session::explainNextBatch)
+        .function("commitExplained", &Session::commitExplained)
+        .function("chainRule", &Session::chainRule)
+        .function("inputJacobian", &Session::inputJacobian)
         .function("toJSON", &Session::toJSON)
         .function("loadJSON", &Session::loadJSON)
         .class_function("heapBytes", &Session::heapBytes)

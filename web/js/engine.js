@@ -3,7 +3,7 @@
 // Requests are promises: `await engine.request('setConfig', { config })` resolves with the
 // worker's result or rejects with an Error carrying the engine's own message (which names the
 // field and the allowed range). While playing, the worker streams frames; `onFrame` receives
-// them and the page calls `ack()` once it has drawn one, which lets the worker send the next.
+// them and the page calls `ack(seq)` once it has drawn one, which lets the worker send more.
 
 export class Engine {
   /**
@@ -59,9 +59,9 @@ export class Engine {
     });
   }
 
-  /** The last frame was drawn: the worker may send the next one. */
-  ack() {
-    if (!this.dead) this.worker.postMessage({ cmd: 'ack' });
+  /** Frames up to `seq` were drawn (or skipped): the worker may send more. */
+  ack(seq) {
+    if (!this.dead) this.worker.postMessage({ cmd: 'ack', seq });
   }
 
   init(config, options = {}) { return this.request('init', { config, grid: options.grid, thumb: options.thumb }); }

@@ -38,6 +38,7 @@ export class Playground {
     this.options = options;
     this.controlsMode = ['full', 'minimal', 'none'].includes(options.controls) ? options.controls : 'full';
     this.state = cloneState(options.state || defaultState());
+    if (tooFewPoints(this.state)) this.state.customPoints = starterPoints(this.state.customTask);
     this.goodState = cloneState(this.state);   // the last state the engine accepted
     this.playing = false;
     this.ready = false;
@@ -142,6 +143,7 @@ export class Playground {
     }
     loading.remove();
     this.ready = true;
+    this.emitState();   // the link now shows the settings in use (garbled values replaced)
     this.goodState = cloneState(this.state);
     await this.engine.setSpeed(this.state.speed);
     if (this.options.autoplay) this.play();
@@ -166,7 +168,7 @@ export class Playground {
     this.pendingFrame = null;
     const t0 = performance.now();
     this.draw(frame, now);
-    this.engine.ack();
+    this.engine.ack(frame.seq);
     this.perf.drawMs += performance.now() - t0;
     this.perf.draws++;
     this.perf.workerMs += frame.timing ? frame.timing.gridMs : 0;
@@ -185,7 +187,7 @@ export class Playground {
     if (frame.layoutVersion !== prevLayout) this.network.setStructure(this.state, layout);
     if (frame.points) {
       this.points = frame.points;
-      this.boundary.setPoints(frame.points.train, frame.points.test, layout.classes);
+      if (!tooFewPoints(this.state)) this.boundary.setPoints(frame.points.train, frame.points.test, layout.classes);
     }
     this.drawBoundary(frame);
     this.network.update(frame);
@@ -255,8 +257,17 @@ export class Playground {
       this.redraw();
       return Promise.resolve();
     }
+    if (tooFewPoints(next)) {
+      // The engine needs data: wait for at least two points, show what there is.
+      this.pause();
+      this.boundary.setPoints(Float64Array.from(next.customPoints.flat()), new Float64Array(0), problemOf(next).classes);
+      this.boundary.setHint('Click on the plot to add points (at least two) to train on.');
+      return Promise.resolve();
+    }
+    this.boundary.setHint('');
     const onlyPoints = kind === 'config' && prev.dataset === 'custom' && next.dataset === 'custom'
-      && prev.customTask === next.customTask && diffStates({ ...prev, customPoints: next.customPoints }, next) === 'none';
+      && prev.customTask === next.customTask && diffStates({ ...prev, customPoints: next.customPoints }, next) === 'none'
+      && this.goodState.dataset === 'custom' && this.goodState.customTask === next.customTask;
     return this.enqueue(async () => {
       if (!this.ready) return;
       try {
@@ -323,7 +334,7 @@ export class Playground {
     let pts = this.state.customPoints;
     if (edit.op === 'add') {
       if (pts.length >= LIMITS.maxCustomPoints) {
-        this.message('notice', `Your data can hold up to ${LIMITS.maxCustomPoints} points.`, { timeout: 4000 });
+        this.boundary.setHint(`Your data can hold up to ${LIMITS.maxCustomPoints} points.`);
         return;
       }
       const label = this.controls.newPointLabel();
@@ -359,6 +370,10 @@ export class Playground {
 
   play() {
     if (!this.ready) return;
+    if (tooFewPoints(this.state)) {
+      this.boundary.setHint('Add at least two points before training.');
+      return;
+    }
     this.clearDivergence();
     this.setPlaying(true);
     this.enqueue(() => this.engine.play(this.state.speed));
@@ -408,8 +423,10 @@ export class Playground {
 
   onDiverged(stats) {
     this.setPlaying(false);
-    const text = stats.message || 'Training diverged: the loss or a weight became infinite or NaN.';
-    const box = this.message('error', `${text} Training is paused and the last finite weights are restored. Try a smaller learning rate, a smaller regularization rate, or gradient clipping.`, {
+    // The engine's message says what happened and what to try; add advice only if it does not.
+    let text = stats.message || 'Training diverged: the loss or a weight became infinite or NaN.';
+    if (!/try/i.test(text)) text += ' Training is paused and the last finite weights are restored. Try a smaller learning rate, a smaller regularization rate, or gradient clipping.';
+    const box = this.message('error', text, {
       action: ['Use a 10× smaller learning rate', () => this.action('lowerRate')],
     });
     this.divergence = box;
@@ -443,7 +460,6 @@ export class Playground {
       copied = true;
     } catch { /* no clipboard permission: show the link to copy by hand */ }
     this.controls.showShareLink(url, copied);
-    this.message('notice', copied ? 'Link copied to the clipboard.' : 'Copy the link from the box below.', { timeout: 4000 });
   }
 
   async exportModel() {
@@ -572,6 +588,8 @@ export class Playground {
       toJSON: () => this.engine.toJSON(),
       importModelText: (text, name) => this.importModelText(text, name),
       heat: () => this.boundary.heat,
+      snapshot: () => this.engine.snapshot(),
+      linkMidpoint: (l, i, j) => this.network.linkMidpoint(l, i, j),
       playing: () => this.playing,
       history: () => this.history,
     };
@@ -587,4 +605,20 @@ export class Playground {
     this.charts.destroy();
     clear(this.host);
   }
+}
+
+/** Your own data with fewer than two points cannot be trained on (the engine needs data). */
+function tooFewPoints(state) {
+  return state.dataset === 'custom' && state.customPoints.length < 2;
+}
+
+/** A small starting set for "your own data" opened from a link without points. */
+function starterPoints(task) {
+  const pts = [];
+  const offsets = [[0, 0], [0.8, 0.3], [-0.5, 0.7], [0.4, -0.8], [-0.7, -0.4]];
+  for (const [dx, dy] of offsets) {
+    pts.push([-2.5 + dx, -2.5 + dy, task === 'regress' ? -0.8 : 0]);
+    pts.push([2.5 + dx, 2.5 + dy, task === 'regress' ? 0.8 : 1]);
+  }
+  return pts;
 }

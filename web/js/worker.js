@@ -4,12 +4,12 @@
 // it trains in slices of a few milliseconds (many epochs per slice when the network is small),
 // then evaluates the decision-boundary grid and posts a *frame*: copies of the grid output, a
 // thumbnail of every node's output, the weights and the metrics, as transferable buffers. It
-// posts the next frame only once the page has drawn the last one (the page acks), so a slow
-// screen never builds a queue; training goes on meanwhile.
+// keeps at most two frames in flight (the page acks each frame it draws), so a slow screen
+// never builds a queue while a fast one never waits; training goes on meanwhile.
 //
 // Protocol (see engine.js for the page side):
 //   page -> worker  { id, cmd, ...args }   a request; the worker answers { id, ok, result | error }
-//                   { cmd: 'ack' }          the last frame was drawn
+//                   { cmd: 'ack', seq }     frames up to seq were drawn (or skipped)
 //   worker -> page  { type: 'frame', frame }
 
 import createBackpropModule from '../engine/backprop.mjs';
@@ -17,8 +17,10 @@ import createBackpropModule from '../engine/backprop.mjs';
 const DOMAIN = 6;            // the plane shown is [-DOMAIN, DOMAIN]^2
 let GRID = 200;              // decision-boundary grid side (G x G evaluated points)
 let THUMB = 40;              // node thumbnails are THUMB x THUMB samples of the grid
-const SLICE_MS = 2;          // aim for step() calls of about this long
+const SLICE_MS = 4;          // aim for step() calls of about this long (each call also
+                             // computes the loss over all points, so calls must not be tiny)
 const FRAME_MS = 16;         // one training slice + one grid evaluation fit in about this
+const MIN_TRAIN_SHARE = 0.5; // when the grid is slow, training still gets half the time
 
 // ---- the engine adapter: every use of the wasm API is in this section -------------------------
 
@@ -84,7 +86,8 @@ let stepsPerEpoch = 1;
 let playing = false;
 let speed = 0;               // epochs per second; 0 = as fast as possible
 let stats = null;
-let acked = true;            // the page drew the last frame
+const MAX_IN_FLIGHT = 2;     // frames posted but not yet drawn
+let ackedSeq = 0;            // the page drew (or skipped) every frame up to this one
 let dirty = true;            // something changed since the last frame
 let pointsDirty = true;      // the data changed: send the points with the next frame
 let layoutVersion = 0;
@@ -105,6 +108,11 @@ function afterRebuild() {
   dirty = true;
   chunk = 1;
   resetRate();
+}
+
+/** A divergence was reported: the next frames no longer carry it. */
+function clearDiverged() {
+  if (stats && stats.diverged) stats = { ...stats, diverged: false, message: '' };
 }
 
 function resetRate() {
@@ -128,9 +136,17 @@ function schedule() {
 
 function tick() {
   if (!session) return;
-  if (playing) train(Math.max(3, FRAME_MS - gridMs));
-  if (acked && dirty) postFrame();
+  if (playing) train(trainBudget());
+  if (seq - ackedSeq < MAX_IN_FLIGHT && dirty) postFrame();
   if (playing) schedule();
+}
+
+/**
+ * Training time per loop turn: what a 60 Hz frame leaves after the grid evaluation, but never
+ * less than the grid takes (so a slow grid costs frames per second, not all the training).
+ */
+function trainBudget() {
+  return Math.max(FRAME_MS - gridMs, (gridMs * MIN_TRAIN_SHARE) / (1 - MIN_TRAIN_SHARE), 2);
 }
 
 /** Trains for about `budget` ms, within the speed limit. */
@@ -148,8 +164,10 @@ function train(budget) {
       if (n < 1) break;
     }
     const ts = performance.now();
-    const s = plainStats(session.step(n));
+    let s = plainStats(session.step(n));
     const dt = performance.now() - ts;
+    // After a divergence the session holds the last finite weights: report their metrics.
+    if (s.diverged) s = { ...readStats(), diverged: true, message: s.message };
     stats = s;
     dirty = true;
     if (speed > 0) allowance -= n;
@@ -234,7 +252,6 @@ function postFrame() {
     pointsDirty = false;
   }
   gridMs = 0.8 * gridMs + 0.2 * (performance.now() - t0);
-  acked = false;
   dirty = false;
   self.postMessage({ type: 'frame', frame }, transfer);
 }
@@ -258,6 +275,7 @@ const handlers = {
   updateTraining({ training }) {
     session.updateTraining(training);
     stepsPerEpoch = session.stepsPerEpoch();
+    clearDiverged();
     dirty = true;
     return null;
   },
@@ -275,6 +293,7 @@ const handlers = {
   },
   play({ speed: s }) {
     if (typeof s === 'number') speed = s;
+    clearDiverged();
     if (!playing) {
       playing = true;
       lastTick = performance.now();
@@ -296,7 +315,8 @@ const handlers = {
   },
   step({ epochs = 1 }) {
     playing = false;
-    stats = plainStats(session.step(Math.max(1, Math.round(epochs * stepsPerEpoch))));
+    const s = plainStats(session.step(Math.max(1, Math.round(epochs * stepsPerEpoch))));
+    stats = s.diverged ? { ...readStats(), diverged: true, message: s.message } : s;
     dirty = true;
     return stats;
   },
@@ -351,7 +371,7 @@ const handlers = {
   },
   frame() {
     dirty = true;
-    acked = true;
+    ackedSeq = seq;
     return null;
   },
   dispose() {
@@ -365,7 +385,7 @@ const handlers = {
 self.onmessage = async (ev) => {
   const msg = ev.data || {};
   if (msg.cmd === 'ack') {
-    acked = true;
+    ackedSeq = Math.max(ackedSeq, Math.min(seq, Number(msg.seq) || 0));
     if (!playing && dirty) schedule();
     return;
   }

@@ -28,6 +28,7 @@ export class BoundaryView {
     this.classes = 2;
     this.showTest = false;
     this.edit = null;        // { tool: 'add' | 'erase' } while editing your own data
+    this.hint = '';          // shown over the plot (e.g. "click to add points")
     this.lastPaint = null;
 
     this.heat = h('canvas', { class: 'bp-heat', width: 1, height: 1, 'aria-hidden': 'true' });
@@ -65,8 +66,14 @@ export class BoundaryView {
     this.ensureGrid(grid);
     fillHeatmap(output, K, mode, discretize, this.image.data);
     this.heatCtx.putImageData(this.image, 0, 0);
-    this.caption.textContent = '';
+    this.caption.textContent = this.hint;
     this.plot.classList.remove('bp-showing-node');
+  }
+
+  /** A short hint over the plot ('' for none); it never moves the layout. */
+  setHint(text) {
+    this.hint = text;
+    if (!this.plot.classList.contains('bp-showing-node')) this.caption.textContent = text;
   }
 
   /** Draws one node's output field instead (while the user hovers that node). */

@@ -141,6 +141,17 @@ export class ControlsView {
       picker.append(btn);
     }
     if (this.datasetButtons.has('custom')) drawPencil(this.datasetButtons.get('custom').thumb);
+    // a radio group: one tab stop, arrow keys move (and choose) within it
+    picker.addEventListener('keydown', (ev) => {
+      const keys = { ArrowRight: 1, ArrowDown: 3, ArrowLeft: -1, ArrowUp: -3 };
+      if (!(ev.key in keys)) return;
+      ev.preventDefault();
+      const names = [...this.datasetButtons.keys()];
+      const i = names.indexOf(this.state.dataset);
+      const next = names[(i + keys[ev.key] + names.length) % names.length];
+      this.on.change({ dataset: next });
+      this.datasetButtons.get(next).btn.focus();
+    });
     const ratio = this.range('trainRatio', 0.1, 0.9, 0.1, (v) => ({ trainRatio: v }), (v) => `${Math.round(v * 100)}%`);
     const noise = this.range('noise', 0, 0.5, 0.05, (v) => ({ noise: v }), (v) => `${Math.round(v * 100)}%`);
     const batch = this.range('batchSize', 1, 64, 1, (v) => ({ batchSize: v }), (v) => String(v));
@@ -263,6 +274,7 @@ export class ControlsView {
       on: { change: () => { const f = this.fileInput.files[0]; this.fileInput.value = ''; if (f) this.on.action('importModel', f); } },
     });
     this.shareOut = h('input', { type: 'text', class: 'bp-share-url', readonly: true, 'aria-label': 'Link to this playground', hidden: true });
+    this.shareStatus = h('span', { class: 'bp-share-status', role: 'status' });
     return h('div', { class: 'bp-files' },
       this.button('Share link', 'share', { title: 'Copy a link that reproduces this playground' }),
       this.button('Export model', 'exportModel', { title: 'Save the network and its weights as JSON' }),
@@ -270,14 +282,19 @@ export class ControlsView {
       this.button('Training log (CSV)', 'exportCSV'),
       this.button('PyTorch script', 'exportPyTorch', { title: 'A Python script that builds this network with its trained weights' }),
       this.fileInput,
-      this.shareOut);
+      this.shareOut,
+      this.shareStatus);
   }
 
   /** Shows the share link in a text box (also when the clipboard is not available). */
   showShareLink(url, copied) {
     this.shareOut.hidden = false;
     this.shareOut.value = url;
-    if (!copied) this.shareOut.select();
+    this.shareStatus.textContent = copied ? 'Link copied.' : 'Copy the link from the box.';
+    if (!copied) {
+      this.shareOut.focus();
+      this.shareOut.select();
+    }
   }
 
   buildMetrics() {

@@ -316,6 +316,15 @@ export class NetworkView {
     }
   }
 
+  /** Viewport coordinates of the middle of link (l, i, j), or null (for tests and tours). */
+  linkMidpoint(l, i, j) {
+    const link = this.links.find((k) => k.l === l && k.i === i && k.j === j);
+    if (!link) return null;
+    const [x, y] = bezierPoint(link.p0, link.p1, 0.5);
+    const box = this.body.getBoundingClientRect();
+    return { x: x + box.left - this.body.scrollLeft, y: y + box.top - this.body.scrollTop };
+  }
+
   weightOf(link) {
     const W = this.weights && this.weights[link.l];
     return W ? W[link.i * this.columns[link.l].to.length + link.j] : NaN;
