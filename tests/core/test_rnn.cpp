@@ -309,7 +309,8 @@ TEST_CASE("free run feeds each output back as the next input", "[rnn]") {
 // Echo with delay d = 3 (y_t = x_{t−3}, ±1 inputs): the network must hold three bits in its
 // state. Elman H = 16, T = 20, 512 training sequences in mini-batches of 32, Adam lr 0.01,
 // 800 steps (50 epochs). Asserted: mean squared error on 256 held-out sequences < 0.01 (the
-// loss is ½·MSE for one output). Measured at -O2: MSE about 1e-4 after 800 steps, ~0.3 s.
+// loss is ½·MSE for one output). Measured at -O2: MSE 2.2 before training, 5.8e-5 after 800
+// steps, about 0.3 s.
 TEST_CASE("Elman learns echo with delay 3", "[rnn][train]") {
     SequenceConfig sc;
     sc.task = SequenceTask::Echo;
