@@ -15,7 +15,7 @@ async function pauseAndSettle(page) {
   await expect(play).toHaveAttribute('aria-pressed', 'false');
   await expect.poll(() => page.evaluate(async () => {
     const hook = window.backpropPlayground;
-    const s = await hook.stats();
+    const s = await hook.engineStats();
     const f = hook.frame();
     return !f.playing && f.stats.step === s.step;
   })).toBe(true);
@@ -94,7 +94,7 @@ test('boundary pixels agree with the network\'s predictions', async ({ page, con
           classChecks++;
         });
       }
-      return { bad: bad.slice(0, 3), nbad: bad.length, mode, classChecks, n: samples.length, fstep: f.stats.step, step: (await hook.stats()).step, playing: f.playing, seq: f.seq, last: hook.frame().seq };
+      return { bad: bad.slice(0, 3), nbad: bad.length, mode, classChecks, n: samples.length, fstep: f.stats.step, step: (await hook.engineStats()).step, playing: f.playing, seq: f.seq, last: hook.frame().seq };
     });
     expect(result.nbad, `${hash} ${JSON.stringify(result)}`).toBe(0);
   }
@@ -221,7 +221,7 @@ test('your own data: clicks add points of the chosen class, erase removes them',
   await page.mouse.click(...at(3, 3));
   await expect.poll(() => page.evaluate(() => window.backpropPlayground.state().customPoints.length)).toBeLessThan(painted);
   // the link carries the points
-  expect(await page.evaluate(() => window.location.hash)).toContain('pts=');
+  await expect.poll(() => page.evaluate(() => window.location.hash)).toContain('pts=');
   await page.locator('.bp-play-btn').click();
   await waitForStats(page, (s) => s.epoch > 10);
   await page.screenshot({ path: shot('07-your-own-data.png') });

@@ -56,6 +56,8 @@ window.addEventListener('hashchange', () => {
   playground.applyState(state, notices);
 });
 
-// Tests reach the page through this (predictions, frames, state); nothing else uses it.
+// Tests and the page benchmark (bench/page.mjs) reach the page through this hook (predictions,
+// frames, state, play/pause); nothing else uses it.
 window.backpropPlayground = playground.testHook;
+window.__playground = playground.testHook;
 playground.start();

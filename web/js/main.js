@@ -51,6 +51,7 @@ export class Playground {
     this.fps = { frames: 0, t0: performance.now(), value: 0 };
     this.lastChart = 0;
     this.perf = { drawMs: 0, draws: 0, workerMs: 0 };
+    this.firstFrame = new Promise((resolve) => { this.resolveFirstFrame = resolve; });
 
     this.buildViews();
     this.controls.render(this.state);
@@ -172,6 +173,7 @@ export class Playground {
     this.perf.drawMs += performance.now() - t0;
     this.perf.draws++;
     this.perf.workerMs += frame.timing ? frame.timing.gridMs : 0;
+    if (this.perf.draws === 1) this.resolveFirstFrame();
     this.fps.frames++;
     if (now - this.fps.t0 >= 1000) {
       this.fps.value = (this.fps.frames * 1000) / (now - this.fps.t0);
@@ -576,15 +578,26 @@ export class Playground {
 
   // ---- for tests and the embedding page ---------------------------------------------------------
 
-  /** A small surface for tests: predictions, the last frame, the state. */
+  /**
+   * A small surface for tests and benchmarks (bench/page.mjs): predictions, the last frame,
+   * the state, play/pause. `stats()` is the last drawn frame's metrics (synchronous);
+   * `engineStats()` asks the engine itself.
+   */
   get testHook() {
-    return {
+    if (this.hook) return this.hook;
+    const pg = this;
+    this.hook = {
+      ready: this.firstFrame,
+      get framesDrawn() { return pg.perf.draws; },
+      play: () => this.play(),
+      pause: () => this.pause(),
+      stats: () => (this.lastFrame ? { ...this.lastFrame.stats } : null),
+      engineStats: () => this.engine.stats(),
       state: () => cloneState(this.state),
       frame: () => this.lastFrame,
       fps: () => this.fps.value,
       perf: () => ({ ...this.perf }),
       predict: (xy) => this.engine.predict(xy),
-      stats: () => this.engine.stats(),
       toJSON: () => this.engine.toJSON(),
       importModelText: (text, name) => this.importModelText(text, name),
       heat: () => this.boundary.heat,
@@ -593,6 +606,7 @@ export class Playground {
       playing: () => this.playing,
       history: () => this.history,
     };
+    return this.hook;
   }
 
   destroy() {
