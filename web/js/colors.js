@@ -154,6 +154,29 @@ export function nodeScale(activation) {
   return (a) => a;
 }
 
+/** Per-class ramps (white -> class colour) for the probabilities of a softmax output. */
+const CLASS_LUTS = CLASS_RGB.map((c) => {
+  const lut = new Uint8ClampedArray(256 * 4);
+  for (let i = 0; i < 256; i++) {
+    const [r, g, b] = mix(WHITE, c, (i / 255) * 0.85).map(Math.round);
+    lut.set([r, g, b, 255], i * 4);
+  }
+  return lut;
+});
+
+/**
+ * How to colour one node's output values: { lut, index(v) } with index(v) in 0..255.
+ * Softmax outputs (node j of the output layer) use class j's own colour ramp; every other node
+ * the diverging map after nodeScale.
+ */
+export function nodeColoring(activation, j = 0) {
+  if (activation === 'softmax') {
+    return { lut: CLASS_LUTS[j % 3], index: (p) => (p > 0 ? (p >= 1 ? 255 : Math.round(p * 255)) : 0) };
+  }
+  const scale = nodeScale(activation);
+  return { lut: LUT, index: (v) => lutIndex(scale(v)) };
+}
+
 /** Input features over the plane [-6, 6]^2, squashed to [-1, 1]. */
 export function featureScale(name, domain = 6) {
   const d2 = domain * domain;

@@ -219,7 +219,7 @@ export class Playground {
       const node = this.network.nodes[this.hoverNode];
       const label = node ? `Showing ${node.label}` : 'Showing a node';
       const activation = this.hoverNode < nf ? `feature:${layout.features[this.hoverNode]}` : node ? node.activation : 'tanh';
-      this.boundary.drawNodeField(frame.hover.field, frame.grid, activation, label);
+      this.boundary.drawNodeField(frame.hover.field, frame.grid, activation, label, node ? node.j : 0);
     } else {
       this.boundary.drawOutput(frame.output, layout.outputs || 1, frame.grid, mode,
         this.state.discretize && layout.classes > 0);

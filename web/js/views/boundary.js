@@ -6,7 +6,7 @@
 
 import { h, clear } from '../dom.js';
 import {
-  fillHeatmap, BACKGROUND_LUT, lutIndex, nodeScale, labelClass, CLASS_CSS, MARKERS,
+  fillHeatmap, BACKGROUND_LUT, lutIndex, nodeColoring, labelClass, CLASS_CSS, MARKERS,
   MARKER_NAMES, SOLID_LUT,
 } from '../colors.js';
 
@@ -77,15 +77,15 @@ export class BoundaryView {
   }
 
   /** Draws one node's output field instead (while the user hovers that node). */
-  drawNodeField(field, grid, activation, label) {
+  drawNodeField(field, grid, activation, label, j = 0) {
     this.ensureGrid(grid);
-    const scale = nodeScale(activation);
+    const { lut, index } = nodeColoring(activation, j);
     const px = this.image.data;
     for (let p = 0; p < field.length; p++) {
-      const i = lutIndex(scale(field[p])) * 4;
-      px[p * 4] = BACKGROUND_LUT[i];
-      px[p * 4 + 1] = BACKGROUND_LUT[i + 1];
-      px[p * 4 + 2] = BACKGROUND_LUT[i + 2];
+      const i = index(field[p]) * 4;
+      px[p * 4] = lut[i];
+      px[p * 4 + 1] = lut[i + 1];
+      px[p * 4 + 2] = lut[i + 2];
       px[p * 4 + 3] = 255;
     }
     this.heatCtx.putImageData(this.image, 0, 0);

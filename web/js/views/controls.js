@@ -124,7 +124,7 @@ export class ControlsView {
       this.field('Regularization', reg),
       this.regRateField,
       this.field('Initialization', init),
-      this.field('Output / loss', output));
+      this.field('Output / loss', output, { class: 'bp-field-wide' }));
   }
 
   buildData() {

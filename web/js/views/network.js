@@ -9,7 +9,7 @@
 
 import { h, clear, fmt } from '../dom.js';
 import { FEATURES, ACTIVATIONS, ACTIVATION_LABELS, LIMITS } from '../state.js';
-import { BACKGROUND_LUT, lutIndex, nodeScale, CLASS_RGB } from '../colors.js';
+import { BACKGROUND_LUT, lutIndex, nodeColoring, CLASS_RGB } from '../colors.js';
 
 const FEATURE_THUMB = 40;
 const DOMAIN = 6;
@@ -82,7 +82,7 @@ export class NetworkView {
 
     // node sizes follow the tallest column
     const tallest = Math.max(FEATURES.length, ...layout.hidden.map((l) => l.size), layout.output.size);
-    const size = Math.max(14, Math.min(40, Math.floor(340 / tallest) - 6));
+    const size = Math.max(14, Math.min(44, Math.floor(400 / tallest) - 6));
     this.body.style.setProperty('--bp-node', `${size}px`);
 
     // input features: all of them, the enabled ones are the engine's inputs (in its order)
@@ -199,15 +199,15 @@ export class NetworkView {
         node.canvas.height = T;
         node.image = node.ctx.createImageData(T, T);
       }
-      const scale = nodeScale(node.activation);
+      const { lut, index } = nodeColoring(node.activation, node.j);
       const px = node.image.data;
       const src = frame.nodes;
       const base = n * TT;
       for (let p = 0; p < TT; p++) {
-        const i = lutIndex(scale(src[base + p])) * 4;
-        px[p * 4] = BACKGROUND_LUT[i];
-        px[p * 4 + 1] = BACKGROUND_LUT[i + 1];
-        px[p * 4 + 2] = BACKGROUND_LUT[i + 2];
+        const i = index(src[base + p]) * 4;
+        px[p * 4] = lut[i];
+        px[p * 4 + 1] = lut[i + 1];
+        px[p * 4 + 2] = lut[i + 2];
         px[p * 4 + 3] = 255;
       }
       node.ctx.putImageData(node.image, 0, 0);
