@@ -68,6 +68,30 @@ export class History {
   }
 }
 
+function isDecade(v) {
+  return v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-6;
+}
+
+/** Axis labels for a log scale: 1, 0.1, 0.01, 1e-3, 1e-4 ... (decades only). */
+function logLabels(u, vals) {
+  return vals.map((v) => {
+    if (v == null || !isDecade(v)) return '';
+    if (v >= 0.01 && v <= 1000) return String(Number(v.toPrecision(1)));
+    return `1e${Math.round(Math.log10(v))}`;
+  });
+}
+
+/** A y axis for a log scale: labels, ticks and grid lines at decades only. */
+function logAxis(axis) {
+  const decades = (u, splits) => splits.map((v) => (isDecade(v) ? v : null));
+  return {
+    ...axis,
+    values: logLabels,
+    grid: { ...axis.grid, filter: decades },
+    ticks: { ...axis.ticks, filter: decades },
+  };
+}
+
 function finiteOrNull(v) {
   return Number.isFinite(v) ? v : null;
 }
@@ -121,8 +145,10 @@ export class ChartsView {
     });
     const epochSeries = { label: 'epoch', value: (u, v) => (v == null ? '–' : v.toFixed(1)) };
     const val = (u, v) => (v == null ? '–' : Number(v.toPrecision(3)).toString());
+    const lossBase = common(this.lossHost);
     this.loss = new uPlot({
-      ...common(this.lossHost),
+      ...lossBase,
+      axes: this.log ? [lossBase.axes[0], logAxis(lossBase.axes[1])] : lossBase.axes,
       scales: { x: { time: false }, y: this.log ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
       series: [epochSeries,
         { label: 'train', stroke: TRAIN, width: 1.5, value: val, points: { show: false } },
@@ -146,8 +172,10 @@ export class ChartsView {
         spanGaps: true,
       });
     }
+    const base = common(this.gradHost);
     this.grad = new uPlot({
-      ...common(this.gradHost),
+      ...base,
+      axes: [base.axes[0], logAxis(base.axes[1])],
       scales: { x: { time: false }, y: { distr: 3 } },
       series: gradSeries,
     }, [[], ...Array.from({ length: layerCount }, () => [])], this.gradHost);

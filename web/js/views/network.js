@@ -146,15 +146,12 @@ export class NetworkView {
         const label = isOutput ? `output ${layer.size > 1 ? `(class ${j})` : ''}`.trim() : `layer ${l + 1}, neuron ${j + 1}`;
         const el = h('div', {
           class: ['bp-node', isOutput ? 'bp-output-node' : 'bp-neuron'],
-          tabindex: '0',
           role: 'img',
           'aria-label': label,
           dataset: { node: String(idx), layer: String(l), index: String(j) },
         }, canvas, h('span', { class: 'bp-node-note' }));
         el.addEventListener('pointerenter', () => { this.on.hoverNode(idx); this.showNodeTip(idx); });
         el.addEventListener('pointerleave', () => { this.on.hoverNode(null); this.hideTooltip(); });
-        el.addEventListener('focus', () => this.on.hoverNode(idx));
-        el.addEventListener('blur', () => this.on.hoverNode(null));
         this.nodes[idx] = { el, canvas, ctx: canvas.getContext('2d'), image: null, activation: layer.activation, label, layer: l, j };
         els.push(el);
         col.append(el);
@@ -255,14 +252,21 @@ export class NetworkView {
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     if (!this.weights) return;
     const [neg, pos] = [CLASS_RGB[0], CLASS_RGB[1]];
+    // Width and opacity follow |w| on an absolute scale up to 1; in a layer whose weights grow
+    // larger, relative to that layer's largest (so big networks stay readable).
+    const scale = this.weights.map((W) => {
+      let m = 1;
+      for (let k = 0; k < (W ? W.length : 0); k++) m = Math.max(m, Math.abs(W[k]));
+      return 1 / m;
+    });
     for (const link of this.links) {
       const W = this.weights[link.l];
       const fanOut = this.columns[link.l].to.length;
       const w = W ? W[link.i * fanOut + link.j] : 0;
-      const a = Math.min(1, Math.abs(w));
+      const a = Math.min(1, Math.abs(w) * scale[link.l]);
       const c = w >= 0 ? pos : neg;
-      ctx.strokeStyle = `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${0.25 + 0.7 * a})`;
-      ctx.lineWidth = Math.max(0.5, Math.min(6, Math.abs(w) * 2.5));
+      ctx.strokeStyle = `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${0.2 + 0.75 * a})`;
+      ctx.lineWidth = 0.5 + 4 * a;
       if (this.hoverLink === link) ctx.lineWidth += 2;
       bezier(ctx, link.p0, link.p1);
       ctx.stroke();
