@@ -57,7 +57,8 @@ GradCheckResult gradcheck(ParamList params, const std::function<double()>& loss_
                 indices.push_back(all[j]);
             }
         } else {
-            for (std::size_t j = 0; j < max_per_param; ++j) indices.push_back(j * size / max_per_param);
+            for (std::size_t j = 0; j < max_per_param; ++j)
+                indices.push_back(j * size / max_per_param);
         }
 
         GradCheckEntry entry;

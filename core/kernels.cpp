@@ -96,7 +96,8 @@ BP_KERNEL void matmul(const Mat& x, const Mat& w, Mat& y) {
 BP_KERNEL void matmul_add_bias(const Mat& x, const Mat& w, const Mat& b, Mat& y) {
     const std::size_t N = rows(x), D = cols(x), H = cols(w);
     if (rows(w) != D) shape_error("matmul_add_bias", "X columns must equal W rows:", x, w);
-    if (rows(b) != 1 || cols(b) != H) shape_error("matmul_add_bias", "b must be (1, cols W):", b, w);
+    if (rows(b) != 1 || cols(b) != H)
+        shape_error("matmul_add_bias", "b must be (1, cols W):", b, w);
     ensure_shape(y, N, H);
     matmul_rows<true>(x.data(), w.data(), b.data(), y.data(), N, D, H);
 }
@@ -198,7 +199,8 @@ BP_ALWAYS_INLINE void sum_rows_block(const double* __restrict G, double* __restr
 
 BP_KERNEL void sum_rows_add(const Mat& g, Mat& db) {
     const std::size_t N = rows(g), H = cols(g);
-    if (rows(db) != 1 || cols(db) != H) shape_error("sum_rows_add", "db must be (1, cols G):", db, g);
+    if (rows(db) != 1 || cols(db) != H)
+        shape_error("sum_rows_add", "db must be (1, cols G):", db, g);
     const double* G = g.data();
     double* dB = db.data();
     std::size_t h0 = 0;

@@ -28,11 +28,19 @@ bool valid_activation(Activation f) {
     return false;
 }
 
-void check_size(const std::string& field, std::size_t v, std::size_t lo, std::size_t hi,
-                const char* unit) {
+constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+
+// field, or field[index]; the message is built only on failure (validation allocates nothing).
+std::string field_name(const char* field, std::size_t index) {
+    return index == kNoIndex ? std::string(field)
+                             : std::string(field) + "[" + std::to_string(index) + "]";
+}
+
+void check_size(const char* field, std::size_t index, std::size_t v, std::size_t lo,
+                std::size_t hi, const char* unit) {
     if (v < lo || v > hi)
-        throw std::out_of_range(field + ": " + std::to_string(v) + unit + " is outside " +
-                                std::to_string(lo) + ".." + std::to_string(hi));
+        throw std::out_of_range(field_name(field, index) + ": " + std::to_string(v) + unit +
+                                " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
 }
 
 void check_lambda(const char* field, double v) {
@@ -44,24 +52,24 @@ void check_lambda(const char* field, double v) {
 }  // namespace
 
 void mlp_validate(const MlpConfig& c) {
-    check_size("inputs", c.inputs, 1, limits::kMaxInputs, "");
-    check_size("hidden", c.hidden.size(), 0, limits::kMaxHiddenLayers, " layers");
+    check_size("inputs", kNoIndex, c.inputs, 1, limits::kMaxInputs, "");
+    check_size("hidden", kNoIndex, c.hidden.size(), 0, limits::kMaxHiddenLayers, " layers");
     for (std::size_t i = 0; i < c.hidden.size(); ++i)
-        check_size("hidden[" + std::to_string(i) + "]", c.hidden[i], 1, limits::kMaxNeurons,
-                   " neurons");
-    check_size("outputs", c.outputs, 1, limits::kMaxOutputs, "");
+        check_size("hidden", i, c.hidden[i], 1, limits::kMaxNeurons, " neurons");
+    check_size("outputs", kNoIndex, c.outputs, 1, limits::kMaxOutputs, "");
     if (c.hidden_activations.size() != c.hidden.size())
         throw std::invalid_argument("hidden_activations: " +
                                     std::to_string(c.hidden_activations.size()) +
                                     " given for " + std::to_string(c.hidden.size()) +
                                     " hidden layers (one per layer)");
     for (std::size_t i = 0; i < c.hidden_activations.size(); ++i) {
-        const std::string field = "hidden_activations[" + std::to_string(i) + "]";
         if (!valid_activation(c.hidden_activations[i]))
-            throw std::invalid_argument(field + ": invalid Activation value");
+            throw std::invalid_argument(field_name("hidden_activations", i) +
+                                        ": invalid Activation value");
         if (c.hidden_activations[i] == Activation::Softmax)
-            throw std::invalid_argument(field + ": softmax is only allowed as the output "
-                                        "activation; allowed: linear, sigmoid, tanh, relu, leaky_relu");
+            throw std::invalid_argument(field_name("hidden_activations", i) +
+                                        ": softmax is only allowed as the output activation; "
+                                        "allowed: linear, sigmoid, tanh, relu, leaky_relu");
     }
     if (!valid_activation(c.output_activation))
         throw std::invalid_argument("output_activation: invalid Activation value");
@@ -69,7 +77,6 @@ void mlp_validate(const MlpConfig& c) {
         case Init::Uniform: case Init::Glorot: case Init::He: case Init::Zeros: break;
         default: throw std::invalid_argument("init: invalid Init value");
     }
-    const std::string out_name = activation_name(c.output_activation);
     switch (c.loss) {
         case Loss::SquaredError:
             if (c.output_activation == Activation::Softmax)
@@ -78,13 +85,15 @@ void mlp_validate(const MlpConfig& c) {
             break;
         case Loss::SigmoidCrossEntropy:
             if (c.output_activation != Activation::Sigmoid)
-                throw std::invalid_argument("loss: sigmoid_ce needs the sigmoid output activation, "
-                                            "not " + out_name);
+                throw std::invalid_argument(
+                    "loss: sigmoid_ce needs the sigmoid output activation, not " +
+                    std::string(activation_name(c.output_activation)));
             break;
         case Loss::SoftmaxCrossEntropy:
             if (c.output_activation != Activation::Softmax)
-                throw std::invalid_argument("loss: softmax_ce needs the softmax output activation, "
-                                            "not " + out_name);
+                throw std::invalid_argument(
+                    "loss: softmax_ce needs the softmax output activation, not " +
+                    std::string(activation_name(c.output_activation)));
             if (c.outputs < 2)
                 throw std::invalid_argument("outputs: softmax_ce needs at least 2 outputs (got " +
                                             std::to_string(c.outputs) +

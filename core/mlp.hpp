@@ -31,7 +31,8 @@ namespace bp {
 
 struct MlpConfig {
     std::size_t inputs = 2;                      // D, 1..limits::kMaxInputs
-    std::vector<std::size_t> hidden;             // widths, 0..kMaxHiddenLayers layers of 1..kMaxNeurons
+    std::vector<std::size_t> hidden;             // widths: 0..kMaxHiddenLayers layers,
+                                                 // each of 1..kMaxNeurons
     std::vector<Activation> hidden_activations;  // one per hidden layer; not softmax
     std::size_t outputs = 1;                     // K, 1..limits::kMaxOutputs
     Activation output_activation = Activation::Sigmoid;

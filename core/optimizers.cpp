@@ -172,7 +172,8 @@ const std::vector<Mat>& Optimizer::slots(int k) const {
 void Optimizer::restore(OptimizerState state) {
     const std::size_t want = static_cast<std::size_t>(slot_count(config_.kind));
     if (state.slots.size() != want)
-        throw std::invalid_argument("optimizer state: " + std::string(optimizer_name(config_.kind)) +
+        throw std::invalid_argument("optimizer state: " +
+                                    std::string(optimizer_name(config_.kind)) +
                                     " has " + std::to_string(want) + " slots, the state has " +
                                     std::to_string(state.slots.size()));
     for (std::size_t k = 1; k < want; ++k)
@@ -180,7 +181,8 @@ void Optimizer::restore(OptimizerState state) {
             throw std::invalid_argument("optimizer state: the slots hold different numbers of "
                                         "parameters");
     if (state.steps < 0 || state.slot_steps < 0 || state.clip_count < 0)
-        throw std::invalid_argument("optimizer state: steps, slot_steps and clip_count must be >= 0");
+        throw std::invalid_argument(
+            "optimizer state: steps, slot_steps and clip_count must be >= 0");
     state_ = std::move(state);
     last_clipped_ = false;
 }
@@ -211,7 +213,8 @@ void Optimizer::ensure_slots(const ParamList& params) {
 void Optimizer::step(const ParamList& params) {
     for (const ParamRef& p : params)
         if (!same_shape(*p.value, *p.grad))
-            throw std::invalid_argument("optimizer: " + p.name + " and its gradient differ in shape");
+            throw std::invalid_argument("optimizer: " + p.name +
+                                        " and its gradient differ in shape");
     ensure_slots(params);
 
     if (config_.clip_norm > 0.0) {

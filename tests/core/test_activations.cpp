@@ -103,7 +103,8 @@ TEST_CASE("hand values of each backward", "[activations]") {
     CHECK(dz(0, 0) == Approx(0.05).epsilon(1e-15));
     CHECK(dz(0, 1) == 5.0);
     // softmax: a = (1/8, 1/4, 5/8), da = (1, 0, 0): Σ da⊙a = 1/8,
-    // dz = a ⊙ (da − 1/8) = (1/8 · 7/8, 1/4 · (−1/8), 5/8 · (−1/8)) = (0.109375, −0.03125, −0.078125)
+    // dz = a ⊙ (da − 1/8) = (1/8 · 7/8, 1/4 · (−1/8), 5/8 · (−1/8))
+    //    = (0.109375, −0.03125, −0.078125)
     bp::activation_backward(Activation::Softmax, mat(1, 3, {0, 0, 0}),
                             mat(1, 3, {0.125, 0.25, 0.625}), mat(1, 3, {1, 0, 0}), dz);
     CHECK(dz(0, 0) == 0.109375);

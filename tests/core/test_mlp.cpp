@@ -88,7 +88,8 @@ bp::GradCheckResult check_network(const MlpConfig& c, std::uint64_t seed, std::s
 
 TEST_CASE("a 1-1-1 network by hand", "[mlp]") {
     // x = 1, W1 = 0.5, b1 = 0, tanh;  W2 = 2, b2 = 0.5, linear;  squared error, y = 1.
-    MlpConfig c = make_config(1, {1}, {Activation::Tanh}, 1, Activation::Linear, Loss::SquaredError);
+    MlpConfig c =
+        make_config(1, {1}, {Activation::Tanh}, 1, Activation::Linear, Loss::SquaredError);
     bp::Rng rng(1);
     Mlp net;
     bp::mlp_init(net, c, rng);
@@ -211,7 +212,8 @@ TEST_CASE("the penalty is λ1 Σ|w| + ½ λ2 Σw² on weights only, added by bac
     bp::mlp_zero_grad(data_only);
     bp::mlp_forward(data_only, x, cache);
     bp::mlp_backward(data_only, cache, y);
-    // W1[0] = 1: λ1·1 + λ2·1 = 0.5 + 2 = 2.5;  W1[1] = −2: −0.5 − 4 = −4.5;  W2[0] = 3: 0.5 + 6 = 6.5
+    // W1[0] = 1: λ1·1 + λ2·1 = 0.5 + 2 = 2.5;  W1[1] = −2: −0.5 − 4 = −4.5;
+    // W2[0] = 3: 0.5 + 6 = 6.5
     CHECK(net.layers[0].dW(0, 0) - data_only.layers[0].dW(0, 0) == Approx(2.5).epsilon(1e-14));
     CHECK(net.layers[0].dW(0, 1) - data_only.layers[0].dW(0, 1) == Approx(-4.5).epsilon(1e-14));
     CHECK(net.layers[1].dW(0, 0) - data_only.layers[1].dW(0, 0) == Approx(6.5).epsilon(1e-14));
@@ -353,7 +355,8 @@ TEST_CASE("validation: inconsistent configs are invalid_argument naming the fiel
                       "loss: softmax_ce needs the softmax output activation, not sigmoid");
     c = ok;
     c.outputs = 1;
-    CHECK_THROWS_WITH(bp::mlp_validate(c), Catch::StartsWith("outputs: softmax_ce needs at least 2"));
+    CHECK_THROWS_WITH(bp::mlp_validate(c),
+                      Catch::StartsWith("outputs: softmax_ce needs at least 2"));
     c = ok;
     c.output_activation = Activation::Tanh;
     c.loss = Loss::SigmoidCrossEntropy;
@@ -366,7 +369,8 @@ TEST_CASE("validation: inconsistent configs are invalid_argument naming the fiel
     c = ok;
     c.hidden_activations[0] = Activation::Softmax;
     CHECK_THROWS_WITH(bp::mlp_validate(c),
-                      Catch::StartsWith("hidden_activations[0]: softmax is only allowed as the output"));
+                      Catch::StartsWith(
+                          "hidden_activations[0]: softmax is only allowed as the output"));
     c = ok;
     c.l1 = std::nan("");
     CHECK_THROWS_AS(bp::mlp_validate(c), std::invalid_argument);

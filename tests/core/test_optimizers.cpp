@@ -113,10 +113,12 @@ TEST_CASE("adam with bias correction (Kingma & Ba 2015, Algorithm 1)", "[optimiz
     p.g = mat(1, 2, {-0.5, 2.0});
     opt.step(p.list());
     // t = 2, g = (−0.5, 2):
-    // m = 0.9·(0.05, −0.1) + 0.1·g = (−0.005, 0.11);   m̂ = m / (1 − 0.9²) = m/0.19 = (−0.0263157895, 0.5789473684)
-    // v = 0.999·(0.00025, 0.001) + 0.001·g² = (0.00049975, 0.004999);
-    //                                        v̂ = v / (1 − 0.999²) = v/0.001999 = (0.25, 2.5007503752)
-    // w2 = w1 − 0.1·m̂/(√v̂ + ε) = (0.900000002 + 0.1·0.0263157895/0.5, −1.900000001 − 0.1·0.5789473684/1.5813761)
+    // m = 0.9·(0.05, −0.1) + 0.1·g = (−0.005, 0.11)
+    // m̂ = m / (1 − 0.9²) = m / 0.19 = (−0.0263157895, 0.5789473684)
+    // v = 0.999·(0.00025, 0.001) + 0.001·g² = (0.00049975, 0.004999)
+    // v̂ = v / (1 − 0.999²) = v / 0.001999 = (0.25, 2.5007503752)
+    // w2 = w1 − 0.1·m̂/(√v̂ + ε) = (0.900000002 + 0.1·0.0263157895/0.5,
+    //                              −1.900000001 − 0.1·0.5789473684/1.5813761)
     //    = (0.9052631598, −1.9366103535)
     CHECK(opt.slots(0)[0](0, 0) == Approx(-0.005).epsilon(1e-12));
     CHECK(opt.slots(1)[0](0, 1) == Approx(0.004999).epsilon(1e-12));
@@ -139,7 +141,8 @@ TEST_CASE("learning-rate schedules", "[optimizers]") {
     CHECK(bp::scheduled_learning_rate(c, 25) == 0.025);
     c.schedule = Schedule::Exponential;  // 0.1 · 0.5^(s/10)
     CHECK(bp::scheduled_learning_rate(c, 0) == 0.1);
-    CHECK(bp::scheduled_learning_rate(c, 5) == Approx(0.07071067811865477).epsilon(1e-14));  // 0.1/√2
+    // 0.1 · 0.5^½ = 0.1/√2
+    CHECK(bp::scheduled_learning_rate(c, 5) == Approx(0.07071067811865477).epsilon(1e-14));
     CHECK(bp::scheduled_learning_rate(c, 10) == Approx(0.05).epsilon(1e-14));
     CHECK(bp::scheduled_learning_rate(c, 20) == Approx(0.025).epsilon(1e-14));
 
