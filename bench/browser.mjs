@@ -3,7 +3,8 @@
 //   wasm-chromium     the project's module on the bench page (bench/browser/), main thread
 //   plainjs-chromium  the plain-JS baseline on the same page
 //   page              the playground page training W1 (bench/page.mjs)
-// Usage: node bench/browser.mjs [--quick] [--out FILE]
+// Usage: node bench/browser.mjs [--quick] [--repeats N] [--out FILE] [wasm] [plainjs] [page]
+// (the last arguments choose the parts; all three when none is given)
 import { chromium } from '@playwright/test';
 
 import { root } from './data.mjs';
@@ -15,7 +16,8 @@ import { cliOptions, writeResult } from './node_util.mjs';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const { quick, out } = cliOptions();
+const { quick, out, repeats, args } = cliOptions();
+const parts = args.length ? new Set(args) : new Set(['wasm', 'plainjs', 'page']);
 const server = await startServer(root);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
 const result = { system: 'chromium', chromium: browser.version(), systems: [], errors: {} };
@@ -32,8 +34,9 @@ try {
   await page.waitForFunction(() => !!window.__bench, null, { timeout: 30000 });
   result.crossOriginIsolated = await page.evaluate(() => window.__bench.crossOriginIsolated);
   for (const [name, fn] of [['wasm-chromium', 'wasm'], ['plainjs-chromium', 'plainjs']]) {
+    if (!parts.has(fn)) continue;
     try {
-      const r = await page.evaluate(([f, q]) => window.__bench[f](q), [fn, quick]);
+      const r = await page.evaluate(([f, q, n]) => window.__bench[f](q, n), [fn, quick, repeats]);
       result.systems.push({ system: name, ...r });
     } catch (e) {
       result.errors[name] = String(e && e.message || e).split('\n')[0];
@@ -41,10 +44,12 @@ try {
   }
   if (pageErrors.length) result.errors.benchPage = pageErrors.join(' | ');
   await context.close();
-  try {
-    result.page = await measurePage(browser, server.url, root, quick ? 3 : 6);
-  } catch (e) {
-    result.page = { error: String(e && e.message || e).split('\n')[0] };
+  if (parts.has('page')) {
+    try {
+      result.page = await measurePage(browser, server.url, root, quick ? 3 : 6);
+    } catch (e) {
+      result.page = { error: String(e && e.message || e).split('\n')[0] };
+    }
   }
 } finally {
   await browser.close();

@@ -30,15 +30,19 @@ export const W2 = {
 
 export const W3 = { hidden: 32, T: 50, batch: 16, lr: 0.01, sequences: 256 };
 
-export function timingOptions(quick) {
-  return quick ? { repeats: 3, targetMs: 150, warmupMs: 200 } : { repeats: 7, targetMs: 400, warmupMs: 600 };
+/** quick: the BENCH_QUICK smoke test. repeats: override (run.mjs runs the project's systems in
+ *  several interleaved rounds of a few repeats each, and merges the samples). */
+export function timingOptions(quick, repeats) {
+  const o = quick ? { repeats: 3, targetMs: 150, warmupMs: 200 } : { repeats: 5, targetMs: 300, warmupMs: 500 };
+  if (repeats > 0) o.repeats = repeats;
+  return o;
 }
 
 export function stats(xs, unit) {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
   const median = n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-  return { median, min: s[0], max: s[n - 1], n, unit };
+  return { median, min: s[0], max: s[n - 1], n, unit, samples: xs.slice() };
 }
 
 const now = () => performance.now();

@@ -8,7 +8,7 @@
 //   W3  Elman RNN 1-32-1, tanh, linear output every step, T = 50, full BPTT, SGD, batch 16:
 //       through SequenceSession (what the wasm module runs) and through rnn.hpp directly
 //
-// Usage: native_bench [--quick] [--digits FILE.csv] [--w3 FILE.txt] [--only w1,w1_grid,w2,w3]
+// Usage: native_bench [--quick] [--repeats N] [--digits FILE.csv] [--w3 FILE.txt] [--only w1,w1_grid,w2,w3]
 //        native_bench --profile w1|w1_grid|w2|w3|w3_session [--digits FILE.csv] [--w3 FILE.txt]
 // Prints one JSON object on stdout. --profile runs a fixed amount of work without timing, for
 // valgrind --tool=callgrind (instruction counts are reproducible where wall time is not).
@@ -44,20 +44,22 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 struct Timing {
-    int repeats = 7;
-    double target_ms = 400;
-    double warmup_ms = 600;
+    int repeats = 5;
+    double target_ms = 300;
+    double warmup_ms = 500;
 };
 
 double ms_since(Clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-json summary(std::vector<double> xs, const char* unit) {
+json summary(const std::vector<double>& samples, const char* unit) {
+    std::vector<double> xs = samples;
     std::sort(xs.begin(), xs.end());
     const std::size_t n = xs.size();
     const double med = n % 2 ? xs[n / 2] : 0.5 * (xs[n / 2 - 1] + xs[n / 2]);
-    return {{"median", med}, {"min", xs.front()}, {"max", xs.back()}, {"n", n}, {"unit", unit}};
+    return {{"median", med}, {"min", xs.front()}, {"max", xs.back()}, {"n", n}, {"unit", unit},
+            {"samples", samples}};
 }
 
 // chunk() does one unit of work and returns the items it processed; the figure is items/s.
@@ -316,6 +318,7 @@ bool wanted(const std::string& only, const char* name) {
 int main(int argc, char** argv) {
     Timing timing;
     std::string digits_path, w3_path, only, profile;
+    int repeats = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> std::string {
@@ -323,6 +326,7 @@ int main(int argc, char** argv) {
             return argv[++i];
         };
         if (a == "--quick") timing = {3, 150, 200};
+        else if (a == "--repeats") repeats = std::stoi(next());
         else if (a == "--digits") digits_path = next();
         else if (a == "--w3") w3_path = next();
         else if (a == "--only") only = next();
@@ -332,6 +336,8 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+
+    if (repeats > 0) timing.repeats = repeats;
 
     json out;
     out["system"] = "native";

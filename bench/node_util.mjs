@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** --quick (or BENCH_QUICK=1) and --out FILE; extra flags are returned in `args`. */
+/** --quick (or BENCH_QUICK=1), --repeats N and --out FILE; other arguments are returned in `args`. */
 export function cliOptions(argv = process.argv.slice(2)) {
-  const o = { quick: process.env.BENCH_QUICK === '1', out: null, args: [] };
+  const o = { quick: process.env.BENCH_QUICK === '1', out: null, repeats: 0, args: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') o.quick = true;
     else if (argv[i] === '--out') o.out = argv[++i];
+    else if (argv[i] === '--repeats') o.repeats = Number(argv[++i]);
     else o.args.push(argv[i]);
   }
   return o;

@@ -59,9 +59,22 @@ export async function measurePage(browser, baseUrl, root, seconds = 5) {
     const a = await sample();
     await page.waitForTimeout(seconds * 1000);
     const b = await sample();
+    // What the page says about itself, and the settings it really ran with.
+    const extra = await page.evaluate(() => {
+      const p = window.__playground;
+      const call = (f) => { try { return typeof p[f] === 'function' ? p[f]() : undefined; } catch { return undefined; } };
+      const st = call('state') || {};
+      return {
+        perf: call('perf'), fps: call('fps'),
+        settings: { dataset: st.dataset, points: st.points, noise: st.noise, trainRatio: st.trainRatio,
+          hidden: st.hidden, activations: st.activations, output: st.output, loss: st.loss,
+          optimizer: st.optimizer, learningRate: st.learningRate, batchSize: st.batchSize, speed: st.speed },
+      };
+    });
     await page.evaluate(() => window.__playground.pause && window.__playground.pause());
     const dt = (b.t - a.t) / 1000;
     return {
+      ...extra,
       seconds: dt,
       epochsPerSecond: (b.epoch - a.epoch) / dt,
       rafPerSecond: (b.raf - a.raf) / dt,

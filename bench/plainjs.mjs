@@ -263,8 +263,8 @@ if (typeof process !== 'undefined' && process.argv && process.argv[1] &&
     import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { loadData } = await import('./data.mjs');
   const { writeResult, cliOptions } = await import('./node_util.mjs');
-  const { quick, out } = cliOptions();
+  const { quick, out, repeats } = cliOptions();
   const { timingOptions } = await import('./common.mjs');
-  const r = await runPlainJs(loadData(), timingOptions(quick), (m) => console.error(m));
+  const r = await runPlainJs(loadData(), timingOptions(quick, repeats), (m) => console.error(m));
   writeResult(out, { system: 'plainjs-node', ...PLAINJS_NOTES, ...r });
 }

@@ -26,23 +26,35 @@ const started = Date.now();
 const loadStart = os.loadavg();
 
 // ---- the systems --------------------------------------------------------------------------------
+// The project's three systems (native, wasm in Node, wasm in Chromium) run in ROUNDS interleaved
+// rounds of a few repeats each, and their samples are merged: load from other processes then
+// falls on all three alike, and the wasm/native ratios compare like with like. The plain-JS
+// baseline in Chromium and the page run once, with the last round; the Node peers once each.
 const q = quick ? ['--quick'] : [];
+const ROUNDS = quick ? 1 : 3;
+const PROJECT_REPEATS = 3;  // per round
 // BENCH_NATIVE_EXE: another build of native_bench (for example a separate build folder).
 const nativeExe = process.env.BENCH_NATIVE_EXE ? path.resolve(process.env.BENCH_NATIVE_EXE) : path.join(root, 'build', 'native', 'native_bench');
-const JOBS = [
-  { id: 'native', cmd: nativeExe, args: [...q, '--digits', path.join(dataDir, 'digits.csv'), '--w3', path.join(dataDir, 'w3.txt')], stdout: true },
-  { id: 'wasm-node', script: 'bench/wasm_node.mjs' },
-  { id: 'chromium', script: 'bench/browser.mjs' },
+const JOBS = [];
+for (let r = 1; r <= ROUNDS; r++) {
+  const rep = ['--repeats', String(PROJECT_REPEATS)];
+  JOBS.push({ id: 'native', round: r, cmd: nativeExe, stdout: true,
+    args: [...q, ...rep, '--digits', path.join(dataDir, 'digits.csv'), '--w3', path.join(dataDir, 'w3.txt')] });
+  JOBS.push({ id: 'wasm-node', round: r, script: 'bench/wasm_node.mjs', args: rep });
+  JOBS.push({ id: 'chromium', round: r, script: 'bench/browser.mjs', args: [...rep, ...(r === ROUNDS ? ['wasm', 'plainjs', 'page'] : ['wasm'])] });
+}
+JOBS.push(
   { id: 'plainjs-node', script: 'bench/plainjs.mjs' },
   { id: 'tfjs-wasm', script: 'bench/peers/tfjs.mjs', args: ['wasm'] },
   { id: 'tfjs-cpu', script: 'bench/peers/tfjs.mjs', args: ['cpu'] },
   { id: 'brainjs', script: 'bench/peers/brainjs.mjs' },
   { id: 'convnetjs', script: 'bench/peers/convnetjs.mjs' },
   { id: 'synaptic', script: 'bench/peers/synaptic.mjs' },
-];
+);
 
 function run(job) {
-  const out = path.join(rawDir, `${job.id}.json`);
+  const name = job.round ? `${job.id}-round${job.round}` : job.id;
+  const out = path.join(rawDir, `${name}.json`);
   const cmd = job.script ? process.execPath : job.cmd;
   const args = job.script ? [path.join(root, job.script), ...(job.args || []), ...q, '--out', out] : job.args;
   return new Promise((resolve) => {
@@ -53,27 +65,27 @@ function run(job) {
     try {
       child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
-      resolve({ id: job.id, failed: String(e.message) });
+      resolve({ failed: String(e.message) });
       return;
     }
     const timer = setTimeout(() => child.kill('SIGKILL'), (quick ? 180 : 420) * 1000);
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', (e) => { clearTimeout(timer); resolve({ id: job.id, failed: e.message }); });
+    child.on('error', (e) => { clearTimeout(timer); resolve({ failed: e.message }); });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const seconds = (Date.now() - t0) / 1000;
       const lastErr = stderr.trim().split('\n').filter((l) => !/^(wasm|plainjs|tfjs|brain|convnetjs|synaptic|\[chromium\])/.test(l)).slice(-3).join(' / ');
       if (code !== 0) {
-        resolve({ id: job.id, failed: `exit ${code ?? signal}: ${lastErr || 'no message'}`, seconds });
+        resolve({ failed: `exit ${code ?? signal}: ${lastErr || 'no message'}`, seconds });
         return;
       }
       try {
         const r = JSON.parse(job.stdout ? stdout : fs.readFileSync(out, 'utf8'));
         if (job.stdout) fs.writeFileSync(out, JSON.stringify(r, null, 1));
-        resolve({ id: job.id, ...r, seconds, loadBefore: load, loadAfter: os.loadavg()[0] });
+        resolve({ ...r, seconds, loadBefore: load, loadAfter: os.loadavg()[0] });
       } catch (e) {
-        resolve({ id: job.id, failed: `unreadable output: ${e.message}`, seconds });
+        resolve({ failed: `unreadable output: ${e.message}`, seconds });
       }
     });
   });
@@ -81,30 +93,60 @@ function run(job) {
 
 progress(`writing the seeded data to ${path.relative(root, dataDir)}`);
 await writeData();
-const raw = {};
+// Per system, the result of each round it ran in (one round for most).
+const perRound = {};
+const addRound = (id, r) => { (perRound[id] ||= []).push(r); };
+let chromium = {};
+let page = { todo: 'not measured' };
+const loadBefore = {};
 for (const job of JOBS) {
+  const name = job.round ? `${job.id} (round ${job.round}/${ROUNDS})` : job.id;
+  let r;
   if (job.cmd && !fs.existsSync(job.cmd)) {
-    raw[job.id] = { id: job.id, failed: `${path.relative(root, job.cmd)} is missing: run bash scripts/build.sh native` };
-    continue;
+    r = { failed: `${path.relative(root, job.cmd)} is missing: run bash scripts/build.sh native` };
+  } else {
+    progress(`${name} ...`);
+    r = await run(job);
+    progress(`${name} done in ${(r.seconds || 0).toFixed(1)} s${r.failed ? ' FAILED: ' + r.failed : ''}`);
   }
-  progress(`${job.id} ...`);
-  raw[job.id] = await run(job);
-  progress(`${job.id} done in ${(raw[job.id].seconds || 0).toFixed(1)} s${raw[job.id].failed ? ' FAILED: ' + raw[job.id].failed : ''}`);
+  (loadBefore[job.id] ||= []).push(r.loadBefore);
+  if (job.id !== 'chromium') { addRound(job.id, r); continue; }
+  // The Chromium process reports the wasm and plain-JS systems and the page.
+  chromium = r;
+  const wanted = job.args.filter((a) => ['wasm', 'plainjs'].includes(a)).map((a) => `${a}-chromium`);
+  for (const id of wanted) {
+    const s = (r.systems || []).find((x) => x.system === id);
+    addRound(id, s || { failed: r.failed || (r.errors && r.errors[id]) || 'no result' });
+  }
+  if (job.args.includes('page')) page = r.page || (r.failed ? { error: r.failed } : { todo: 'not measured' });
 }
 
-// The Chromium process reports three systems and the page.
-const systems = {};
-for (const [id, r] of Object.entries(raw)) {
-  if (id !== 'chromium') { systems[id] = r; continue; }
-  for (const s of r.systems || []) systems[s.system] = { ...s, loadBefore: r.loadBefore, loadAfter: r.loadAfter };
-  for (const [name, msg] of Object.entries(r.errors || {})) {
-    if (name in systems) continue;
-    systems[name] = { failed: msg };
-  }
-  if (r.failed) { systems['wasm-chromium'] = { failed: r.failed }; systems['plainjs-chromium'] = { failed: r.failed }; }
+// Merge the rounds: samples concatenated, figures recomputed; errors and notes from the last
+// round that has them. `roundMedians[key]` keeps each round's median (for per-round ratios).
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b), n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
-const chromium = raw.chromium || {};
-const page = chromium.page || (chromium.failed ? { error: chromium.failed } : { todo: 'not measured' });
+const systems = {};
+for (const [id, rounds] of Object.entries(perRound)) {
+  const ok = rounds.filter((r) => !r.failed);
+  if (!ok.length) { systems[id] = { failed: rounds[rounds.length - 1].failed }; continue; }
+  const merged = { ...ok[ok.length - 1], results: {}, roundMedians: {}, rounds: ok.length };
+  for (const r of ok) {
+    for (const [key, v] of Object.entries(r.results || {})) {
+      const m = merged.results[key] ||= { samples: [], unit: v.unit };
+      m.samples.push(...(v.samples || [v.median]));
+      (merged.roundMedians[key] ||= []).push(v.median);
+    }
+  }
+  for (const m of Object.values(merged.results)) {
+    m.median = median(m.samples);
+    m.min = Math.min(...m.samples);
+    m.max = Math.max(...m.samples);
+    m.n = m.samples.length;
+  }
+  systems[id] = merged;
+}
 
 // ---- module size --------------------------------------------------------------------------------
 const engine = path.join(root, 'web', 'engine');
@@ -223,9 +265,11 @@ const P = (s = '') => lines.push(s);
 const date = new Date();
 P(`# npm run bench${quick ? ' (BENCH_QUICK: fewer, shorter repeats)' : ''}`);
 P();
-P(`Figures are medians of ${quick ? 3 : 7} timed repeats (min–max in brackets), each system in its own process, one after the other, in one run. ` +
-  '"vs project" is speed relative to the project\'s wasm in Chromium (> 1× = faster than the project). Peers and the Node rows run in Node ' +
-  `${process.version}; the Chromium rows on a headless page's main thread.`);
+P(`Each figure is the median of timed repeats (min–max over the repeats in brackets). The project's native, wasm-in-Node and ` +
+  `wasm-in-Chromium systems ran in ${ROUNDS} interleaved round${ROUNDS > 1 ? 's' : ''} of ${PROJECT_REPEATS} repeats each (samples merged); ` +
+  `every other system ran once, ${quick ? 3 : 5} repeats, each in its own process, one after the other, in this one run. ` +
+  '"vs project" is the speed relative to the project\'s wasm in Chromium (> 1× = faster than the project). Node rows ran in Node ' +
+  `${process.version}; Chromium rows on a headless page's main thread.`);
 P();
 for (const w of WORKLOADS) {
   P(`## ${w.title}`);
@@ -256,9 +300,12 @@ if (page.epochsPerSecond !== undefined) {
   P('| figure | measured | target |');
   P('|---|---|---|');
   P(`| epochs/s | ${page.epochsPerSecond.toFixed(0)} | ≥ 2,000 |`);
-  P(`| frames drawn/s | ${page.framesDrawnPerSecond == null ? 'hook does not report frames drawn' : page.framesDrawnPerSecond.toFixed(1)} | ≥ 55 |`);
-  P(`| requestAnimationFrame/s (main thread) | ${page.rafPerSecond.toFixed(1)} | |`);
-  if (page.consoleErrors && page.consoleErrors.length) P(`\nConsole errors on the page: ${page.consoleErrors.slice(0, 3).join(' | ')}`);
+  P(`| frames drawn/s (the page's own count, over ${page.seconds.toFixed(1)} s) | ${page.framesDrawnPerSecond == null ? 'hook does not report frames drawn' : page.framesDrawnPerSecond.toFixed(1)} | ≥ 55 |`);
+  P(`| requestAnimationFrame callbacks/s (main thread, injected counter) | ${page.rafPerSecond.toFixed(1)} | |`);
+  P();
+  if (page.settings) P(`Settings the page ran with (its state): ${JSON.stringify(page.settings)}.`);
+  if (page.perf) P(`The page's own perf counters: ${JSON.stringify(page.perf)}.`);
+  if (page.consoleErrors && page.consoleErrors.length) P(`Console errors on the page: ${page.consoleErrors.slice(0, 3).join(' | ')}`);
 } else {
   P(`**TODO**: ${page.todo || page.error}. bench/page.mjs describes the test hook it needs.`);
 }
@@ -300,12 +347,20 @@ P();
 
 P('## wasm time / native time, per workload (same run)');
 P();
-P('| workload | native | wasm Node | wasm Chromium | Node / native | Chromium / native |');
-P('|---|---|---|---|---|---|');
+P('Time ratios (> 1: wasm is slower). "per round": the ratio within each round, which shares its load; "fastest repeats": ' +
+  'the ratio of the best repeat of each, the least disturbed by other processes.');
+P();
+P('| workload | native | wasm Node | wasm Chromium | Node / native | Chromium / native | Chromium / native per round | Chromium / native, fastest repeats |');
+P('|---|---|---|---|---|---|---|---|');
 for (const w of WORKLOADS) {
   const cell = (id) => { const r = fig(id, w.key); return r ? (w.kind === 'ms' ? fmtMs(r.median) : fmtRate(r.median)) : '–'; };
   const rr = (id) => { const r = timeRatio(id, w.key, w.kind); return r === null ? '–' : r.toFixed(2); };
-  P(`| ${w.title} | ${cell('native')} | ${cell('wasm-node')} | ${cell('wasm-chromium')} | ${rr('wasm-node')} | ${rr('wasm-chromium')} |`);
+  const a = systems['wasm-chromium'] && systems['wasm-chromium'].roundMedians && systems['wasm-chromium'].roundMedians[w.key];
+  const n = systems.native && systems.native.roundMedians && systems.native.roundMedians[w.key];
+  const rounds = a && n && a.length === n.length ? a.map((x, i) => (w.kind === 'ms' ? x / n[i] : n[i] / x).toFixed(2)).join(', ') : '–';
+  const fa = fig('wasm-chromium', w.key), fn = fig('native', w.key);
+  const best = fa && fn ? (w.kind === 'ms' ? fa.min / fn.min : fn.max / fa.max).toFixed(2) : '–';
+  P(`| ${w.title} | ${cell('native')} | ${cell('wasm-node')} | ${cell('wasm-chromium')} | ${rr('wasm-node')} | ${rr('wasm-chromium')} | ${rounds} | ${best} |`);
 }
 P();
 P('Cost of the metrics a step(n) call computes at its end (stats(): train + test loss and accuracy), per call:');
@@ -340,11 +395,11 @@ P(`- CPU: ${cpuModel}, ${os.cpus().length} cores (${os.arch()}), ${(os.totalmem(
 P(`- Node ${process.version}; Chromium ${chromium.chromium || '?'} (headless${chromium.crossOriginIsolated ? ', cross-origin isolated bench page' : ''}); ${systems.native && systems.native.compiler ? systems.native.compiler : 'native compiler ?'}`);
 P(`- Date ${date.toISOString()}; commit ${commit.slice(0, 12) || '?'}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 P(`- Load average (1/5/15 min): start ${loadStart.map((x) => x.toFixed(2)).join(' ')}, end ${loadEnd.map((x) => x.toFixed(2)).join(' ')}`);
-P(`- Load average (1 min) before each system: ${JOBS.map((j) => `${j.id} ${raw[j.id] && raw[j.id].loadBefore !== undefined ? raw[j.id].loadBefore.toFixed(2) : '–'}`).join(', ')}`);
+P(`- Load average (1 min) before each system: ${Object.entries(loadBefore).map(([id, xs]) => `${id} ${xs.map((x) => x === undefined ? '–' : x.toFixed(2)).join('/')}`).join(', ')}`);
 P();
 P('Command: `npm run bench` (`BENCH_QUICK=1 npm run bench` for the short version). Raw numbers: bench/results/latest.json.');
 
 const md = lines.join('\n') + '\n';
 fs.writeFileSync(path.join(resultsDir, 'latest.md'), md);
-fs.writeFileSync(path.join(resultsDir, 'latest.json'), JSON.stringify({ quick, date: date.toISOString(), cpuModel, size, systems, page, raw }, null, 1));
+fs.writeFileSync(path.join(resultsDir, 'latest.json'), JSON.stringify({ quick, rounds: ROUNDS, date: date.toISOString(), cpuModel, size, systems, page, perRound }, null, 1));
 process.stdout.write(md);

@@ -6,7 +6,7 @@ import { digitsText } from './data.mjs';
 import { cliOptions, writeResult } from './node_util.mjs';
 import { runWasm } from './wasm_workloads.mjs';
 
-const { quick, out } = cliOptions();
+const { quick, out, repeats } = cliOptions();
 const bp = await loadBackprop();
-const r = await runWasm(bp, digitsText(), timingOptions(quick), (m) => console.error(m));
+const r = await runWasm(bp, digitsText(), timingOptions(quick, repeats), (m) => console.error(m));
 writeResult(out, { system: 'wasm-node', float: 'float64', ...r });

@@ -1,7 +1,7 @@
 // bench.js: the benchmark page's module. Loads the project's wasm module and the plain-JS
 // baseline and exposes window.__bench for bench/browser.mjs (Playwright):
-//   await __bench.wasm(quick)      -> the project's workloads through its Session API
-//   await __bench.plainjs(quick)   -> the hand-written Float64Array baseline
+//   await __bench.wasm(quick, repeats)      -> the project's workloads through its Session API
+//   await __bench.plainjs(quick, repeats)   -> the hand-written Float64Array baseline
 // Each resolves with { results, errors, info, unsupported } like the Node scripts write.
 import createBackpropModule from '../../web/engine/backprop.mjs';
 import { timingOptions } from '../common.mjs';
@@ -19,16 +19,16 @@ async function gunzipText(url) {
 
 window.__bench = {
   crossOriginIsolated: self.crossOriginIsolated,
-  async wasm(quick) {
+  async wasm(quick, repeats) {
     const bp = await createBackpropModule();
     const csv = await gunzipText('../../data/optdigits-8x8.csv.gz');
-    return { float: 'float64', ...(await runWasm(bp, csv, timingOptions(quick), log)) };
+    return { float: 'float64', ...(await runWasm(bp, csv, timingOptions(quick, repeats), log)) };
   },
-  async plainjs(quick) {
+  async plainjs(quick, repeats) {
     const res = await fetch('../results/data/data.json');
     if (!res.ok) throw new Error('bench data missing: run node bench/data.mjs first');
     const data = await res.json();
-    return { ...PLAINJS_NOTES, ...(await runPlainJs(data, timingOptions(quick), log)) };
+    return { ...PLAINJS_NOTES, ...(await runPlainJs(data, timingOptions(quick, repeats), log)) };
   },
 };
 log('ready');

@@ -14,9 +14,9 @@ import { loadData, root } from '../data.mjs';
 import { cliOptions, writeResult } from '../node_util.mjs';
 
 const require = createRequire(import.meta.url);
-const { quick, out, args } = cliOptions();
+const { quick, out, args, repeats } = cliOptions();
 const backend = args[0] || 'cpu';
-const opts = timingOptions(quick);
+const opts = timingOptions(quick, repeats);
 const log = (m) => console.error(`tfjs-${backend} ${m}`);
 
 const tf = require('@tensorflow/tfjs');
