@@ -16,6 +16,8 @@ import createBackpropModule from '../engine/backprop.mjs';
 
 const DOMAIN = 6;            // the plane shown is [-DOMAIN, DOMAIN]^2
 let GRID = 200;              // decision-boundary grid side (G x G evaluated points)
+const MIN_GRID = 100;        // while playing, a very large network may use a coarser grid
+const GRID_BUDGET_MS = 30;   // ... when a full grid would take longer than this
 let THUMB = 40;              // node thumbnails are THUMB x THUMB samples of the grid
 const SLICE_MS = 4;          // aim for step() calls of about this long (each call also
                              // computes the loss over all points, so calls must not be tiny)
@@ -97,10 +99,12 @@ let chunk = 1;               // steps per step() call, adapted to take about SLI
 let allowance = 0;           // steps the speed limit allows right now
 let lastTick = 0;
 let gridMs = 4;              // measured cost of one grid evaluation + copies
+let gridMsPerPoint = 0;      // the same per grid point (to choose the grid while playing)
 const rate = { t: 0, epoch: 0, examples: 0, epochsPerSec: 0, examplesPerSec: 0 };
 
 function afterRebuild() {
   layout = readLayout();
+  gridMsPerPoint = 0;
   stepsPerEpoch = session.stepsPerEpoch();
   stats = readStats();
   layoutVersion++;
@@ -196,21 +200,32 @@ function updateRate() {
   }
 }
 
+/**
+ * Grid side for the next frame: the full GRID, except while playing a network so large that a
+ * full grid would cost more than GRID_BUDGET_MS (then as fine as the budget allows).
+ */
+function gridSide() {
+  if (!playing || gridMsPerPoint * GRID * GRID <= GRID_BUDGET_MS) return GRID;
+  const g = Math.floor(Math.sqrt(GRID_BUDGET_MS / gridMsPerPoint));
+  return Math.max(MIN_GRID, Math.min(GRID, g - (g % 2)));
+}
+
 function postFrame() {
   const t0 = performance.now();
-  session.evaluateGrid(GRID, -DOMAIN, DOMAIN, -DOMAIN, DOMAIN);
+  const G = gridSide();
+  session.evaluateGrid(G, -DOMAIN, DOMAIN, -DOMAIN, DOMAIN);
   const out = session.gridOutput();
   const output = Float32Array.from(out);
   const all = session.gridNeurons();
-  const GG = GRID * GRID;
+  const GG = G * G;
   const nodeCount = Math.floor(all.length / GG);
-  const stride = GRID / THUMB;
+  const stride = G / THUMB;
   const nodes = new Float32Array(nodeCount * THUMB * THUMB);
   for (let n = 0; n < nodeCount; n++) {
     const base = n * GG;
     let k = n * THUMB * THUMB;
     for (let r = 0; r < THUMB; r++) {
-      const row = base + Math.floor(r * stride + stride / 2) * GRID;
+      const row = base + Math.floor(r * stride + stride / 2) * G;
       for (let c = 0; c < THUMB; c++) nodes[k++] = all[row + Math.floor(c * stride + stride / 2)];
     }
   }
@@ -229,7 +244,7 @@ function postFrame() {
     layout,
     layoutVersion,
     stepsPerEpoch,
-    grid: GRID,
+    grid: G,
     domain: DOMAIN,
     output,
     thumb: THUMB,
@@ -251,7 +266,9 @@ function postFrame() {
     transfer.push(frame.points.train.buffer, frame.points.test.buffer);
     pointsDirty = false;
   }
-  gridMs = 0.8 * gridMs + 0.2 * (performance.now() - t0);
+  const ms = performance.now() - t0;
+  gridMs = 0.8 * gridMs + 0.2 * ms;
+  gridMsPerPoint = ms / GG;
   dirty = false;
   self.postMessage({ type: 'frame', frame }, transfer);
 }

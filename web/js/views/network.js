@@ -12,6 +12,7 @@ import { FEATURES, ACTIVATIONS, ACTIVATION_LABELS, LIMITS } from '../state.js';
 import { BACKGROUND_LUT, lutIndex, nodeColoring, CLASS_RGB } from '../colors.js';
 
 const FEATURE_THUMB = 40;
+const THUMB_BUDGET_MS = 4;   // time per frame for redrawing node thumbnails
 const DOMAIN = 6;
 
 /** The plane as each input feature sees it, squashed to [-1, 1] for the thumbnail. */
@@ -184,11 +185,20 @@ export class NetworkView {
     return c;
   }
 
-  /** Draws the node thumbnails and links of a frame. */
+  /**
+   * Draws the node thumbnails and links of a frame. Thumbnails are refreshed in turn within a
+   * small time budget, so a network of hundreds of neurons never stalls the page (each one is
+   * then a few frames old at most); small networks refresh every node every frame.
+   */
   update(frame) {
     const T = frame.thumb;
     const TT = T * T;
-    for (let n = 0; n < this.nodes.length && n < frame.nodeCount; n++) {
+    const count = Math.min(this.nodes.length, frame.nodeCount);
+    const t0 = performance.now();
+    if (!(this.thumbCursor < count)) this.thumbCursor = 0;
+    for (let done = 0; done < count; done++) {
+      const n = this.thumbCursor;
+      this.thumbCursor = (n + 1) % count;
       const node = this.nodes[n];
       if (!node || !node.canvas) continue;   // features keep their static pictures
       if (node.canvas.width !== T) {
@@ -208,6 +218,7 @@ export class NetworkView {
         px[p * 4 + 3] = 255;
       }
       node.ctx.putImageData(node.image, 0, 0);
+      if (performance.now() - t0 > THUMB_BUDGET_MS) break;
     }
     this.weights = frame.weights;
     this.biases = frame.biases;
@@ -251,7 +262,6 @@ export class NetworkView {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     if (!this.weights) return;
-    const [neg, pos] = [CLASS_RGB[0], CLASS_RGB[1]];
     // Width and opacity follow |w| on an absolute scale up to 1; in a layer whose weights grow
     // larger, relative to that layer's largest (so big networks stay readable).
     const scale = this.weights.map((W) => {
@@ -259,16 +269,41 @@ export class NetworkView {
       for (let k = 0; k < (W ? W.length : 0); k++) m = Math.max(m, Math.abs(W[k]));
       return 1 / m;
     });
+    // Links are stroked in buckets (sign x 8 strengths): a few canvas calls even for thousands.
+    const BUCKETS = 8;
+    const paths = [[], []].map(() => Array.from({ length: BUCKETS }, () => new Path2D()));
+    const curved = this.links.length <= 2000;
     for (const link of this.links) {
       const W = this.weights[link.l];
       const fanOut = this.columns[link.l].to.length;
       const w = W ? W[link.i * fanOut + link.j] : 0;
       const a = Math.min(1, Math.abs(w) * scale[link.l]);
-      const c = w >= 0 ? pos : neg;
-      ctx.strokeStyle = `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${0.2 + 0.75 * a})`;
-      ctx.lineWidth = 0.5 + 4 * a;
-      if (this.hoverLink === link) ctx.lineWidth += 2;
-      bezier(ctx, link.p0, link.p1);
+      const path = paths[w >= 0 ? 1 : 0][Math.min(BUCKETS - 1, Math.floor(a * BUCKETS))];
+      const [x0, y0] = link.p0;
+      const [x1, y1] = link.p1;
+      path.moveTo(x0, y0);
+      if (curved) {
+        const mx = (x0 + x1) / 2;
+        path.bezierCurveTo(mx, y0, mx, y1, x1, y1);
+      } else {
+        path.lineTo(x1, y1);
+      }
+    }
+    for (let sgn = 0; sgn < 2; sgn++) {
+      const c = CLASS_RGB[sgn];   // negative: orange (class 0), positive: blue (class 1)
+      for (let b = 0; b < BUCKETS; b++) {
+        const a = (b + 0.5) / BUCKETS;
+        ctx.strokeStyle = `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${0.2 + 0.75 * a})`;
+        ctx.lineWidth = 0.5 + 4 * a;
+        ctx.stroke(paths[sgn][b]);
+      }
+    }
+    if (this.hoverLink) {
+      const w = this.weightOf(this.hoverLink);
+      const c = CLASS_RGB[w >= 0 ? 1 : 0];
+      ctx.strokeStyle = `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+      ctx.lineWidth = 2.5 + 4 * Math.min(1, Math.abs(w) * scale[this.hoverLink.l]);
+      bezier(ctx, this.hoverLink.p0, this.hoverLink.p1);
       ctx.stroke();
     }
   }
