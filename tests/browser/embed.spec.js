@@ -11,16 +11,23 @@ function elementStats(page, id) {
   }, id);
 }
 
+/** Off-screen playgrounds keep training but draw nothing: bring one into view first. */
+async function show(page, id) {
+  await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+}
+
 test('the tutorial embeds three differently configured playgrounds that all work', async ({ page, consoleErrors }) => {
   await page.goto('/tutorial.html');
   for (const id of ['pg-xor', 'pg-circle', 'pg-deep']) {
     await page.waitForFunction((sel) => !!document.getElementById(sel).testHook?.frame(), id);
   }
   // 1: XOR, [4, 4], minimal controls, autoplay: it trains and learns
+  await show(page, 'pg-xor');
   await expect.poll(async () => (await elementStats(page, 'pg-xor')).testAccuracy, { timeout: 20_000 }).toBeGreaterThan(0.9);
   const xor = await elementStats(page, 'pg-xor');
   expect(xor.hidden).toEqual([4, 4]);
   // 2: circle, no hidden layer, squared features, no controls, autoplay
+  await show(page, 'pg-circle');
   await expect.poll(async () => (await elementStats(page, 'pg-circle')).epoch).toBeGreaterThan(5);
   const circle = await elementStats(page, 'pg-circle');
   expect(circle.hidden).toEqual([]);
@@ -43,6 +50,7 @@ test('the tutorial embeds three differently configured playgrounds that all work
   expect(await visible('pg-deep', '.bp-datasets')).toBe(true);
 
   // instances are independent: playing the third does not touch the others' settings
+  await show(page, 'pg-deep');
   await page.locator('#pg-deep').locator('.bp-play-btn').click();
   await expect.poll(async () => (await elementStats(page, 'pg-deep')).epoch).toBeGreaterThan(2);
   expect((await elementStats(page, 'pg-xor')).hidden).toEqual([4, 4]);
@@ -51,10 +59,10 @@ test('the tutorial embeds three differently configured playgrounds that all work
   await page.locator('#pg-deep').locator('.bp-play-btn').click();   // pause
   await expect.poll(async () => (await elementStats(page, 'pg-deep')).playing).toBe(false);
   await page.locator('#pg-deep').locator('.bp-plot').click();
-  const before = (await elementStats(page, 'pg-xor')).epoch;
   await page.keyboard.press('r');
   await expect.poll(async () => (await elementStats(page, 'pg-deep')).epoch).toBe(0);
-  expect((await elementStats(page, 'pg-xor')).epoch).toBeGreaterThanOrEqual(before);
+  await show(page, 'pg-xor');
+  await expect.poll(async () => (await elementStats(page, 'pg-xor')).epoch).toBeGreaterThan(10);
 
   // the iframe mode
   const frame = page.frameLocator('#pg-iframe');
@@ -84,6 +92,7 @@ test('elements added and removed at run time start and stop their own engines', 
   });
   expect(made).toBe(true);
   await page.waitForFunction(() => ['dyn-a', 'dyn-b'].every((id) => document.getElementById(id).testHook?.frame()));
+  await show(page, 'dyn-a');
   await expect.poll(async () => (await elementStats(page, 'dyn-a')).epoch).toBeGreaterThan(1);
   expect((await elementStats(page, 'dyn-b')).epoch).toBe(0);
   // invalid attributes show notices inside the element, and fall back to defaults
@@ -94,6 +103,7 @@ test('elements added and removed at run time start and stop their own engines', 
   await page.evaluate(() => document.getElementById('dyn-a').remove());
   await page.waitForTimeout(200);
   expect(await page.evaluate(() => document.getElementById('dyn-a'))).toBeNull();
+  await show(page, 'pg-xor');
   const xor0 = (await elementStats(page, 'pg-xor')).epoch;
   await expect.poll(async () => (await elementStats(page, 'pg-xor')).epoch).toBeGreaterThan(xor0);
 });

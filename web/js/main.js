@@ -115,6 +115,11 @@ export class Playground {
       panel('bp-panel-charts', 'Training', this.charts.el),
       h('footer', { class: 'bp-panel-files' }, c.files));
     this.host.append(this.root);
+    this.visible = true;
+    this.visibility = new IntersectionObserver((entries) => {
+      for (const e of entries) this.visible = e.isIntersecting;
+    });
+    this.visibility.observe(this.root);
     this.network.el.classList.toggle('bp-readonly', this.controlsMode !== 'full');
   }
 
@@ -165,7 +170,9 @@ export class Playground {
     if (this.destroyed) return;
     this.raf = requestAnimationFrame(this.loop);
     const frame = this.pendingFrame;
-    if (!frame) return;
+    // Off screen: keep the frame for later and do not ack, so the worker stops evaluating grids
+    // (it goes on training). The first frame is always drawn.
+    if (!frame || (!this.visible && this.lastFrame)) return;
     this.pendingFrame = null;
     const t0 = performance.now();
     this.draw(frame, now);
@@ -612,6 +619,7 @@ export class Playground {
   destroy() {
     this.destroyed = true;
     cancelAnimationFrame(this.raf);
+    this.visibility.disconnect();
     (this.options.keyTarget || this.host).removeEventListener('keydown', this.onKey);
     if (this.engine) this.engine.dispose();
     this.boundary.destroy();

@@ -140,9 +140,31 @@ function schedule() {
 
 function tick() {
   if (!session) return;
-  if (playing) train(trainBudget());
-  if (seq - ackedSeq < MAX_IN_FLIGHT && dirty) postFrame();
-  if (playing) schedule();
+  const trained = playing ? train(trainBudget()) : 0;
+  if (seq - ackedSeq < MAX_IN_FLIGHT && dirty && frameDue()) postFrame();
+  if (!playing) return;
+  if (speed > 0 && trained === 0) {
+    // Held back by the speed limit: sleep until the next step is due (no busy loop).
+    const msPerStep = 1000 / (speed * stepsPerEpoch);
+    const wait = Math.max(1, Math.min(16, (1 - allowance) * msPerStep));
+    if (!sleeping) {
+      sleeping = true;
+      setTimeout(() => { sleeping = false; schedule(); }, wait);
+    }
+  } else {
+    schedule();
+  }
+}
+let sleeping = false;
+let lastFrameTime = 0;
+
+/**
+ * At slow speeds (<= 30 epochs/s) a frame every 33 ms shows every change there is to see; the
+ * grid evaluation it saves matters on a page with several playgrounds.
+ */
+function frameDue() {
+  if (!playing || speed === 0 || speed > 30) return true;
+  return performance.now() - lastFrameTime >= 33;
 }
 
 /**
@@ -153,8 +175,9 @@ function trainBudget() {
   return Math.max(FRAME_MS - gridMs, (gridMs * MIN_TRAIN_SHARE) / (1 - MIN_TRAIN_SHARE), 2);
 }
 
-/** Trains for about `budget` ms, within the speed limit. */
+/** Trains for about `budget` ms, within the speed limit; returns the steps taken. */
 function train(budget) {
+  let taken = 0;
   const t0 = performance.now();
   if (speed > 0) {
     const perMs = (speed * stepsPerEpoch) / 1000;
@@ -175,12 +198,14 @@ function train(budget) {
     stats = s;
     dirty = true;
     if (speed > 0) allowance -= n;
+    taken += n;
     chunk = Math.max(1, Math.min(100000, Math.round(n * (SLICE_MS / Math.max(dt, 0.05)))));
     if (s.diverged) {
       playing = false;   // the session restored the last finite weights; the page explains
       break;
     }
   }
+  return taken;
 }
 
 function updateRate() {
@@ -212,6 +237,7 @@ function gridSide() {
 
 function postFrame() {
   const t0 = performance.now();
+  lastFrameTime = t0;
   const G = gridSide();
   session.evaluateGrid(G, -DOMAIN, DOMAIN, -DOMAIN, DOMAIN);
   const out = session.gridOutput();
