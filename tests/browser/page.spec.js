@@ -33,6 +33,11 @@ test('the page loads with no console errors and shows every part', async ({ page
     for (let i = 0; i < d.length; i += 4) if (d[i + 2] > 150 && d[i] < 60) return true;   // a blue point
     return false;
   });
+  // every node's thumbnail is drawn from the engine's grid (none left blank)
+  await page.waitForFunction(() => {
+    const canvases = [...document.querySelectorAll('.bp-neuron canvas, .bp-output-node canvas')];
+    return canvases.length === 7 && canvases.every((c) => c.width === window.backpropPlayground.frame().thumb);
+  });
   // the CSP meta is there and strict
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");

@@ -169,13 +169,15 @@ const CLASS_LUTS = CLASS_RGB.map((c) => {
  * Softmax outputs (node j of the output layer) use class j's own colour ramp; every other node
  * the diverging map after nodeScale.
  */
-export function nodeColoring(activation, j = 0) {
+export function nodeColoring(activation, j = 0, strong = true) {
   if (activation === 'softmax') {
     return { lut: CLASS_LUTS[j % 3], index: (p) => (p > 0 ? (p >= 1 ? 255 : Math.round(p * 255)) : 0) };
   }
   const scale = nodeScale(activation);
-  return { lut: LUT, index: (v) => lutIndex(scale(v)) };
+  return { lut: strong ? THUMB_LUT : LUT, index: (v) => lutIndex(scale(v)) };
 }
+// Thumbnails carry no points, so they use a stronger map than the plot's background.
+const THUMB_LUT = divergingLUT(0.9);
 
 /** Input features over the plane [-6, 6]^2, squashed to [-1, 1]. */
 export function featureScale(name, domain = 6) {
@@ -188,4 +190,4 @@ export function featureScale(name, domain = 6) {
   }
 }
 
-export { LUT as BACKGROUND_LUT, SOLID as SOLID_LUT, DISCRETE_LUT };
+export { LUT as BACKGROUND_LUT, SOLID as SOLID_LUT, DISCRETE_LUT, THUMB_LUT };

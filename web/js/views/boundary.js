@@ -79,7 +79,7 @@ export class BoundaryView {
   /** Draws one node's output field instead (while the user hovers that node). */
   drawNodeField(field, grid, activation, label, j = 0) {
     this.ensureGrid(grid);
-    const { lut, index } = nodeColoring(activation, j);
+    const { lut, index } = nodeColoring(activation, j, false);
     const px = this.image.data;
     for (let p = 0; p < field.length; p++) {
       const i = index(field[p]) * 4;

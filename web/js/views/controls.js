@@ -110,10 +110,11 @@ export class ControlsView {
     const dsteps = this.select('decaySteps', [100, 300, 1000, 3000, 10000, 30000].map((v) => [v, `${v} steps`]), (v) => ({ decaySteps: Number(v) }));
     const mom = this.select('momentum', [0.5, 0.8, 0.9, 0.95, 0.99].map((v) => [v, String(v)]), (v) => ({ momentum: Number(v) }));
     const init = this.select('init', INITS.map((i) => [i, INIT_LABELS[i]]), (v) => ({ init: v }));
+    const clip = this.select('clipNorm', [[0, 'Off'], [0.5, '0.5'], [1, '1'], [5, '5'], [10, '10']], (v) => ({ clipNorm: Number(v) }));
     const output = this.select('output', [], (v) => ({ output: v }));
     this.momField = this.field('Momentum', mom);
-    this.decayFields = [this.field('Decay rate', decay), this.field('Every', dsteps)];
-    this.regRateField = this.field('Regularization rate', rrate);
+    this.decayFields = [this.field('Decay rate', decay), this.field('Decay every', dsteps)];
+    this.regRateField = this.field('Reg. rate', rrate);
     return h('div', { class: 'bp-hyper' },
       this.field('Learning rate', lr),
       this.field('Optimizer', opt),
@@ -124,6 +125,7 @@ export class ControlsView {
       this.field('Regularization', reg),
       this.regRateField,
       this.field('Initialization', init),
+      this.field('Gradient clip', clip),
       this.field('Output / loss', output, { class: 'bp-field-wide' }));
   }
 
@@ -339,6 +341,7 @@ export class ControlsView {
     setSelect('regularization', state.regularization);
     setSelect('regRate', state.regRate);
     setSelect('init', state.init);
+    setSelect('clipNorm', state.clipNorm);
     const acts = state.activations;
     setSelect('activationAll', acts.length && acts.every((a) => a === acts[0]) ? acts[0] : 'mixed');
     this.inputs.activationAll.disabled = acts.length === 0;

@@ -9,7 +9,7 @@
 
 import { h, clear, fmt } from '../dom.js';
 import { FEATURES, ACTIVATIONS, ACTIVATION_LABELS, LIMITS } from '../state.js';
-import { BACKGROUND_LUT, lutIndex, nodeColoring, CLASS_RGB } from '../colors.js';
+import { THUMB_LUT, lutIndex, nodeColoring, CLASS_RGB } from '../colors.js';
 
 const FEATURE_THUMB = 40;
 const THUMB_BUDGET_MS = 4;   // time per frame for redrawing node thumbnails
@@ -176,7 +176,7 @@ export class NetworkView {
           const x = -DOMAIN + (2 * DOMAIN * (q + 0.5)) / FEATURE_THUMB;
           const y = DOMAIN - (2 * DOMAIN * (r + 0.5)) / FEATURE_THUMB;
           const i = lutIndex(f(x, y)) * 4;
-          img.data.set(BACKGROUND_LUT.subarray(i, i + 4), (r * FEATURE_THUMB + q) * 4);
+          img.data.set(THUMB_LUT.subarray(i, i + 4), (r * FEATURE_THUMB + q) * 4);
         }
       }
       this.featureImages.set(name, img);
@@ -218,7 +218,8 @@ export class NetworkView {
         px[p * 4 + 3] = 255;
       }
       node.ctx.putImageData(node.image, 0, 0);
-      if (performance.now() - t0 > THUMB_BUDGET_MS) break;
+      // (paused frames and small networks always draw every node)
+      if (frame.playing && count > 40 && performance.now() - t0 > THUMB_BUDGET_MS) break;
     }
     this.weights = frame.weights;
     this.biases = frame.biases;
