@@ -46,16 +46,20 @@ function batches(x, y, B) {
   for (let s = 0; s < n; s += B) list.push([x.slice(s, Math.min(B, n - s)), y.slice(s, Math.min(B, n - s))]);
   return list;
 }
-// A chunk of the training loop: the next `count` batches of the list, rotating (a whole epoch
-// of W2 or W3 takes seconds on the cpu backend). Returns the examples trained.
+// The training loop, in chunks: each call trains the next `count` batches of the list, going
+// round it (a whole epoch of W2 or W3 takes seconds on the cpu backend). Returns the examples.
 function trainLoop(model, optimizer, list, lossFn, count = list.length) {
-  let items = 0;
-  for (let i = 0; i < count; i++) {
-    const [xb, yb] = list[list.cursor = ((list.cursor ?? -1) + 1) % list.length];
-    optimizer.minimize(() => lossFn(yb, model.apply(xb, { training: true })));
-    items += xb.shape[0];
-  }
-  return items;
+  let next = 0;
+  return () => {
+    let items = 0;
+    for (let i = 0; i < count; i++) {
+      const [xb, yb] = list[next];
+      next = (next + 1) % list.length;
+      optimizer.minimize(() => lossFn(yb, model.apply(xb, { training: true })));
+      items += xb.shape[0];
+    }
+    return items;
+  };
 }
 
 // ---- W1
@@ -70,7 +74,7 @@ await section('w1', async () => {
   const model = make(), opt = tf.train.sgd(W1.lr), list = batches(xs, ys, W1.batch);
   const mse = (y, p) => tf.losses.meanSquaredError(y, p);
   log('W1 loop');
-  results.w1_train = await rate(() => trainLoop(model, opt, list, mse), opts, 'examples/s');
+  results.w1_train = await rate(trainLoop(model, opt, list, mse), opts, 'examples/s');
   const fitModel = make();
   fitModel.compile({ optimizer: tf.train.sgd(W1.lr), loss: 'meanSquaredError' });
   log('W1 fit');
@@ -107,7 +111,7 @@ await section('w2', async () => {
   const N = data.w2.x.length;
   const model = make(), opt = tf.train.adam(W2.lr), list = batches(xs, ys, W2.batch);
   log('W2 loop');
-  results.w2_train = await rate(() => trainLoop(model, opt, list, (y, p) => tf.metrics.categoricalCrossentropy(y, p).mean(), 8),
+  results.w2_train = await rate(trainLoop(model, opt, list, (y, p) => tf.metrics.categoricalCrossentropy(y, p).mean(), 8),
     opts, 'examples/s');
   const fitModel = make();
   fitModel.compile({ optimizer: tf.train.adam(W2.lr), loss: 'categoricalCrossentropy' });
@@ -130,7 +134,7 @@ await section('w3', async () => {
   const ys = tf.tensor3d(S.map((q) => q.slice(1, W3.T + 1).map((v) => [v])));
   const model = make(), opt = tf.train.sgd(W3.lr), list = batches(xs, ys, W3.batch);
   log('W3 loop');
-  results.w3_train = await rate(() => trainLoop(model, opt, list, (y, p) => tf.losses.meanSquaredError(y, p), 2),
+  results.w3_train = await rate(trainLoop(model, opt, list, (y, p) => tf.losses.meanSquaredError(y, p), 2),
     { ...opts, warmupMs: Math.max(opts.warmupMs, 1000) }, 'sequences/s');
   if (!quick) {
     const fitModel = make();
