@@ -130,6 +130,10 @@ test('a link reproduces the state, and the same seeds give the same network', as
   expect(await other.evaluate(() => window.backpropPlayground.state())).toEqual(state);
   expect(await predict(other)).toEqual(before);
   await expect(other.locator('.bp-msg-notice')).toHaveCount(0);
+  // editing the hash of an open page applies it too
+  await other.evaluate(() => { window.location.hash = 'dataset=circle&hidden=3&lr=0.3'; });
+  await expect.poll(() => other.evaluate(() => window.backpropPlayground.frame().layout.hidden.map((l) => l.size))).toEqual([3]);
+  expect(await other.evaluate(() => window.backpropPlayground.state().learningRate)).toBe(0.3);
   await other.close();
 });
 

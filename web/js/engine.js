@@ -7,11 +7,14 @@
 
 export class Engine {
   /**
-   * @param {{ onFrame: (frame) => void, onFatal: (message: string) => void }} handlers
+   * @param {{ onFrame: (frame) => void, onFatal: (message: string) => void,
+   *           onError: (message: string) => void }} handlers  onFatal: the worker is gone;
+   *           onError: training stopped on an engine error (the session is still usable)
    */
-  constructor({ onFrame, onFatal }) {
+  constructor({ onFrame, onFatal, onError }) {
     this.onFrame = onFrame;
     this.onFatal = onFatal;
+    this.onError = onError;
     this.pending = new Map();
     this.nextId = 1;
     this.dead = false;
@@ -28,6 +31,10 @@ export class Engine {
     if (!msg) return;
     if (msg.type === 'frame') {
       if (this.onFrame) this.onFrame(msg.frame);
+      return;
+    }
+    if (msg.type === 'error') {   // the training loop stopped on an engine error
+      if (this.onError) this.onError(msg.message);
       return;
     }
     const p = this.pending.get(msg.id);

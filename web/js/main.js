@@ -128,6 +128,10 @@ export class Playground {
     this.raf = requestAnimationFrame(this.loop);
     this.engine = new Engine({
       onFrame: (f) => { this.pendingFrame = f; },
+      onError: (msg) => {
+        this.setPlaying(false);
+        this.message('error', `Training stopped: ${msg}`);
+      },
       onFatal: (msg) => this.message('error', `${msg} Serve the page with "npm start" after "npm run build" (the build puts the wasm module in web/engine/).`),
     });
     const loading = this.message('notice', 'Loading the training engine…');
@@ -497,6 +501,7 @@ export class Playground {
       return false;
     }
     let ok = false;
+    this.pause();   // the loaded model is shown as saved, not trained further
     await this.enqueue(async () => {
       try {
         await this.engine.loadJSON(text);

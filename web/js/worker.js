@@ -11,6 +11,7 @@
 //   page -> worker  { id, cmd, ...args }   a request; the worker answers { id, ok, result | error }
 //                   { cmd: 'ack', seq }     frames up to seq were drawn (or skipped)
 //   worker -> page  { type: 'frame', frame }
+//                   { type: 'error', message }   training stopped on an engine error
 
 import createBackpropModule from '../engine/backprop.mjs';
 
@@ -130,7 +131,18 @@ function resetRate() {
 // Yield to the event loop without setTimeout's 4 ms clamp: a message to ourselves.
 const channel = new MessageChannel();
 let scheduled = false;
-channel.port1.onmessage = () => { scheduled = false; tick(); };
+channel.port1.onmessage = () => { scheduled = false; safeTick(); };
+
+/** The loop must never die silently: an engine error pauses training and is reported. */
+function safeTick() {
+  try {
+    tick();
+  } catch (e) {
+    playing = false;
+    dirty = true;
+    self.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+}
 function schedule() {
   if (!scheduled) {
     scheduled = true;
