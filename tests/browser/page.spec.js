@@ -22,6 +22,8 @@ async function pauseAndSettle(page) {
 }
 
 test('the page loads with no console errors and shows every part', async ({ page, consoleErrors }) => {
+  const remote = [];
+  page.on('request', (r) => { if (!/^(http:\/\/127\.0\.0\.1:8123\/|data:|blob:|about:)/.test(r.url())) remote.push(r.url()); });
   await openPlayground(page);
   for (const sel of ['.bp-runbar', '.bp-hyper', '.bp-datasets', '.bp-net', '.bp-plot', '.bp-legend', '.bp-charts', '.bp-files']) {
     await expect(page.locator(sel)).toBeVisible();
@@ -42,6 +44,7 @@ test('the page loads with no console errors and shows every part', async ({ page
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
   expect(csp).not.toContain('unsafe-inline');
+  expect(remote, 'everything is served locally (works offline)').toEqual([]);
   await page.screenshot({ path: shot('01-loaded.png'), fullPage: true });
   expect(consoleErrors).toEqual([]);
 });
