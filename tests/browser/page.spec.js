@@ -379,3 +379,23 @@ test('phone-sized screen: the plot comes first and touch paints points', async (
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test('without the engine the page says how to get it, and nothing else breaks', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/engine/backprop.mjs', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('/index.html#dataset=xor');
+  const alert = page.locator('.bp-msg-error');
+  await expect(alert).toContainText('could not start');
+  await expect(alert).toContainText('npm run build');
+  await expect(alert).toHaveCount(1);
+  await page.locator('.bp-play-btn').click();   // does nothing, throws nothing
+  expect(errors).toEqual([]);
+});
+
+test('settings the engine rejects fall back to the defaults with a message', async ({ page, consoleErrors }) => {
+  // valid for the link parser, but no engine accepts softmax on a regression data set
+  await openPlayground(page, 'dataset=plane&output=softmax');
+  await expect(page.locator('.bp-msg-error')).toContainText('could not be used');
+  expect(await page.evaluate(() => window.backpropPlayground.state().dataset)).toBe('circle');
+});

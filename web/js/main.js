@@ -139,6 +139,7 @@ export class Playground {
       await this.engine.init(toEngineConfig(this.state), { grid: GRID, thumb: THUMB });
     } catch (e) {
       loading.remove();
+      if (this.engine.dead) return;   // no engine at all: onFatal said how to get one
       // A state from a link the engine rejects: fall back to the defaults, say why.
       this.message('error', `These settings could not be used (${e.message}); the defaults are shown instead.`);
       this.state = defaultState();
