@@ -386,16 +386,20 @@ void feature_map(const Mat& xy, unsigned mask, Mat& out) {
     if (cols(xy) != 2) fail_arg("features: input has " + std::to_string(cols(xy)) + " columns, expected 2 (x, y)");
     const std::size_t n = rows(xy), f = feature_count(mask);
     ensure_shape(out, n, f);
-    for (std::size_t i = 0; i < n; ++i) {
-        const double x1 = xy(i, 0), x2 = xy(i, 1);
+    // Raw pointers: this runs over every grid point each frame, and this file is compiled for
+    // size in the wasm build, where xtensor's operator() would stay a call.
+    const double* in = xy.data();
+    double* o = out.data();
+    for (std::size_t i = 0; i < n; ++i, in += 2, o += f) {
+        const double x1 = in[0], x2 = in[1];
         std::size_t k = 0;
-        if (mask & X1) out(i, k++) = x1;
-        if (mask & X2) out(i, k++) = x2;
-        if (mask & X1Sq) out(i, k++) = x1 * x1;
-        if (mask & X2Sq) out(i, k++) = x2 * x2;
-        if (mask & X1X2) out(i, k++) = x1 * x2;
-        if (mask & SinX1) out(i, k++) = fn::sin(x1);
-        if (mask & SinX2) out(i, k++) = fn::sin(x2);
+        if (mask & X1) o[k++] = x1;
+        if (mask & X2) o[k++] = x2;
+        if (mask & X1Sq) o[k++] = x1 * x1;
+        if (mask & X2Sq) o[k++] = x2 * x2;
+        if (mask & X1X2) o[k++] = x1 * x2;
+        if (mask & SinX1) o[k++] = fn::sin(x1);
+        if (mask & SinX2) o[k++] = fn::sin(x2);
     }
 }
 

@@ -358,21 +358,22 @@ void TrainingSession::evaluate_grid(std::size_t G, double x0, double x1, double 
         }
     }
     feature_map(grid_xy_, config_.features, grid_x_);
-    const Mat& out = mlp_forward(net_, grid_x_, eval_cache_);
-    grid_output_.assign(out.begin(), out.end());
+    // Drawing path: float32 (fast_forward.hpp). Predictions and metrics stay float64.
+    grid_xf_.assign(grid_x_.begin(), grid_x_.end());
+    fast_mlp_from(net_, grid_net_);
+    fast_mlp_forward(grid_net_, grid_xf_.data(), P, grid_acts_);
+    grid_output_ = grid_acts_.back();
     // Every node's output, node-major: input features, then each layer's neurons.
     std::size_t nodes = cols(grid_x_);
     for (const Dense& d : net_.layers) nodes += cols(d.W);
     grid_neurons_.resize(nodes * P);
-    double* dst = grid_neurons_.data();
-    auto copy_columns = [&](const Mat& m) {
-        const std::size_t C = cols(m);
-        const double* src = m.data();
+    float* dst = grid_neurons_.data();
+    auto copy_columns = [&](const float* src, std::size_t C) {
         for (std::size_t j = 0; j < C; ++j, dst += P)
             for (std::size_t p = 0; p < P; ++p) dst[p] = src[p * C + j];
     };
-    copy_columns(grid_x_);
-    for (std::size_t l = 0; l < net_.layers.size(); ++l) copy_columns(eval_cache_.a[l]);
+    copy_columns(grid_xf_.data(), cols(grid_x_));
+    for (std::size_t l = 0; l < net_.layers.size(); ++l) copy_columns(grid_acts_[l].data(), grid_net_.out[l]);
 }
 
 Mat TrainingSession::predict(const Mat& xy) {

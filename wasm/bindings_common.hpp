@@ -46,6 +46,7 @@ inline std::string stringify(const val& v) {
 
 // Zero-copy Float64Array views: valid until the next call into the module.
 inline val view(const std::vector<double>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
+inline val view(const std::vector<float>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
 inline val view(const bp::Mat& m) { return val(emscripten::typed_memory_view(m.size(), m.data())); }
 
 }  // namespace bpwasm
