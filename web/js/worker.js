@@ -22,7 +22,7 @@ const GRID_BUDGET_MS = 30;   // ... when a full grid would take longer than this
 let THUMB = 40;              // node thumbnails are THUMB x THUMB samples of the grid
 const SLICE_MS = 4;          // aim for step() calls of about this long (each call also
                              // computes the loss over all points, so calls must not be tiny)
-const FRAME_MS = 16;         // one training slice + one grid evaluation fit in about this
+const FRAME_MS = 14;         // one training slice + one grid evaluation fit in about this
 const MIN_TRAIN_SHARE = 0.3; // when the grid is slow, training still gets 30% of the time
 
 // ---- the engine adapter: every use of the wasm API is in this section -------------------------
