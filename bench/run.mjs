@@ -246,6 +246,12 @@ function speedVsRef(id, key, kind) {
   if (!a || !ref) return '–';
   return fmtX(kind === 'ms' ? ref.median / a.median : a.median / ref.median);
 }
+// The project's grid precision, from its output against predict() (float64) at the same points.
+function gridFloat(id) {
+  const d = info(id, 'w1_grid_max_diff_vs_predict');
+  if (typeof d !== 'number') return FLOAT[id];
+  return d === 0 ? 'f64' : d < 1e-4 ? `f32 (max diff ${d.toExponential(0)} vs f64 predict)` : `? (max diff ${d.toExponential(1)} vs predict)`;
+}
 function figureText(r, kind) {
   return kind === 'ms' ? `${fmtMs(r.median)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})` : `${fmtRate(r.median)} (${fmtRate(r.min)}–${fmtRate(r.max)})`;
 }
@@ -281,7 +287,8 @@ for (const w of WORKLOADS) {
     let note = NOTES[w.key][id];
     if (typeof note === 'function') note = note();
     if (r) {
-      P(`| ${LABEL[id]} | ${figureText(r, w.kind)} | ${speedVsRef(id, w.key, w.kind)} | ${FLOAT[id]} | ${note || ''} |`);
+      const fl = w.key === 'w1_grid' && ['native', 'wasm-node', 'wasm-chromium'].includes(id) ? gridFloat(id) : FLOAT[id];
+      P(`| ${LABEL[id]} | ${figureText(r, w.kind)} | ${speedVsRef(id, w.key, w.kind)} | ${fl} | ${note || ''} |`);
     } else {
       P(`| ${LABEL[id]} | – | – | ${FLOAT[id]} | ${whyMissing(id, w.key)} |`);
     }

@@ -22,6 +22,25 @@ function sum(view) {
   return s;
 }
 
+// Which precision the grid path computes in: its output against predict() (the float64 training
+// path) at the same points. 0 for a float64 grid; about 1e-7 for a float32 drawing path.
+function gridPrecision(s) {
+  const G = W1.grid, d = W1.domain;
+  s.evaluateGrid(G, -d, d, -d, d);
+  const grid = s.gridOutput().slice();
+  const xy = new Float64Array(2 * G * G);
+  for (let r = 0; r < G; r++) {
+    for (let c = 0; c < G; c++) {
+      xy[2 * (r * G + c)] = -d + (2 * d * c) / (G - 1);
+      xy[2 * (r * G + c) + 1] = d - (2 * d * r) / (G - 1);
+    }
+  }
+  const ref = s.predict(xy);
+  let max = 0;
+  for (let i = 0; i < grid.length; i++) max = Math.max(max, Math.abs(grid[i] - ref[i]));
+  return max;
+}
+
 export async function runWasm(bp, digitsCsv, opts, log = () => {}) {
   const results = {}, errors = {}, info = {}, unsupported = {};
 
@@ -48,6 +67,7 @@ export async function runWasm(bp, digitsCsv, opts, log = () => {}) {
         s.evaluateGrid(W1.grid, -W1.domain, W1.domain, -W1.domain, W1.domain);
       }, opts);
       info.w1_grid_values = s.gridNeurons().length;
+      info.w1_grid_max_diff_vs_predict = gridPrecision(s);
       info.w1_grid_sink = sink;
     } catch (e) {
       errors.w1 = String(e && e.message || e);
