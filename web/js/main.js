@@ -50,7 +50,7 @@ export class Playground {
     this.queue = Promise.resolve();
     this.fps = { frames: 0, t0: performance.now(), value: 0 };
     this.lastChart = 0;
-    this.perf = { drawMs: 0, draws: 0, workerMs: 0 };
+    this.perf = { drawMs: 0, draws: 0, workerMs: 0, evalMs: 0 };
     this.firstFrame = new Promise((resolve) => { this.resolveFirstFrame = resolve; });
 
     this.buildViews();
@@ -185,6 +185,7 @@ export class Playground {
     this.perf.drawMs += performance.now() - t0;
     this.perf.draws++;
     this.perf.workerMs += frame.timing ? frame.timing.gridMs : 0;
+    this.perf.evalMs += frame.timing ? frame.timing.evalMs : 0;
     if (this.perf.draws === 1) this.resolveFirstFrame();
     this.fps.frames++;
     if (now - this.fps.t0 >= 1000) {

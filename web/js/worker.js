@@ -252,6 +252,7 @@ function postFrame() {
   lastFrameTime = t0;
   const G = gridSide();
   session.evaluateGrid(G, -DOMAIN, DOMAIN, -DOMAIN, DOMAIN);
+  const evalMs = performance.now() - t0;
   const out = session.gridOutput();
   const output = Float32Array.from(out);
   const all = session.gridNeurons();
@@ -294,7 +295,7 @@ function postFrame() {
     gradNorms,
     rate: { epochsPerSec: rate.epochsPerSec, examplesPerSec: rate.examplesPerSec },
     points: null,
-    timing: { gridMs: performance.now() - t0 },
+    timing: { gridMs: performance.now() - t0, evalMs },
   };
   const transfer = [output.buffer, nodes.buffer, gradNorms.buffer,
     ...weights.map((w) => w.buffer), ...biases.map((b) => b.buffer)];
