@@ -7,7 +7,7 @@
 // CPU; each figure is the median of several timed repeats (bench/common.mjs). Machines here are
 // shared and noisy: compare ratios from one run, not absolute figures across runs.
 // BENCH_QUICK=1 (or --quick) runs fewer, shorter repeats: a smoke test of about a minute.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -393,14 +393,20 @@ P();
 const cpuModel = (() => {
   try { return (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.cpus()[0].model; } catch { return os.cpus()[0]?.model; }
 })();
-let commit = '';
-try { commit = fs.readFileSync(path.join(root, '.git', 'HEAD'), 'utf8').trim(); if (commit.startsWith('ref:')) commit = fs.readFileSync(path.join(root, '.git', commit.slice(5).trim()), 'utf8').trim(); } catch { /* not a git checkout */ }
+let commit = '?';
+let dirty = '';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  const changed = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' })
+    .split('\n').filter((l) => l.trim() && !l.slice(3).startsWith('bench/'));
+  if (changed.length) dirty = ` plus ${changed.length} uncommitted file${changed.length > 1 ? 's' : ''} outside bench/ (the build measured the working tree)`;
+} catch { /* not a git checkout */ }
 const loadEnd = os.loadavg();
 P('## Machine');
 P();
 P(`- CPU: ${cpuModel}, ${os.cpus().length} cores (${os.arch()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`);
 P(`- Node ${process.version}; Chromium ${chromium.chromium || '?'} (headless${chromium.crossOriginIsolated ? ', cross-origin isolated bench page' : ''}); ${systems.native && systems.native.compiler ? systems.native.compiler : 'native compiler ?'}`);
-P(`- Date ${date.toISOString()}; commit ${commit.slice(0, 12) || '?'}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+P(`- Date ${date.toISOString()}; commit ${commit}${dirty}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 P(`- Load average (1/5/15 min): start ${loadStart.map((x) => x.toFixed(2)).join(' ')}, end ${loadEnd.map((x) => x.toFixed(2)).join(' ')}`);
 P(`- Load average (1 min) before each system: ${Object.entries(loadBefore).map(([id, xs]) => `${id} ${xs.map((x) => x === undefined ? '–' : x.toFixed(2)).join('/')}`).join(', ')}`);
 P();
