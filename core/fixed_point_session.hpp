@@ -130,6 +130,8 @@ public:
     // state of the visible ones), states recorded. The target is 0.9 × the letter closest to the
     // cue (most agreeing pixels), or of `letter` when given (< letters).
     const FixedPointTrace& complete(const Vec& cue, std::size_t letter = SIZE_MAX);
+    // The trace of the last inspect() or complete() (empty before the first).
+    const FixedPointTrace& last_trace() const { return trace_; }
 
     const FixedPointSessionConfig& config() const { return config_; }
     const FixedPointNet& network() const { return net_; }
