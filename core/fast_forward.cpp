@@ -29,18 +29,20 @@ void fast_mlp_from(const Mlp& net, FastMlp& f) {
 
 namespace {
 
-// y (N x H) = x (N x D) W (D x H) + b: for each row, start from b and add x[n,k] · W[k,:].
-// The inner loop runs over H contiguous floats: 4 lanes per SIMD instruction.
-void affine(const float* __restrict x, const float* __restrict W, const float* __restrict b,
-            float* __restrict y, std::size_t N, std::size_t D, std::size_t H) {
-    for (std::size_t n = 0; n < N; ++n) {
-        float* __restrict yr = y + n * H;
-        for (std::size_t j = 0; j < H; ++j) yr[j] = b[j];
-        const float* xr = x + n * D;
+// Node-major: every array is (width x N), one row per neuron, so a neuron's outputs over all N
+// points are contiguous. That is the layout the page's thumbnails need, and it puts the long
+// dimension N in the inner loop, where it vectorizes fully (4 floats per SIMD instruction):
+//   out[j, :] = b[j] + Σ_k W[k, j] · in[k, :]
+void affine(const float* __restrict in, const float* __restrict W, const float* __restrict b,
+            float* __restrict out, std::size_t N, std::size_t D, std::size_t H) {
+    for (std::size_t j = 0; j < H; ++j) {
+        float* __restrict o = out + j * N;
+        const float bj = b[j];
+        for (std::size_t n = 0; n < N; ++n) o[n] = bj;
         for (std::size_t k = 0; k < D; ++k) {
-            const float xv = xr[k];
-            const float* __restrict wr = W + k * H;
-            for (std::size_t j = 0; j < H; ++j) yr[j] += xv * wr[j];
+            const float w = W[k * H + j];
+            const float* __restrict x = in + k * N;
+            for (std::size_t n = 0; n < N; ++n) o[n] += w * x[n];
         }
     }
 }
@@ -53,30 +55,28 @@ void activate(Activation f, float* a, std::size_t N, std::size_t H) {
         case Activation::Sigmoid: for (std::size_t i = 0; i < n; ++i) a[i] = fast_sigmoidf(a[i]); return;
         case Activation::Relu: for (std::size_t i = 0; i < n; ++i) a[i] = a[i] > 0 ? a[i] : 0.0f; return;
         case Activation::LeakyRelu: for (std::size_t i = 0; i < n; ++i) a[i] = a[i] > 0 ? a[i] : 0.01f * a[i]; return;
-        case Activation::Softmax:
-            for (std::size_t r = 0; r < N; ++r) {
-                float* row = a + r * H;
-                const float m = *std::max_element(row, row + H);
-                float sum = 0;
-                for (std::size_t j = 0; j < H; ++j) { row[j] = fast_expf(row[j] - m); sum += row[j]; }
-                const float inv = 1.0f / sum;
-                for (std::size_t j = 0; j < H; ++j) row[j] *= inv;
-            }
+        case Activation::Softmax: {
+            // over the H rows of each column: max, exponentials, normalize
+            std::vector<float> m(a, a + N), sum(N, 0.0f);
+            for (std::size_t j = 1; j < H; ++j)
+                for (std::size_t i = 0; i < N; ++i) m[i] = a[j * N + i] > m[i] ? a[j * N + i] : m[i];
+            for (std::size_t j = 0; j < H; ++j)
+                for (std::size_t i = 0; i < N; ++i) { a[j * N + i] = fast_expf(a[j * N + i] - m[i]); sum[i] += a[j * N + i]; }
+            for (std::size_t j = 0; j < H; ++j)
+                for (std::size_t i = 0; i < N; ++i) a[j * N + i] /= sum[i];
             return;
+        }
     }
 }
 
 }  // namespace
 
-void fast_mlp_forward(const FastMlp& f, const float* x, std::size_t N, std::vector<std::vector<float>>& a) {
-    const std::size_t L = f.W.size();
-    a.resize(L);
+void fast_mlp_forward(const FastMlp& f, const float* x, std::size_t N, float* const* out) {
     const float* in = x;
-    for (std::size_t l = 0; l < L; ++l) {
-        a[l].resize(N * f.out[l]);
-        affine(in, f.W[l].data(), f.b[l].data(), a[l].data(), N, f.in[l], f.out[l]);
-        activate(f.act[l], a[l].data(), N, f.out[l]);
-        in = a[l].data();
+    for (std::size_t l = 0; l < f.W.size(); ++l) {
+        affine(in, f.W[l].data(), f.b[l].data(), out[l], N, f.in[l], f.out[l]);
+        activate(f.act[l], out[l], N, f.out[l]);
+        in = out[l];
     }
 }
 

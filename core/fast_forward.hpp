@@ -31,9 +31,11 @@ struct FastMlp {
 
 void fast_mlp_from(const Mlp& net, FastMlp& fast);
 
-// x: N rows of in[0] floats, row-major. a[l] receives layer l's outputs (N x out[l]); buffers
-// are reused between calls.
-void fast_mlp_forward(const FastMlp& fast, const float* x, std::size_t N, std::vector<std::vector<float>>& a);
+// Node-major (one row per feature / neuron, N points along the row):
+// x is (in[0] x N); out[l] must point to room for (out[l] x N) floats, where layer l's outputs
+// are written. The caller owns the memory (the session points out[l] straight into the
+// buffer the page reads, so nothing is copied afterwards).
+void fast_mlp_forward(const FastMlp& fast, const float* x, std::size_t N, float* const* out);
 
 // float32 exp / tanh / sigmoid (range reduction + degree-6 polynomial; about 1e-7 relative),
 // inline so that loops over them vectorize.

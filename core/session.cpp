@@ -358,22 +358,31 @@ void TrainingSession::evaluate_grid(std::size_t G, double x0, double x1, double 
         }
     }
     feature_map(grid_xy_, config_.features, grid_x_);
-    // Drawing path: float32 (fast_forward.hpp). Predictions and metrics stay float64.
-    grid_xf_.assign(grid_x_.begin(), grid_x_.end());
-    fast_mlp_from(net_, grid_net_);
-    fast_mlp_forward(grid_net_, grid_xf_.data(), P, grid_acts_);
-    grid_output_ = grid_acts_.back();
-    // Every node's output, node-major: input features, then each layer's neurons.
-    std::size_t nodes = cols(grid_x_);
+    // Drawing path: float32 (fast_forward.hpp), node-major, written straight into the buffer
+    // the page reads: input features first, then each layer's neurons. Predictions and
+    // metrics stay float64.
+    const std::size_t F = cols(grid_x_), L = net_.layers.size();
+    std::size_t nodes = F;
     for (const Dense& d : net_.layers) nodes += cols(d.W);
     grid_neurons_.resize(nodes * P);
     float* dst = grid_neurons_.data();
-    auto copy_columns = [&](const float* src, std::size_t C) {
-        for (std::size_t j = 0; j < C; ++j, dst += P)
-            for (std::size_t p = 0; p < P; ++p) dst[p] = src[p * C + j];
-    };
-    copy_columns(grid_xf_.data(), cols(grid_x_));
-    for (std::size_t l = 0; l < net_.layers.size(); ++l) copy_columns(grid_acts_[l].data(), grid_net_.out[l]);
+    const double* xs = grid_x_.data();
+    for (std::size_t f = 0; f < F; ++f)
+        for (std::size_t p = 0; p < P; ++p) dst[f * P + p] = static_cast<float>(xs[p * F + f]);
+    grid_layer_ptrs_.resize(L);
+    std::size_t offset = F * P;
+    for (std::size_t l = 0; l < L; ++l) {
+        grid_layer_ptrs_[l] = dst + offset;
+        offset += cols(net_.layers[l].W) * P;
+    }
+    fast_mlp_from(net_, grid_net_);
+    fast_mlp_forward(grid_net_, dst, P, grid_layer_ptrs_.data());
+    // gridOutput is pixel-major (P, K): the output rows, transposed (K is 1 to 3).
+    const std::size_t K = cols(net_.layers.back().W);
+    const float* out = grid_layer_ptrs_.back();
+    grid_output_.resize(P * K);
+    for (std::size_t k = 0; k < K; ++k)
+        for (std::size_t p = 0; p < P; ++p) grid_output_[p * K + k] = out[k * P + p];
 }
 
 Mat TrainingSession::predict(const Mat& xy) {

@@ -190,8 +190,7 @@ private:
     std::size_t grid_size_ = 0;
     Mat grid_xy_, grid_x_;
     FastMlp grid_net_;
-    std::vector<float> grid_xf_;
-    std::vector<std::vector<float>> grid_acts_;
+    std::vector<float*> grid_layer_ptrs_;  // into grid_neurons_
     std::vector<float> grid_output_, grid_neurons_;
 };
 

@@ -48,15 +48,22 @@ TEST_CASE("fast_mlp_forward agrees with mlp_forward for every activation", "[fas
             mlp_forward(net, x, cache);
             FastMlp fast;
             fast_mlp_from(net, fast);
-            std::vector<float> xf(x.begin(), x.end());
-            std::vector<std::vector<float>> a;
-            fast_mlp_forward(fast, xf.data(), 50, a);
-            REQUIRE(a.size() == 3);
+            // node-major input: row f holds feature f of the 50 points
+            std::vector<float> xf(4 * 50);
+            for (std::size_t n = 0; n < 50; ++n)
+                for (std::size_t f = 0; f < 4; ++f) xf[f * 50 + n] = static_cast<float>(x(n, f));
+            std::vector<std::vector<float>> a{std::vector<float>(8 * 50), std::vector<float>(5 * 50),
+                                              std::vector<float>(K * 50)};
+            float* out[3] = {a[0].data(), a[1].data(), a[2].data()};
+            fast_mlp_forward(fast, xf.data(), 50, out);
             for (std::size_t l = 0; l < 3; ++l) {
-                REQUIRE(a[l].size() == cache.a[l].size());
+                const std::size_t H = cols(cache.a[l]);
                 double worst = 0;
-                for (std::size_t i = 0; i < a[l].size(); ++i)
-                    worst = std::max(worst, std::abs(a[l][i] - cache.a[l].data()[i]) / std::max(1.0, std::abs(cache.a[l].data()[i])));
+                for (std::size_t n = 0; n < 50; ++n)
+                    for (std::size_t j = 0; j < H; ++j) {
+                        const double ref = cache.a[l](n, j);
+                        worst = std::max(worst, std::abs(a[l][j * 50 + n] - ref) / std::max(1.0, std::abs(ref)));
+                    }
                 CHECK(worst < 1e-5);
             }
         }
