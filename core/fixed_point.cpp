@@ -404,8 +404,8 @@ double fixed_point_unrolled_backward(FixedPointNet& net, const Vec& u, const Vec
             xs[k + 1](i) = (1.0 - alpha) * xs[k](i) + alpha * act(f, as[k](i));
     }
     // E at the last state, g = ∂E/∂x_steps
-    Vec g = xt::zeros<double>({n}), q = Vec::from_shape({n}), gnext = Vec::from_shape({n});
-    Vec gc = xt::zeros<double>({n});  // ∂E/∂c, summed over the steps (c = U u + b is shared)
+    Vec g = vec_zeros(n), q = Vec::from_shape({n}), gnext = Vec::from_shape({n});
+    Vec gc = vec_zeros(n);  // ∂E/∂c, summed over the steps (c = U u + b is shared)
     double E = 0.0;
     for (std::size_t k = 0; k < target.size(); ++k) {
         const std::size_t o = net.config.outputs[k];

@@ -25,6 +25,18 @@ inline Mat zeros(std::size_t rows, std::size_t cols) {
     return m;
 }
 
+// A fresh zero-filled vector of n entries.
+inline Vec vec_zeros(std::size_t n) {
+    Vec v = Vec::from_shape({n});
+    v.fill(0.0);
+    return v;
+}
+
+// Why zeros() and vec_zeros() rather than xt::zeros: building a container from an xtensor
+// expression instantiates xtensor's broadcast-error path, which formats its message with
+// std::ostringstream and so pulls the whole iostream/locale library into the WebAssembly
+// module (+100 KB raw, measured). The core writes its loops over containers instead.
+
 // Resize `m` to (rows, cols) only when its shape differs; keeps the buffer otherwise, so a
 // training loop that calls this every step allocates only on the first one.
 inline void ensure_shape(Mat& m, std::size_t rows, std::size_t cols) {
