@@ -376,7 +376,7 @@ const FixedPointTrace& FixedPointSession::complete(const Vec& cue, std::size_t l
         check_count("complete: letter", letter, 0, L - 1);
     }
     const std::size_t n = units_of(config_);
-    Vec x0 = xt::zeros<double>({n}), t = Vec::from_shape({kLetterPixels});
+    Vec x0 = vec_zeros(n), t = Vec::from_shape({kLetterPixels});
     for (std::size_t i = 0; i < kLetterPixels; ++i) {
         x0(i) = cue(i);  // the cue is the start of the visible units; the hidden ones start at 0
         t(i) = 0.9 * letters_(letter, i);
