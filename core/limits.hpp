@@ -8,7 +8,7 @@
 namespace bp::limits {
 
 constexpr std::size_t kMaxHiddenLayers = 8;       // hidden layers of an MLP
-constexpr std::size_t kMaxNeurons = 64;           // neurons in one hidden layer (page offers 32)
+constexpr std::size_t kMaxNeurons = 128;          // neurons in one hidden layer (page offers 32; digits use 128)
 constexpr std::size_t kMaxInputs = 256;           // input width (digits use 64)
 constexpr std::size_t kMaxOutputs = 16;           // output width / classes
 constexpr std::size_t kMaxPoints = 20000;         // dataset points, train + test

@@ -318,11 +318,11 @@ TEST_CASE("validation: sizes are out_of_range naming the field", "[mlp]") {
     CHECK_NOTHROW(bp::mlp_validate(ok));
 
     MlpConfig c = ok;
-    c.hidden[2] = 100;
+    c.hidden[2] = 200;
     CHECK_THROWS_AS(bp::mlp_validate(c), std::out_of_range);
-    CHECK_THROWS_WITH(bp::mlp_validate(c), "hidden[2]: 100 neurons is outside 1..64");
+    CHECK_THROWS_WITH(bp::mlp_validate(c), "hidden[2]: 200 neurons is outside 1..128");
     c.hidden[2] = 0;
-    CHECK_THROWS_WITH(bp::mlp_validate(c), "hidden[2]: 0 neurons is outside 1..64");
+    CHECK_THROWS_WITH(bp::mlp_validate(c), "hidden[2]: 0 neurons is outside 1..128");
 
     c = ok;
     c.inputs = 0;
@@ -380,7 +380,7 @@ TEST_CASE("validation: inconsistent configs are invalid_argument naming the fiel
     bp::Rng rng(1);
     Mlp net;
     c = ok;
-    c.hidden[0] = 65;
+    c.hidden[0] = 129;
     CHECK_THROWS_AS(bp::mlp_init(net, c, rng), std::out_of_range);
     CHECK(net.layers.empty());
 }

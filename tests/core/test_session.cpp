@@ -181,7 +181,7 @@ TEST_CASE("config JSON: defaults, round trip and errors that name the field", "[
         }
         return std::string("no error");
     };
-    CHECK_THAT(message(R"({"network": {"hidden": [4, 99]}})"), Catch::Contains("/network/hidden/1") && Catch::Contains("1..64"));
+    CHECK_THAT(message(R"({"network": {"hidden": [4, 199]}})"), Catch::Contains("/network/hidden/1") && Catch::Contains("1..128"));
     CHECK_THAT(message(R"({"dataset": {"noise": 2}})"), Catch::Contains("/dataset/noise") && Catch::Contains("0..1"));
     CHECK_THAT(message(R"({"dataset": {"nmae": "xor"}})"), Catch::Contains("unknown field"));
     CHECK_THAT(message(R"({"training": {"optimizer": "adamw"}})"), Catch::Contains("/training/optimizer"));
