@@ -140,10 +140,22 @@ BP_KERNEL void matmul_a_bt(const Mat& g, const Mat& w, Mat& dx) {
     if (cols(w) != H) shape_error("matmul_a_bt", "G and W must have the same columns:", g, w);
     ensure_shape(dx, N, D);
     const double* W = w.data();
-    // dX[n,d] is the dot product of two contiguous rows, G[n,:] and W[d,:], summed from 0.0 in
-    // increasing h (the naive loop's order). Four of them at a time, in four scalar registers:
-    // four independent chains of additions instead of one, and each of the five rows is read
-    // with stride 1.
+    // Small W (every layer the page builds, and the RNN's 32x32): transpose it once into a
+    // stack buffer, then dX = G Wᵀ is an ordinary product run by the register-blocked rows
+    // above, vectorized across d. Each dX[n,d] is still Σ_h G[n,h] W[d,h] summed from 0.0 in
+    // increasing h, so the bits are those of the dot-product loop below (tested).
+    constexpr std::size_t kStackDoubles = 4096;  // 32 KB
+    if (D * H <= kStackDoubles) {
+        double WT[kStackDoubles];  // (H, D)
+        for (std::size_t d = 0; d < D; ++d)
+            for (std::size_t h = 0; h < H; ++h) WT[h * D + d] = W[d * H + h];
+        matmul_rows<false>(g.data(), WT, nullptr, dx.data(), N, H, D);
+        return;
+    }
+    // Larger W: dX[n,d] is the dot product of two contiguous rows, G[n,:] and W[d,:], summed
+    // from 0.0 in increasing h. Four of them at a time, in four scalar registers: four
+    // independent chains of additions instead of one, and each of the five rows is read with
+    // stride 1.
     for (std::size_t n = 0; n < N; ++n) {
         const double* __restrict grow = g.data() + n * H;  // (H)
         double* __restrict dxrow = dx.data() + n * D;      // (D)
