@@ -144,11 +144,11 @@ int grad(int argc, char** argv) {
         labels(i, 0) = p[2].get<double>();
     }
     const double loss = session->loss_and_gradients(xy, labels);
-    nlohmann::json out = {{"loss", loss}};
+    nlohmann::ordered_json out = {{"loss", loss}};  // ordered: W1, b1, W2, b2, ...
     for (const bp::ParamRef& p : bp::mlp_params(session->network())) {
-        nlohmann::json rowsj = nlohmann::json::array();
+        nlohmann::ordered_json rowsj = nlohmann::ordered_json::array();
         for (std::size_t i = 0; i < bp::rows(*p.grad); ++i) {
-            nlohmann::json r = nlohmann::json::array();
+            nlohmann::ordered_json r = nlohmann::ordered_json::array();
             for (std::size_t j = 0; j < bp::cols(*p.grad); ++j) r.push_back((*p.grad)(i, j));
             rowsj.push_back(r);
         }

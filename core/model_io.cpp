@@ -370,13 +370,13 @@ std::string save_model(const TrainingSession& s, int indent) {
 std::unique_ptr<TrainingSession> load_model(const std::string& json_text) {
     const json j = parse_text(json_text, "model file");
     Fields f(j, "");
-    f.allow_only({"format", "version", "config", "weights", "optimizer", "progress"});
     if (f.text("format", "") != kModelFormat)
         throw std::invalid_argument("/format: this is not a Backprop Playground model file (expected \"" +
                                     std::string(kModelFormat) + "\")");
     if (!f.has("version") || !f.at("version").is_number_integer() || f.at("version").get<long>() != kModelVersion)
         throw std::invalid_argument("/version: unsupported model file version (this build reads version " +
                                     std::to_string(kModelVersion) + ")");
+    f.allow_only({"format", "version", "config", "weights", "optimizer", "progress"});
     if (!f.has("config")) throw std::invalid_argument("/config: missing");
     const SessionConfig config = read_config(f.at("config"), "/config");
     auto session = std::make_unique<TrainingSession>(config);
@@ -502,13 +502,13 @@ std::string save_sequence_model(SequenceSession& s, int indent) {
 std::unique_ptr<SequenceSession> load_sequence_model(const std::string& json_text) {
     const json j = parse_text(json_text, "model file");
     Fields f(j, "");
-    f.allow_only({"format", "version", "config", "weights", "optimizer", "progress"});
     if (f.text("format", "") != kSequenceModelFormat)
         throw std::invalid_argument("/format: this is not a Backprop Playground recurrent model file (expected \"" +
                                     std::string(kSequenceModelFormat) + "\")");
     if (!f.has("version") || !f.at("version").is_number_integer() || f.at("version").get<long>() != kModelVersion)
         throw std::invalid_argument("/version: unsupported model file version (this build reads version " +
                                     std::to_string(kModelVersion) + ")");
+    f.allow_only({"format", "version", "config", "weights", "optimizer", "progress"});
     if (!f.has("config")) throw std::invalid_argument("/config: missing");
     auto session = std::make_unique<SequenceSession>(read_sequence_config(f.at("config"), "/config"));
     if (!f.has("weights")) throw std::invalid_argument("/weights: missing");
