@@ -1,0 +1,434 @@
+// recurrent/state.js: the recurrent page's state as plain data, and its URL-hash form.
+//
+// No DOM, no engine: imported by the page and by tests/node/recurrent-state.test.mjs. Every
+// setting is described once in FIELDS (URL key, state property, type, range, default); parsing,
+// serialization and the engine configs read that table. Two modes share the page: 'seq'
+// (sequences trained by BPTT, bp.SequenceSession) and 'fp' (fixed-point recurrent backprop,
+// bp.FixedPointSession). A link carries the mode and that mode's settings.
+//
+// parseState(text) never throws: an unknown key, a garbled or out-of-range value falls back to
+// the default and adds a human-readable notice, so a broken link still opens a working page.
+
+export const MODES = ['seq', 'fp'];
+export const MODE_LABELS = { seq: 'Sequences (BPTT)', fp: 'Fixed point' };
+
+export const SEQ_TASKS = ['sine', 'echo', 'parity', 'adding'];
+export const SEQ_TASK_LABELS = { sine: 'Sine wave', echo: 'Echo (delay d)', parity: 'Parity (running XOR)', adding: 'Adding problem' };
+export const CELLS = ['elman', 'lstm'];
+export const CELL_LABELS = { elman: 'Elman (tanh)', lstm: 'LSTM' };
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'];
+export const OPTIMIZER_LABELS = { sgd: 'SGD', momentum: 'Momentum', nesterov: 'Nesterov', rmsprop: 'RMSprop', adam: 'Adam' };
+export const FP_TASKS = ['xor', 'letters'];
+export const FP_TASK_LABELS = { xor: 'XOR', letters: 'Letters (5×5)' };
+/** The 5x5 font of the core (core/fixed_point.cpp), in its order. */
+export const FONT = 'ACEHLOTX';
+/** Steps per second offered; 0 means as fast as the machine goes. */
+export const SPEEDS = [1, 3, 10, 30, 100, 300, 1000, 0];
+
+export const LIMITS = {
+  maxLength: 400,          // core/limits.hpp kMaxSequenceLength
+  maxHidden: 128,          // kMaxRecurrentHidden
+  maxSequences: 4096,
+  testSequences: 64,       // held-out sequences (the "sample" picker)
+  maxSeed: 2147483647,
+  maxHashLength: 20000,
+  maxIters: 100000,        // core/fixed_point.hpp kMaxRelaxIterations
+  testCues: 20,            // held-out cues per letter (the core's default)
+};
+
+/** Fixed-point defaults that depend on the task (core fixed_point_session_defaults). */
+const FP_DEFAULTS = {
+  xor: { fpHidden: 3, tol: 1e-10, maxIters: 2000, fpLearningRate: 0.05, initScale: 1 },
+  letters: { fpHidden: 10, tol: 1e-6, maxIters: 1000, fpLearningRate: 0.01, initScale: 0.5 },
+};
+export function fixedPointDefaults(task) {
+  return { ...(FP_DEFAULTS[task] || FP_DEFAULTS.xor) };
+}
+
+// The table of settings. `mode` says which mode's links carry the field (both when absent).
+// `def` is a value, or a function of the state parsed so far (fields are parsed in this order).
+const FIELDS = [
+  { key: 'mode', prop: 'mode', type: 'enum', values: MODES, def: 'seq' },
+  // ---- sequences ----
+  { key: 'task', prop: 'task', type: 'enum', values: SEQ_TASKS, def: 'echo', mode: 'seq' },
+  { key: 'len', prop: 'length', type: 'int', min: 2, max: LIMITS.maxLength, def: 20, mode: 'seq' },
+  { key: 'delay', prop: 'delay', type: 'int', min: 0, max: LIMITS.maxLength - 1, def: 3, mode: 'seq' },
+  { key: 'cell', prop: 'cell', type: 'enum', values: CELLS, def: 'elman', mode: 'seq' },
+  { key: 'hidden', prop: 'hidden', type: 'int', min: 1, max: LIMITS.maxHidden, def: 16, mode: 'seq' },
+  { key: 'trunc', prop: 'truncation', type: 'int', min: 0, max: LIMITS.maxLength, def: 0, mode: 'seq' },
+  { key: 'clip', prop: 'clipNorm', type: 'num', min: 0, max: 1000, def: 0, mode: 'seq' },
+  { key: 'opt', prop: 'optimizer', type: 'enum', values: OPTIMIZERS, def: 'adam', mode: 'seq' },
+  { key: 'lr', prop: 'learningRate', type: 'num', min: 1e-6, max: 10, def: 0.01, mode: 'seq' },
+  { key: 'batch', prop: 'batchSize', type: 'int', min: 1, max: 1024, def: 16, mode: 'seq' },
+  { key: 'seqs', prop: 'sequences', type: 'int', min: 1, max: LIMITS.maxSequences, def: 256, mode: 'seq' },
+  { key: 'seed', prop: 'dataSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1, mode: 'seq' },
+  { key: 'wseed', prop: 'netSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1, mode: 'seq' },
+  { key: 'sample', prop: 'sample', type: 'int', min: 0, max: LIMITS.testSequences - 1, def: 0, mode: 'seq' },
+  // ---- fixed point ----
+  { key: 'fptask', prop: 'fpTask', type: 'enum', values: FP_TASKS, def: 'xor', mode: 'fp' },
+  { key: 'letters', prop: 'letters', type: 'letters', def: 'CHLTX', mode: 'fp' },
+  { key: 'fphidden', prop: 'fpHidden', type: 'int', min: 0, max: 127, def: (s) => fixedPointDefaults(s.fpTask).fpHidden, mode: 'fp' },
+  { key: 'damage', prop: 'damage', type: 'int', min: 0, max: 12, def: 3, mode: 'fp' },
+  { key: 'erase', prop: 'erase', type: 'bool', def: false, mode: 'fp' },
+  { key: 'alpha', prop: 'alpha', type: 'num', min: 0.001, max: 1, def: 0.5, mode: 'fp' },
+  { key: 'beta', prop: 'beta', type: 'num', min: 0.001, max: 1, def: 0.5, mode: 'fp' },
+  { key: 'tol', prop: 'tol', type: 'num', min: 1e-14, max: 0.1, def: (s) => fixedPointDefaults(s.fpTask).tol, mode: 'fp' },
+  { key: 'iters', prop: 'maxIters', type: 'int', min: 1, max: LIMITS.maxIters, def: (s) => fixedPointDefaults(s.fpTask).maxIters, mode: 'fp' },
+  { key: 'init', prop: 'initScale', type: 'num', min: 0, max: 100, def: (s) => fixedPointDefaults(s.fpTask).initScale, mode: 'fp' },
+  { key: 'fpopt', prop: 'fpOptimizer', type: 'enum', values: OPTIMIZERS, def: 'adam', mode: 'fp' },
+  { key: 'fplr', prop: 'fpLearningRate', type: 'num', min: 1e-6, max: 10, def: (s) => fixedPointDefaults(s.fpTask).fpLearningRate, mode: 'fp' },
+  { key: 'fpseed', prop: 'fpSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1, mode: 'fp' },
+  { key: 'pattern', prop: 'pattern', type: 'int', min: 0, max: FONT.length * LIMITS.testCues - 1, def: 0, mode: 'fp' },
+  { key: 'cue', prop: 'cueLetter', type: 'int', min: 0, max: FONT.length - 1, def: 0, mode: 'fp' },
+  { key: 'cuedmg', prop: 'cueDamage', type: 'int', min: 0, max: 25, def: 5, mode: 'fp' },
+  { key: 'cueerase', prop: 'cueErase', type: 'bool', def: false, mode: 'fp' },
+  { key: 'cueseed', prop: 'cueSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1, mode: 'fp' },
+  { key: 'cuepx', prop: 'cuePixels', type: 'pixels', def: '', mode: 'fp' },
+  { key: 'fpspeed', prop: 'fpSpeed', type: 'speed', values: SPEEDS, def: 100, mode: 'fp' },
+  // ---- both ----
+  { key: 'speed', prop: 'speed', type: 'speed', values: SPEEDS, def: 0, mode: 'seq' },
+  { key: 'logy', prop: 'logScale', type: 'bool', def: true },
+];
+const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
+/** URL keys, in the order they are written. */
+export const STATE_KEYS = FIELDS.map((f) => f.key);
+
+function defaultOf(f, s) {
+  return typeof f.def === 'function' ? f.def(s) : f.def;
+}
+
+/** A fresh state holding every default. */
+export function defaultState() {
+  const s = {};
+  for (const f of FIELDS) s[f.prop] = defaultOf(f, s);
+  return s;
+}
+
+export function cloneState(s) {
+  const out = {};
+  for (const f of FIELDS) out[f.prop] = s[f.prop] === undefined ? defaultOf(f, out) : s[f.prop];
+  return out;
+}
+
+// ---- parsing ---------------------------------------------------------------------------------
+
+/** A short rendering of an untrusted value for a notice (shown as text, never as HTML). */
+function show(raw) {
+  const s = String(raw);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+const NUM = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const PARSERS = {
+  enum(f, raw) {
+    const v = raw.trim().toLowerCase();
+    return f.values.includes(v) ? { ok: true, value: v } : { ok: false, why: `one of ${f.values.join(', ')}` };
+  },
+  int(f, raw) {
+    const t = raw.trim();
+    const v = /^[+-]?\d{1,16}$/.test(t) ? Number(t) : NaN;
+    return Number.isInteger(v) && v >= f.min && v <= f.max
+      ? { ok: true, value: v } : { ok: false, why: `a whole number from ${f.min} to ${f.max}` };
+  },
+  num(f, raw) {
+    const t = raw.trim();
+    const v = NUM.test(t) ? Number(t) : NaN;
+    return Number.isFinite(v) && v >= f.min && v <= f.max
+      ? { ok: true, value: v } : { ok: false, why: `a number from ${f.min} to ${f.max}` };
+  },
+  bool(f, raw) {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on', ''].includes(v)) return { ok: true, value: true };
+    if (['0', 'false', 'no', 'off'].includes(v)) return { ok: true, value: false };
+    return { ok: false, why: '0 or 1' };
+  },
+  speed(f, raw) {
+    const t = raw.trim().toLowerCase();
+    const v = t === 'max' ? 0 : /^\d{1,6}$/.test(t) ? Number(t) : NaN;
+    return f.values.includes(v) ? { ok: true, value: v } : { ok: false, why: `one of ${f.values.filter((x) => x).join(', ')} or max` };
+  },
+  letters(f, raw) {
+    const t = raw.trim().toUpperCase();
+    const why = `one or more distinct letters of ${FONT}`;
+    if (t === '' || t.length > FONT.length) return { ok: false, why };
+    for (let i = 0; i < t.length; i++) {
+      if (!FONT.includes(t[i]) || t.indexOf(t[i]) !== i) return { ok: false, why };
+    }
+    return { ok: true, value: canonicalLetters(t) };
+  },
+  pixels(f, raw) {
+    // a hand-drawn cue: 25 characters, + ink, - background, 0 unknown; empty: none
+    const t = raw.trim();
+    if (t === '') return { ok: true, value: '' };
+    return /^[+\-0]{25}$/.test(t) ? { ok: true, value: t } : { ok: false, why: '25 characters of +, - and 0' };
+  },
+};
+
+/** Letters in the font's order (one canonical form per set). */
+export function canonicalLetters(text) {
+  return [...FONT].filter((c) => text.includes(c)).join('');
+}
+
+/** Splits "a=1&b=2" (a URL hash or query without its # or ?) into [key, value] pairs. */
+export function splitParams(text) {
+  const pairs = [];
+  const notices = [];
+  let s = typeof text === 'string' ? text : '';
+  if (s.length > LIMITS.maxHashLength) {
+    notices.push(`The link is too long (${s.length} characters); only the first ${LIMITS.maxHashLength} were read.`);
+    s = s.slice(0, LIMITS.maxHashLength);
+  }
+  if (s.startsWith('#') || s.startsWith('?')) s = s.slice(1);
+  for (const part of s.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawKey = eq < 0 ? part : part.slice(0, eq);
+    const rawVal = eq < 0 ? '' : part.slice(eq + 1);
+    try {
+      pairs.push([decodeURIComponent(rawKey.replace(/\+/g, ' ')).trim(), decodeURIComponent(rawVal.replace(/\+/g, ' '))]);
+    } catch {
+      notices.push(`The setting "${show(rawKey)}" in the link is garbled and was ignored.`);
+    }
+  }
+  return { pairs, notices };
+}
+
+/**
+ * Parses settings into a full, valid state.
+ * @param {string | Iterable<[string, string]>} input  URL hash text, or key/value pairs
+ * @returns {{ state: object, notices: string[] }}
+ */
+export function parseState(input) {
+  let pairs;
+  let notices = [];
+  if (typeof input === 'string' || input === undefined || input === null) {
+    ({ pairs, notices } = splitParams(input || ''));
+  } else {
+    pairs = [];
+    try {
+      for (const [k, v] of input) pairs.push([String(k), String(v)]);
+    } catch {
+      notices.push('The settings could not be read; the defaults are used.');
+    }
+  }
+  const given = new Map();
+  for (const [key, raw] of pairs) {
+    if (!BY_KEY.has(key)) {
+      notices.push(`Unknown setting "${show(key)}" was ignored.`);
+      continue;
+    }
+    if (given.has(key)) notices.push(`The setting "${key}" appears twice; the last one is used.`);
+    given.set(key, raw);
+  }
+  // In table order, so that a default may depend on a field before it (the fixed-point task).
+  const state = {};
+  for (const f of FIELDS) {
+    const def = defaultOf(f, state);
+    if (!given.has(f.key)) {
+      state[f.prop] = def;
+      continue;
+    }
+    const raw = given.get(f.key);
+    const r = PARSERS[f.type](f, raw);
+    if (r.ok) {
+      state[f.prop] = r.value;
+    } else {
+      state[f.prop] = def;
+      notices.push(`"${f.key}=${show(raw)}" is not valid (expected ${r.why}); using ${formatValue(f, def) || 'none'}.`);
+    }
+  }
+  notices.push(...fitState(state));
+  return { state, notices };
+}
+
+/**
+ * Makes settings that depend on each other consistent (in place); returns notices. Echo's delay
+ * must be below the length; the cue letter must be one of the letters; the adding problem needs
+ * two steps (the length's minimum already is 2).
+ */
+export function fitState(state) {
+  const notices = [];
+  if (state.task === 'echo' && state.delay > state.length - 1) {
+    notices.push(`The echo delay ${state.delay} must be below the sequence length ${state.length}; it was set to ${state.length - 1}.`);
+    state.delay = state.length - 1;
+  }
+  if (state.cueLetter >= state.letters.length) state.cueLetter = 0;
+  const patterns = evaluationPatterns(state);
+  if (state.pattern >= patterns) state.pattern = 0;
+  if (state.fpTask === 'letters' && state.fpHidden > 103) {
+    notices.push(`Letters use 25 visible units: at most 103 hidden units (${state.fpHidden} given); 103 are used.`);
+    state.fpHidden = 103;
+  }
+  if (state.fpTask === 'xor' && state.fpHidden < 1) state.fpHidden = 1;
+  return notices;
+}
+
+/** Patterns the fixed-point session evaluates: XOR's 4, or 20 held-out cues per letter. */
+export function evaluationPatterns(state) {
+  return state.fpTask === 'letters' ? state.letters.length * LIMITS.testCues : 4;
+}
+
+// ---- serialization ---------------------------------------------------------------------------
+
+function formatValue(f, v) {
+  switch (f.type) {
+    case 'bool': return v ? '1' : '0';
+    case 'speed': return v === 0 ? 'max' : String(v);
+    default: return String(v);
+  }
+}
+
+const SAFE = /[^A-Za-z0-9_.~,;:!*()'+-]/g;
+function encode(s) {
+  return s.replace(SAFE, (c) => encodeURIComponent(c));
+}
+
+/** The URL-hash form of a state (without the #): the mode, that mode's settings and the view. */
+export function serializeState(state) {
+  const parts = [];
+  for (const f of FIELDS) {
+    if (f.mode && f.mode !== state.mode) continue;
+    if (f.prop === 'cuePixels' && state.cuePixels === '') continue;
+    if (f.mode === 'fp' && f.prop.startsWith('cue') && state.fpTask !== 'letters') continue;
+    parts.push(`${f.key}=${encode(formatValue(f, state[f.prop]))}`);
+  }
+  return parts.join('&');
+}
+
+// ---- engine configs (docs/wasm-api.md "Sequence sessions", docs/fixed-point-api.md) ----------
+
+export function sequenceConfig(state) {
+  return {
+    task: {
+      name: state.task,
+      length: state.length,
+      sequences: state.sequences,
+      testSequences: LIMITS.testSequences,
+      delay: state.task === 'echo' ? state.delay : 0,
+      noise: 0,
+      seed: state.dataSeed,
+    },
+    cell: state.cell,
+    hidden: state.hidden,
+    truncation: state.truncation,
+    training: sequenceTraining(state),
+    seed: state.netSeed,
+  };
+}
+
+/** What updateTraining(training, k) changes live. */
+export function sequenceTraining(state) {
+  return { optimizer: state.optimizer, learningRate: state.learningRate, batchSize: state.batchSize, clipNorm: state.clipNorm };
+}
+
+export function fixedPointConfig(state) {
+  return {
+    task: {
+      name: state.fpTask,
+      letters: state.letters,
+      damage: state.damage,
+      erase: state.erase,
+      cues: 4,
+      testCues: LIMITS.testCues,
+    },
+    hidden: state.fpHidden,
+    activation: 'tanh',
+    initScale: state.initScale,
+    relax: fixedPointRelax(state),
+    training: fixedPointTraining(state),
+    seed: state.fpSeed,
+  };
+}
+
+export function fixedPointTraining(state) {
+  return { optimizer: state.fpOptimizer, learningRate: state.fpLearningRate };
+}
+
+export function fixedPointRelax(state) {
+  return { alpha: state.alpha, beta: state.beta, tol: state.tol, maxIters: state.maxIters };
+}
+
+/**
+ * Training speed of the current mode, in steps per second (0: as fast as possible). Sequences
+ * default to full speed; fixed point to 100 steps/s, slow enough to watch XOR being learned
+ * (at full speed it is done in a fraction of a second).
+ */
+export function speedOf(state) {
+  return state.mode === 'fp' ? state.fpSpeed : state.speed;
+}
+
+/** The hand-drawn cue as 25 numbers, or null. */
+export function cueFromPixels(text) {
+  if (!/^[+\-0]{25}$/.test(text || '')) return null;
+  return [...text].map((c) => (c === '+' ? 1 : c === '-' ? -1 : 0));
+}
+
+/** 25 numbers (−1, 0, 1 after rounding the sign) as the URL's pixel string. */
+export function pixelsFromCue(cue) {
+  return Array.from(cue, (v) => (v > 0 ? '+' : v < 0 ? '-' : '0')).join('');
+}
+
+const SEQ_TRAINING = ['optimizer', 'learningRate', 'batchSize', 'clipNorm', 'truncation'];
+const FP_TRAINING = ['fpOptimizer', 'fpLearningRate', 'alpha', 'beta', 'tol', 'maxIters'];
+const VIEW = ['speed', 'fpSpeed', 'logScale', 'sample', 'pattern', 'cueLetter', 'cueDamage', 'cueErase', 'cueSeed', 'cuePixels'];
+
+/**
+ * What changed between two states, as the engine sees it: 'mode' (the other kind of session),
+ * 'config' (rebuild and reset), 'training' (a live change), 'view' (what is inspected or drawn)
+ * or 'none'. Only the fields of b's mode count.
+ */
+export function diffStates(a, b) {
+  if (a.mode !== b.mode) return 'mode';
+  let training = false;
+  let view = false;
+  for (const f of FIELDS) {
+    if (f.mode && f.mode !== b.mode) continue;
+    if (Object.is(a[f.prop], b[f.prop])) continue;
+    if (SEQ_TRAINING.includes(f.prop) || FP_TRAINING.includes(f.prop)) training = true;
+    else if (VIEW.includes(f.prop)) view = true;
+    else if (f.prop !== 'mode') return 'config';
+  }
+  return training ? 'training' : view ? 'view' : 'none';
+}
+
+/**
+ * A state from an engine config (a model file's `config`), validated like a link; the other
+ * mode's settings and the view settings are kept from `base`.
+ * @param {'seq' | 'fp'} mode
+ * @returns {{ state, notices }}
+ */
+export function fromEngineConfig(mode, config, base = defaultState()) {
+  const c = config && typeof config === 'object' ? config : {};
+  const obj = (v) => (v && typeof v === 'object' ? v : {});
+  const t = obj(c.task);
+  const tr = obj(c.training);
+  const pairs = [['mode', mode]];
+  const put = (key, v) => { if (v !== undefined && v !== null) pairs.push([key, String(v)]); };
+  if (mode === 'seq') {
+    put('task', t.name); put('len', t.length); put('delay', t.delay); put('seqs', t.sequences); put('seed', t.seed);
+    put('cell', c.cell); put('hidden', c.hidden); put('trunc', c.truncation);
+    put('opt', tr.optimizer); put('lr', tr.learningRate); put('batch', tr.batchSize); put('clip', tr.clipNorm);
+    put('wseed', c.seed);
+  } else {
+    const r = obj(c.relax);
+    put('fptask', t.name); put('letters', t.letters); put('damage', t.damage); put('erase', t.erase === true ? 1 : t.erase === false ? 0 : undefined);
+    put('fphidden', c.hidden); put('init', c.initScale);
+    put('alpha', r.alpha); put('beta', r.beta); put('tol', r.tol); put('iters', r.maxIters);
+    put('fpopt', tr.optimizer); put('fplr', tr.learningRate); put('fpseed', c.seed);
+  }
+  const parsed = parseState(pairs);
+  // keep the other mode and the view from the base
+  const state = cloneState(base);
+  for (const f of FIELDS) {
+    if (f.mode === mode || f.prop === 'mode') state[f.prop] = parsed.state[f.prop];
+  }
+  for (const p of VIEW) state[p] = base[p];
+  const notices = [...parsed.notices, ...fitState(state)];
+  return { state, notices };
+}
+
+/** A state property's field description (for the UI's ranges), or undefined. */
+export function fieldOf(prop) {
+  const f = FIELDS.find((x) => x.prop === prop);
+  return f ? { ...f } : undefined;
+}
