@@ -278,7 +278,7 @@ function formatValue(f, v) {
   }
 }
 
-const SAFE = /[^A-Za-z0-9_.~,;:!*()'+-]/g;
+const SAFE = /[^A-Za-z0-9_.~,;:!*()'-]/g;   // (a + would read back as a space)
 function encode(s) {
   return s.replace(SAFE, (c) => encodeURIComponent(c));
 }
