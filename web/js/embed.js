@@ -14,6 +14,7 @@ import { parseState, splitParams, STATE_KEYS } from './state.js';
 const STYLESHEETS = [
   new URL('../vendor/uPlot.min.css', import.meta.url).href,
   new URL('../css/playground.css', import.meta.url).href,
+  new URL('../css/explain.css', import.meta.url).href,
 ];
 const FULL_PAGE = new URL('../index.html', import.meta.url).href;
 

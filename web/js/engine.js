@@ -92,6 +92,19 @@ export class Engine {
   snapshot() { return this.request('snapshot'); }
   previews(specs) { return this.request('previews', { specs }); }
   gradCheck() { return this.request('gradCheck'); }
+  // explain mode: each answer holds copies of the core's own numbers (docs/wasm-api.md)
+  /** Explains points [x, y, ...] with one label each: one cycle's trace; changes nothing. */
+  explain(xy, labels) { return this.request('explain', { xy: Float64Array.from(xy), labels: Float64Array.from(labels) }); }
+  /** Explains the mini-batch the next training step would use. */
+  explainBatch() { return this.request('explainBatch'); }
+  /** Applies the explained update as one training step; resolves with the new stats. */
+  commitExplained() { return this.request('commitExplained'); }
+  /** ∂L/∂W_layer(i, j) written out, with the core's numeric gradient. */
+  chainRule(layer, i, j) { return this.request('chainRule', { layer, i, j }); }
+  /** ∂output_k/∂(x, y) at points [x, y, ...]: N·K·2 values. */
+  jacobian(xy) { return this.request('jacobian', { xy: Float64Array.from(xy) }); }
+  /** side > 0: every frame carries the Jacobian on a side × side grid; 0 stops it. */
+  jacobianField(side) { return this.request('jacobianField', { side }); }
   requestFrame() { return this.request('frame'); }
 
   dispose() {

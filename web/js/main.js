@@ -14,6 +14,9 @@ import { BoundaryView } from './views/boundary.js';
 import { NetworkView } from './views/network.js';
 import { ChartsView, History } from './views/charts.js';
 import { ControlsView } from './views/controls.js';
+import { ExplainView } from './views/explain.js';
+import { Explainer } from './explainer.js';
+import { jacobianArrows } from './explain-model.js';
 import {
   historyToCSV, pytorchScript, inspectModelFile, fileName, SAMPLE_POINTS, MAX_MODEL_BYTES,
 } from './export.js';
@@ -22,6 +25,7 @@ import { h, download, clear } from './dom.js';
 const GRID = 200;            // decision boundary: GRID x GRID evaluated points
 const THUMB = 40;            // node thumbnails: THUMB x THUMB
 const CHART_EVERY_MS = 100;  // charts redraw at most this often while training
+const JACOBIAN_SIDE = 15;    // the input Jacobian's arrows: a JACOBIAN_SIDE^2 grid, one engine call
 
 export class Playground {
   /**
@@ -52,6 +56,8 @@ export class Playground {
     this.lastChart = 0;
     this.perf = { drawMs: 0, draws: 0, workerMs: 0, evalMs: 0 };
     this.firstFrame = new Promise((resolve) => { this.resolveFirstFrame = resolve; });
+    this.jacobianOn = false;
+    this.jacobianHover = { busy: false, next: null };
 
     this.buildViews();
     this.controls.render(this.state);
@@ -66,7 +72,11 @@ export class Playground {
   buildViews() {
     const act = (name, arg) => this.action(name, arg);
     this.controls = new ControlsView({ change: (patch) => this.update(patch), action: act });
-    this.boundary = new BoundaryView({ onEdit: (edit) => this.editPoints(edit) });
+    this.boundary = new BoundaryView({
+      onEdit: (edit) => this.editPoints(edit),
+      onPick: (x, y, radius) => this.explainer.pick(x, y, radius),
+      onHover: (x, y) => this.hoverJacobian(x, y),
+    });
     this.network = new NetworkView({
       toggleFeature: (name) => {
         const has = this.state.features.includes(name);
@@ -97,6 +107,24 @@ export class Playground {
       },
       hoverNode: (idx) => this.setHoverNode(idx),
       setWeight: (l, i, j, v) => this.setWeight(l, i, j, v),
+      explainLink: (l, i, j) => this.explainer.inspectLink(l, i, j),
+      explainNode: (idx) => this.explainer.inspectNode(idx),
+    });
+    this.explainer = new Explainer(this);
+    const x = this.explainer;
+    this.explainView = new ExplainView({
+      next: () => x.next(),
+      prev: () => x.prev(),
+      phase: (id) => x.goPhase(id),
+      close: () => x.close(),
+      usePoint: () => x.usePoint(),
+      useBatch: () => x.useBatch(),
+      focus: (n) => x.setFocus(n),
+      apply: () => x.apply(),
+      inspectLink: (l, i, j) => x.inspectLink(l, i, j),
+      inspectNode: (idx) => x.inspectNode(idx),
+      closeInspector: () => x.closeInspector(),
+      gradCheck: () => x.runGradCheck(),
     });
     this.charts = new ChartsView();
     this.charts.onLogToggle((log) => this.update({ logScale: log }));
@@ -110,8 +138,9 @@ export class Playground {
       this.messages,
       h('div', { class: 'bp-main' },
         panel('bp-panel-data', 'Data', c.data),
-        panel('bp-panel-net', 'Network', this.network.el),
+        panel('bp-panel-net', 'Network', this.explainView.bar, this.network.el),
         panel('bp-panel-out', 'Output', c.metrics, this.boundary.el, c.display, c.custom)),
+      this.explainView.panel,
       panel('bp-panel-charts', 'Training', this.charts.el),
       h('footer', { class: 'bp-panel-files' }, c.files));
     this.host.append(this.root);
@@ -199,13 +228,18 @@ export class Playground {
     const prevLayout = this.lastFrame ? this.lastFrame.layoutVersion : -1;
     this.lastFrame = frame;
     const layout = frame.layout;
-    if (frame.layoutVersion !== prevLayout) this.network.setStructure(this.state, layout);
+    if (frame.layoutVersion !== prevLayout) {
+      this.network.setStructure(this.state, layout);
+      if (prevLayout >= 0 && this.explainer.active) this.explainer.refresh();
+    }
     if (frame.points) {
       this.points = frame.points;
       if (!tooFewPoints(this.state)) this.boundary.setPoints(frame.points.train, frame.points.test, layout.classes);
     }
     this.drawBoundary(frame);
+    this.drawJacobian(frame);
     this.network.update(frame);
+    this.explainer.onFrame(frame);
     this.controls.renderFrame(frame, frame.playing);
     this.history.push(frame.stats, frame.gradNorms);
     if (!frame.playing || now - this.lastChart > CHART_EVERY_MS) {
@@ -224,7 +258,7 @@ export class Playground {
     const layout = frame.layout;
     const mode = outputMode(layout.output, layout.classes);
     this.boundary.setShowTest(this.state.showTest);
-    this.boundary.setEditMode(this.state.dataset === 'custom' && this.controlsMode === 'full'
+    this.boundary.setEditMode(this.state.dataset === 'custom' && this.controlsMode === 'full' && !this.explainer.active
       ? { tool: this.controls.editTool } : null);
     this.boundary.setLegend(mode, layout.classes, this.state.discretize);
     if (this.hoverNode !== null && frame.hover && frame.hover.node === this.hoverNode) {
@@ -241,6 +275,74 @@ export class Playground {
 
   /** Redraws the last frame (after a view-only change). */
   redraw() {
+    if (this.lastFrame) this.drawBoundary(this.lastFrame);
+  }
+
+  // ---- the input Jacobian over the plane ------------------------------------------------------
+
+  /** Arrows of ∂output/∂(x, y) over the plot, from the frame (the worker adds them when asked). */
+  drawJacobian(frame) {
+    if (!this.jacobianOn || !frame.jacobian) return;
+    const K = frame.layout.outputs || 1;
+    const field = jacobianArrows(frame.jacobian.values, frame.jacobian.points, K, { domain: frame.domain });
+    this.jacobianField = { ...field, K, side: frame.jacobian.side, values: frame.jacobian.values, points: frame.jacobian.points };
+    this.boundary.setJacobian(this.jacobianField);
+  }
+
+  setJacobian(on) {
+    this.jacobianOn = !!on;
+    this.controls.setJacobian(this.jacobianOn);
+    if (!this.jacobianOn) {
+      this.jacobianField = null;
+      this.boundary.setJacobian(null);
+    }
+    if (this.ready) this.enqueue(() => this.engine.jacobianField(this.jacobianOn ? JACOBIAN_SIDE : 0).catch(() => {}));
+  }
+
+  /** The pointer over the plot with the field on: the full Jacobian (K × 2) at that point. */
+  hoverJacobian(x, y) {
+    const hv = this.jacobianHover;
+    if (x === null || !this.jacobianOn) {
+      hv.next = null;
+      hv.hidden = true;
+      this.boundary.hideReadout();
+      return;
+    }
+    hv.hidden = false;
+    hv.next = [x, y];
+    if (hv.busy) return;
+    const run = async () => {
+      while (hv.next) {
+        const [px, py] = hv.next;
+        hv.next = null;
+        hv.busy = true;
+        try {
+          const J = await this.engine.jacobian([px, py]);
+          if (!hv.hidden && this.jacobianOn) this.boundary.showReadout(px, py, this.jacobianRows(J));
+          hv.last = { x: px, y: py, J: Array.from(J) };
+        } catch { /* the pointer moved on; nothing to show */ }
+        hv.busy = false;
+      }
+    };
+    run();
+  }
+
+  jacobianRows(J) {
+    const layout = this.lastFrame.layout;
+    const K = layout.outputs || 1;
+    const mode = outputMode(layout.output, layout.classes);
+    const rows = [];
+    for (let k = 0; k < K; k++) {
+      const name = K > 1 ? `p(class ${k})` : mode === 'sigmoid' ? 'p(class 1)' : 'output';
+      rows.push({ name, dx: J[2 * k], dy: J[2 * k + 1] });
+    }
+    return rows;
+  }
+
+  /** Explain mode opened or closed: the button, the plot's editing and the hover field follow. */
+  onExplainToggle(on) {
+    this.controls.setExplaining(on);
+    this.root.classList.toggle('bp-explain-on', on);
     if (this.lastFrame) this.drawBoundary(this.lastFrame);
   }
 
@@ -298,6 +400,7 @@ export class Playground {
         }
         if (prev.speed !== next.speed) await this.engine.setSpeed(next.speed);
         this.goodState = cloneState(this.state);
+        if (this.explainer.active && kind !== 'config') this.explainer.refresh();   // (a new layout refreshes on its frame)
       } catch (e) {
         this.message('error', `That change could not be made: ${e.message}`, { timeout: 12000 });
         this.state = cloneState(this.goodState);
@@ -379,12 +482,15 @@ export class Playground {
       case 'exportPyTorch': return this.exportPyTorch();
       case 'exportPNG': return this.exportPNG();
       case 'lowerRate': return this.lowerRate();
+      case 'explain': return this.explainer.toggle();
+      case 'jacobian': return this.setJacobian(arg);
       default: return undefined;
     }
   }
 
   play() {
     if (!this.ready) return;
+    if (this.explainer.active) this.explainer.close();   // training moves on without explanations
     if (tooFewPoints(this.state)) {
       this.boundary.setHint('Add at least two points before training.');
       return;
@@ -403,6 +509,7 @@ export class Playground {
     if (!this.ready) return;
     this.setPlaying(false);
     this.enqueue(() => this.engine.step(1));
+    if (this.explainer.active) this.explainer.refresh();
   }
 
   reset() {
@@ -412,6 +519,7 @@ export class Playground {
       await this.engine.reset();
       this.history.clear();
     });
+    if (this.explainer.active) this.explainer.refresh();
   }
 
   setPlaying(p) {
@@ -434,6 +542,7 @@ export class Playground {
         this.message('error', `The weight could not be set: ${e.message}`, { timeout: 8000 });
       }
     });
+    if (this.explainer.active) this.explainer.refresh();
   }
 
   onDiverged(stats) {
@@ -523,6 +632,7 @@ export class Playground {
     this.emitState();
     for (const n of notices) this.message('notice', n);
     this.message('notice', `Loaded ${name}.`, { timeout: 4000 });
+    if (this.explainer.active) this.explainer.refresh();
     return true;
   }
 
@@ -587,6 +697,25 @@ export class Playground {
     } else if (key === 'r') {
       ev.preventDefault();
       this.reset();
+    } else if (key === 'e') {
+      ev.preventDefault();
+      this.explainer.toggle();
+    } else if (this.explainer.active) {
+      // explain mode: → / n next step, ← / p previous, 1-4 a phase, Esc leaves
+      const phases = { 1: 'forward', 2: 'loss', 3: 'backward', 4: 'update' };
+      if (key === 'ArrowRight' || key === 'n') {
+        ev.preventDefault();
+        this.explainer.next();
+      } else if (key === 'ArrowLeft' || key === 'p') {
+        ev.preventDefault();
+        this.explainer.prev();
+      } else if (key in phases) {
+        ev.preventDefault();
+        this.explainer.goPhase(phases[key]);
+      } else if (key === 'Escape') {
+        ev.preventDefault();
+        this.explainer.close();
+      }
     }
   }
 
@@ -617,8 +746,31 @@ export class Playground {
       heat: () => this.boundary.heat,
       snapshot: () => this.engine.snapshot(),
       linkMidpoint: (l, i, j) => this.network.linkMidpoint(l, i, j),
+      linkLabels: () => this.network.linkLabels(),
       playing: () => this.playing,
       history: () => this.history,
+      /** Explain mode: open/close, choose, step, apply, inspect; state() is what the page shows. */
+      explain: {
+        open: () => this.explainer.open(),
+        close: () => this.explainer.close(),
+        pick: (x, y) => this.explainer.pick(x, y, 0.5),
+        useBatch: () => this.explainer.useBatch(),
+        next: () => this.explainer.next(),
+        prev: () => this.explainer.prev(),
+        phase: (id) => this.explainer.goPhase(id),
+        focus: (n) => this.explainer.setFocus(n),
+        apply: () => this.explainer.apply(),
+        chainRule: (l, i, j) => this.explainer.inspectLink(l, i, j),
+        gradCheck: () => this.explainer.runGradCheck(),
+        state: () => this.explainer.snapshot(),
+      },
+      /** The input Jacobian: on/off, the field the plot draws, the last hovered matrix. */
+      jacobian: {
+        set: (on) => this.setJacobian(on),
+        field: () => this.jacobianField || null,
+        hovered: () => this.jacobianHover.last || null,
+      },
+      engineConfig: () => toEngineConfig(this.state),
     };
     return this.hook;
   }

@@ -12,8 +12,14 @@
 //                   { cmd: 'ack', seq }     frames up to seq were drawn (or skipped)
 //   worker -> page  { type: 'frame', frame }
 //                   { type: 'error', message }   training stopped on an engine error
+//
+// Explain mode (docs/wasm-api.md, "Explain mode") adds requests that pause training and answer
+// with copies of the core's numbers: explain, explainBatch, commitExplained, chainRule,
+// jacobian; and jacobianField, after which every frame carries ∂output/∂(x, y) on a coarse grid
+// (one inputJacobian call per frame).
 
 import createBackpropModule from '../engine/backprop.mjs';
+import { jacobianGridPoints } from './explain-model.js';
 
 const DOMAIN = 6;            // the plane shown is [-DOMAIN, DOMAIN]^2
 let GRID = 200;              // decision-boundary grid side (G x G evaluated points)
@@ -51,6 +57,7 @@ function readLayout() {
     output: out,
     outputs: l.outputs,
     classes: l.classes,
+    loss: String(l.loss || ''),
   };
 }
 
@@ -82,6 +89,45 @@ function readPoints() {
   return { train: session.trainPoints().slice(), test: session.testPoints().slice() };
 }
 
+const TRACE_LAYER_KEYS = ['z', 'a', 'delta', 'dW', 'db', 'W', 'b', 'WAfter', 'bAfter'];
+
+/** An explain trace as plain data (its arrays are already copies), with the step it explains. */
+function plainTrace(t) {
+  const layers = [];
+  for (let l = 0; l < t.layers.length; l++) {
+    const src = t.layers[l];
+    const layer = {};
+    for (const k of TRACE_LAYER_KEYS) layer[k] = Float64Array.from(src[k]);
+    layers.push(layer);
+  }
+  return {
+    N: t.N,
+    points: Float64Array.from(t.points),
+    labels: Float64Array.from(t.labels),
+    inputs: Float64Array.from(t.inputs),
+    target: Float64Array.from(t.target),
+    loss: t.loss,
+    dataLoss: t.dataLoss,
+    penalty: t.penalty,
+    learningRate: t.learningRate,
+    layers,
+    step: readStats().step,
+  };
+}
+
+function traceBuffers(t) {
+  const out = [t.points.buffer, t.labels.buffer, t.inputs.buffer, t.target.buffer];
+  for (const l of t.layers) for (const k of TRACE_LAYER_KEYS) out.push(l[k].buffer);
+  return out;
+}
+
+/** ∂output/∂(x, y) at the centres of a side × side grid (one call), for the frame. */
+function readJacobianField(side) {
+  const points = jacobianGridPoints(side, DOMAIN);
+  const values = session.inputJacobian(points).slice();
+  return { side, points, values };
+}
+
 // ---- state of the loop -----------------------------------------------------------------------
 
 let layout = null;
@@ -95,6 +141,7 @@ let dirty = true;            // something changed since the last frame
 let pointsDirty = true;      // the data changed: send the points with the next frame
 let layoutVersion = 0;
 let hoverNode = -1;          // node whose full-resolution field the page wants
+let jacobianSide = 0;        // > 0: frames carry the input Jacobian on a side x side grid
 let seq = 0;
 let chunk = 1;               // steps per step() call, adapted to take about SLICE_MS
 let allowance = 0;           // steps the speed limit allows right now
@@ -300,6 +347,10 @@ function postFrame() {
   const transfer = [output.buffer, nodes.buffer, gradNorms.buffer,
     ...weights.map((w) => w.buffer), ...biases.map((b) => b.buffer)];
   if (hover) transfer.push(hover.field.buffer);
+  if (jacobianSide > 0) {
+    frame.jacobian = readJacobianField(jacobianSide);
+    transfer.push(frame.jacobian.points.buffer, frame.jacobian.values.buffer);
+  }
   if (pointsDirty) {
     frame.points = readPoints();
     transfer.push(frame.points.train.buffer, frame.points.test.buffer);
@@ -313,6 +364,12 @@ function postFrame() {
 }
 
 // ---- requests --------------------------------------------------------------------------------
+
+const TRANSFER = Symbol('transfer');
+/** A trace answered with its buffers moved, not copied. */
+function transferable(trace) {
+  return { [TRANSFER]: { value: trace, buffers: traceBuffers(trace) } };
+}
 
 const handlers = {
   async init({ config, grid, thumb }) {
@@ -425,6 +482,41 @@ const handlers = {
     const g = session.gradCheck();
     return { maxRelError: g.maxRelError, perLayer: Array.from(g.perLayer || []) };
   },
+  // ---- explain mode ----
+  explain({ xy, labels }) {
+    playing = false;
+    dirty = true;
+    return transferable(plainTrace(session.explain(Float64Array.from(xy), Float64Array.from(labels))));
+  },
+  explainBatch() {
+    playing = false;
+    dirty = true;
+    return transferable(plainTrace(session.explainNextBatch()));
+  },
+  commitExplained() {
+    playing = false;
+    session.commitExplained();
+    stats = readStats();
+    dirty = true;
+    return stats;
+  },
+  chainRule({ layer, i, j }) {
+    const c = session.chainRule(layer, i, j);
+    return {
+      layer: c.layer, i: c.i, j: c.j,
+      deltaJ: Float64Array.from(c.deltaJ), aI: Float64Array.from(c.aI),
+      dataGradient: c.dataGradient, penaltyGradient: c.penaltyGradient,
+      analytic: c.analytic, numeric: c.numeric, relError: c.relError,
+    };
+  },
+  jacobian({ xy }) {
+    return session.inputJacobian(Float64Array.from(xy)).slice();
+  },
+  jacobianField({ side }) {
+    jacobianSide = Number.isInteger(side) && side > 0 ? Math.min(side, 64) : 0;
+    dirty = true;
+    return null;
+  },
   frame() {
     dirty = true;
     ackedSeq = seq;
@@ -450,7 +542,12 @@ self.onmessage = async (ev) => {
     if (!handler) throw new Error(`unknown request "${msg.cmd}"`);
     if (!session && msg.cmd !== 'init') throw new Error('the engine is not loaded yet');
     const result = await handler(msg);
-    self.postMessage({ id: msg.id, ok: true, result });
+    if (result && result[TRANSFER]) {
+      const { value, buffers } = result[TRANSFER];
+      self.postMessage({ id: msg.id, ok: true, result: value }, buffers);
+    } else {
+      self.postMessage({ id: msg.id, ok: true, result });
+    }
   } catch (e) {
     const err = e instanceof Error ? e : new Error(typeof e === 'number' ? `engine error ${e}` : String(e));
     self.postMessage({ id: msg.id, ok: false, error: { name: err.name, message: err.message } });

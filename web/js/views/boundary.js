@@ -3,8 +3,13 @@
 // written with ImageData and scaled by CSS), `overlay` holds the points and axes at screen
 // resolution. In "your own data" mode the overlay takes clicks and drags to add or erase points.
 // Knows nothing of the engine: it is handed arrays and reports edits through callbacks.
+//
+// Explain mode adds: picking an example by clicking near a point (onPick), rings around the
+// explained examples (setMarked), and the input Jacobian as a field of arrows with, under the
+// pointer, the full matrix ∂output/∂(x, y) (setJacobian, onHover, showReadout).
 
 import { h, clear } from '../dom.js';
+import { fmtNum } from '../explain-model.js';
 import {
   fillHeatmap, BACKGROUND_LUT, lutIndex, nodeColoring, labelClass, CLASS_CSS, MARKERS,
   MARKER_NAMES, SOLID_LUT,
@@ -16,8 +21,11 @@ const ERASE_RADIUS = 0.6;    // plane units
 
 export class BoundaryView {
   /**
-   * @param {{ onEdit: (edit) => void, onTogglePlay?: () => void }} handlers
+   * @param {{ onEdit: (edit) => void, onPick?: (x, y, radius) => void,
+   *           onHover?: (x, y) => void }} handlers
    *   onEdit({ op: 'add', points: [[x, y], ...] }) or onEdit({ op: 'erase', x, y, radius })
+   *   onPick(x, y, radius): a click in pick mode (plane units); onHover(x, y | null): the pointer
+   *   over the plot while the Jacobian field is shown
    */
   constructor(handlers) {
     this.handlers = handlers;
@@ -30,6 +38,9 @@ export class BoundaryView {
     this.edit = null;        // { tool: 'add' | 'erase' } while editing your own data
     this.hint = '';          // shown over the plot (e.g. "click to add points")
     this.lastPaint = null;
+    this.pick = false;       // explain mode: a click picks the example nearest to it
+    this.marked = null;      // { xy: [x, y, ...], focus } examples being explained
+    this.jacobian = null;    // { arrows, K, maxMagnitude } arrows of ∂output/∂(x, y)
 
     this.heat = h('canvas', { class: 'bp-heat', width: 1, height: 1, 'aria-hidden': 'true' });
     this.overlay = h('canvas', {
@@ -38,7 +49,8 @@ export class BoundaryView {
       'aria-label': 'Decision boundary of the network over the input plane, with the data points',
     });
     this.caption = h('div', { class: 'bp-plot-caption', 'aria-live': 'polite' });
-    this.plot = h('div', { class: 'bp-plot' }, this.heat, this.overlay, this.caption);
+    this.readout = h('div', { class: 'bp-readout', hidden: true });
+    this.plot = h('div', { class: 'bp-plot' }, this.heat, this.overlay, this.caption, this.readout);
     this.legend = h('div', { class: 'bp-legend' });
     this.el = h('div', { class: 'bp-boundary' }, this.plot, this.legend);
     this.heatCtx = this.heat.getContext('2d');
@@ -139,6 +151,7 @@ export class BoundaryView {
     const dpr = window.devicePixelRatio || 1;
     ctx.clearRect(0, 0, W, H);
     this.drawAxes(ctx, W, H, dpr);
+    if (this.jacobian) this.drawArrows(ctx, dpr);
     const r = MARKER_RADIUS * dpr * (W < 300 * dpr ? 0.8 : 1);
     const drawSet = (pts, isTest) => {
       for (let i = 0; i + 2 < pts.length; i += 3) {
@@ -153,6 +166,128 @@ export class BoundaryView {
     };
     drawSet(this.train, false);
     if (this.showTest || this.edit) drawSet(this.test, true);
+    if (this.marked) this.drawMarked(ctx, r, dpr);
+  }
+
+  // ---- explain mode ------------------------------------------------------------------------------
+
+  /** Pick mode on or off (explain mode: a click picks the nearest example). */
+  setPickMode(on) {
+    this.pick = !!on;
+    this.overlay.classList.toggle('bp-picking', this.pick);
+  }
+
+  /** Rings around the explained examples ([x, y, ...]); `focus` is the one whose numbers show. */
+  setMarked(xy, focus = 0) {
+    const key = xy ? `${Array.from(xy).join(',')}/${focus}` : '';
+    if (key === this.markedKey) return;
+    this.markedKey = key;
+    this.marked = xy ? { xy: Array.from(xy), focus } : null;
+    this.drawPoints();
+  }
+
+  drawMarked(ctx, r, dpr) {
+    const { xy, focus } = this.marked;
+    for (let n = 0; 2 * n + 1 < xy.length; n++) {
+      const [px, py] = this.toPlot(xy[2 * n], xy[2 * n + 1]);
+      const main = n === focus;
+      ctx.beginPath();
+      ctx.arc(px, py, r + (main ? 6 : 4) * dpr, 0, 2 * Math.PI);
+      ctx.lineWidth = (main ? 3.5 : 2) * dpr;
+      ctx.strokeStyle = '#ffffff';
+      ctx.stroke();
+      ctx.lineWidth = (main ? 2 : 1.2) * dpr;
+      ctx.strokeStyle = main ? '#1f2328' : 'rgba(31, 35, 40, 0.7)';
+      ctx.stroke();
+    }
+  }
+
+  /**
+   * The input Jacobian as arrows (from explain-model's jacobianArrows), or null.
+   * @param {{ arrows: Array<{x, y, k, dx, dy}>, K: number, maxMagnitude: number } | null} field
+   */
+  setJacobian(field) {
+    this.jacobian = field;
+    if (!field) this.hideReadout();
+    this.overlay.classList.toggle('bp-jacobian', !!field);
+    this.drawPoints();
+  }
+
+  drawArrows(ctx, dpr) {
+    const { arrows, K } = this.jacobian;
+    const unit = this.overlay.width / (2 * this.domain);   // pixels per plane unit
+    ctx.save();
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    for (const a of arrows) {
+      const len = Math.hypot(a.dx, a.dy) * unit;
+      if (!(len > 0.5 * dpr)) continue;
+      const [x0, y0] = this.toPlot(a.x, a.y);
+      // the arrow is centred on its grid point; +y is up on the plane, down on the canvas
+      const ux = (a.dx * unit) / len;
+      const uy = (-a.dy * unit) / len;
+      const xs = x0 - (ux * len) / 2;
+      const ys = y0 - (uy * len) / 2;
+      const xe = x0 + (ux * len) / 2;
+      const ye = y0 + (uy * len) / 2;
+      const color = K > 1 ? ARROW_CSS[a.k % 3] : 'rgba(31, 35, 40, 0.8)';
+      const head = Math.min(6 * dpr, len * 0.45);
+      ctx.strokeStyle = color;
+      ctx.fillStyle = color;
+      ctx.lineWidth = 1.4 * dpr;
+      ctx.beginPath();
+      ctx.moveTo(xs, ys);
+      ctx.lineTo(xe - ux * head * 0.6, ye - uy * head * 0.6);
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(xe, ye);
+      ctx.lineTo(xe - ux * head - uy * head * 0.5, ye - uy * head + ux * head * 0.5);
+      ctx.lineTo(xe - ux * head + uy * head * 0.5, ye - uy * head - ux * head * 0.5);
+      ctx.closePath();
+      ctx.fill();
+    }
+    ctx.restore();
+  }
+
+  /**
+   * Shows the Jacobian matrix at plane point (x, y) next to the pointer.
+   * rows: [{ name, dx, dy }] one per output (K × 2).
+   */
+  showReadout(x, y, rows) {
+    clear(this.readout);
+    this.readout.append(
+      h('div', { class: 'bp-readout-title', text: `∂output/∂(x, y) at (${fmtNum(x, 3)}, ${fmtNum(y, 3)})` }),
+      h('table', { class: 'bp-readout-table' },
+        h('thead', {}, h('tr', {}, h('th', { text: '' }), h('th', { text: '∂/∂x' }), h('th', { text: '∂/∂y' }))),
+        h('tbody', {}, rows.map((r) => h('tr', {},
+          h('th', { scope: 'row', text: r.name }),
+          h('td', { text: fmtNum(r.dx) }),
+          h('td', { text: fmtNum(r.dy) }))))));
+    this.readout.hidden = false;
+    const [px, py] = this.toPlot(x, y);
+    const dpr = window.devicePixelRatio || 1;
+    const W = this.overlay.width / dpr;
+    const H = this.overlay.height / dpr;
+    const left = px / dpr + 14;
+    const top = py / dpr + 14;
+    const rw = this.readout.offsetWidth;
+    const rh = this.readout.offsetHeight;
+    this.readout.style.left = `${left + rw > W ? Math.max(0, px / dpr - rw - 14) : left}px`;
+    this.readout.style.top = `${top + rh > H ? Math.max(0, py / dpr - rh - 14) : top}px`;
+    this.drawPoints();
+    const ctx = this.ctx;
+    ctx.beginPath();
+    ctx.arc(px, py, 4 * dpr, 0, 2 * Math.PI);
+    ctx.strokeStyle = '#1f2328';
+    ctx.lineWidth = 1.5 * dpr;
+    ctx.stroke();
+  }
+
+  hideReadout() {
+    if (!this.readout.hidden) {
+      this.readout.hidden = true;
+      this.drawPoints();
+    }
   }
 
   drawAxes(ctx, W, H, dpr) {
@@ -225,15 +360,28 @@ export class BoundaryView {
   bindPointer() {
     const o = this.overlay;
     o.addEventListener('pointerdown', (ev) => {
+      if (this.pick && this.handlers.onPick) {
+        const [x, y] = this.fromEvent(ev);
+        const r = o.getBoundingClientRect();
+        this.handlers.onPick(x, y, (14 / Math.max(1, r.width)) * 2 * this.domain);
+        return;
+      }
       if (!this.edit) return;
       ev.preventDefault();
       o.setPointerCapture(ev.pointerId);
       this.painting = true;
       this.lastPaint = null;
+    this.pick = false;       // explain mode: a click picks the example nearest to it
+    this.marked = null;      // { xy: [x, y, ...], focus } examples being explained
+    this.jacobian = null;    // { arrows, K, maxMagnitude } arrows of ∂output/∂(x, y)
       this.applyEdit(ev, true);
     });
     o.addEventListener('pointermove', (ev) => {
       if (this.painting && this.edit) this.applyEdit(ev, false);
+      if (this.jacobian && this.handlers.onHover && !this.painting) this.handlers.onHover(...this.fromEvent(ev));
+    });
+    o.addEventListener('pointerleave', () => {
+      if (this.jacobian && this.handlers.onHover) this.handlers.onHover(null, null);
     });
     const stop = () => { this.painting = false; };
     o.addEventListener('pointerup', stop);
@@ -269,6 +417,8 @@ export class BoundaryView {
     this.resizeObserver.disconnect();
   }
 }
+
+const ARROW_CSS = ['rgb(170, 110, 0)', 'rgb(0, 84, 135)', 'rgb(0, 115, 84)'];   // darker class colours
 
 function regressionCSS(v) {
   const i = lutIndex(v) * 4;

@@ -88,11 +88,16 @@ export class ControlsView {
       type: 'button', class: 'bp-round-btn', 'aria-label': 'Train one epoch (s)', title: 'Train one epoch (s)',
       on: { click: () => this.on.action('step') },
     }, h('span', { class: 'bp-icon bp-icon-step', 'aria-hidden': 'true' }));
+    this.explainBtn = h('button', {
+      type: 'button', class: 'bp-btn bp-explain-btn', 'aria-pressed': 'false',
+      title: 'Explain one training step with every number: forward, loss, backward, update (e)',
+      on: { click: () => this.on.action('explain') },
+    }, h('span', { class: 'bp-explain-icon', 'aria-hidden': 'true', text: '∂' }), 'Explain');
     this.epochOut = h('output', { class: 'bp-epoch', text: '0' });
     this.rateOut = h('output', { class: 'bp-rate', text: '' });
     const speed = this.select('speed', SPEEDS.map((s) => [s, s === 0 ? 'max' : `${s} epochs/s`]), (v) => ({ speed: Number(v) }));
     return h('div', { class: 'bp-runbar' },
-      h('div', { class: 'bp-run-buttons' }, this.resetBtn, this.playBtn, this.stepBtn),
+      h('div', { class: 'bp-run-buttons' }, this.resetBtn, this.playBtn, this.stepBtn, this.explainBtn),
       h('div', { class: 'bp-counter' },
         h('span', { class: 'bp-counter-label', text: 'Epoch' }), this.epochOut, this.rateOut),
       this.field('Speed', speed, { class: 'bp-speed' }));
@@ -211,11 +216,15 @@ export class ControlsView {
   buildDisplay() {
     const test = h('input', { type: 'checkbox', name: 'showTest', on: { change: () => this.on.change({ showTest: test.checked }) } });
     const disc = h('input', { type: 'checkbox', name: 'discretize', on: { change: () => this.on.change({ discretize: disc.checked }) } });
+    const jac = h('input', { type: 'checkbox', name: 'jacobian', on: { change: () => this.on.action('jacobian', jac.checked) } });
     this.inputs.showTest = test;
     this.inputs.discretize = disc;
+    this.inputs.jacobian = jac;
     return h('div', { class: 'bp-display' },
       h('label', { class: 'bp-inline-check' }, test, ' Show test data'),
       h('label', { class: 'bp-inline-check' }, disc, ' Discretize output'),
+      h('label', { class: 'bp-inline-check', title: 'Arrows of the gradient of the output with respect to the inputs (x, y), by backprop to the inputs; hover the plot for the full matrix' },
+        jac, ' Jacobian arrows ∂output/∂(x, y)'),
       this.button('Save PNG', 'exportPNG', { class: 'bp-btn-small', title: 'Save the decision boundary as a PNG image' }));
   }
 
@@ -392,6 +401,16 @@ export class ControlsView {
     this.trainLossOut.textContent = fmt(s.trainLoss);
     this.testAccOut.textContent = Number.isFinite(s.testAccuracy) ? `${(s.testAccuracy * 100).toFixed(1)}%` : '–';
     this.trainAccOut.textContent = Number.isFinite(s.trainAccuracy) ? `${(s.trainAccuracy * 100).toFixed(1)}%` : '–';
+  }
+
+  /** Explain mode on or off: the button shows it. */
+  setExplaining(on) {
+    this.explainBtn.setAttribute('aria-pressed', String(on));
+    this.explainBtn.classList.toggle('bp-active', on);
+  }
+
+  setJacobian(on) {
+    this.inputs.jacobian.checked = on;
   }
 
   setPlaying(playing) {

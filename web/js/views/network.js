@@ -4,10 +4,18 @@
 // hover a link to read its weight, click a link to type a new one. Layer and neuron counts and
 // per-layer activations are edited in the column headers.
 //
-// Each node carries an empty `.bp-node-note` element: room for the numbers that explain mode
-// (forward z and a, backward δ) will write next to it.
+// Each node carries a `.bp-node-note` element where explain mode writes its numbers (forward z
+// and a, the target, backward δ, the update's Δb); in explain mode the links show the weights,
+// their gradients ∂L/∂w or their changes Δw (width and colour, and a label where one fits), and a
+// click on a link or a neuron asks for its worked-out numbers (setExplain, on.explainLink,
+// on.explainNode).
+//
+// Keyboard: the neurons form one tab stop; the arrow keys move between them (up/down in a
+// column, left/right across layers) and Enter opens the weights into the focused neuron for
+// typing (or, in explain mode, its numbers).
 
 import { h, clear, fmt } from '../dom.js';
+import { fmtNum } from '../explain-model.js';
 import { FEATURES, ACTIVATIONS, ACTIVATION_LABELS, LIMITS } from '../state.js';
 import { THUMB_LUT, lutIndex, nodeColoring, CLASS_RGB } from '../colors.js';
 
@@ -30,7 +38,7 @@ export class NetworkView {
   /**
    * @param {object} on  callbacks: toggleFeature(name), addLayer(), removeLayer(),
    *   neurons(layer, delta), activation(layer, name), hoverNode(index | null),
-   *   setWeight(layer, i, j, value)
+   *   setWeight(layer, i, j, value), explainLink(layer, i, j), explainNode(index)
    */
   constructor(on) {
     this.on = on;
@@ -41,6 +49,8 @@ export class NetworkView {
     this.biases = null;
     this.links = [];          // geometry for hit-testing
     this.editing = null;
+    this.explain = null;      // explain mode's view of the network (setExplain), or null
+    this.focusNode = -1;      // the neuron that holds the diagram's tab stop
 
     this.layerCount = h('span', { class: 'bp-net-count' });
     this.addLayerBtn = h('button', { class: 'bp-icon-btn', type: 'button', 'aria-label': 'Add a hidden layer', title: 'Add a hidden layer', text: '+', on: { click: () => this.on.addLayer() } });
@@ -57,6 +67,7 @@ export class NetworkView {
     this.body.addEventListener('pointermove', (ev) => this.pointerMove(ev));
     this.body.addEventListener('pointerleave', () => this.hideTooltip());
     this.body.addEventListener('click', (ev) => this.click(ev));
+    this.cols.addEventListener('keydown', (ev) => this.nodeKey(ev));
     this.resizeObserver = new ResizeObserver(() => this.relayout());
     this.resizeObserver.observe(this.body);
   }
@@ -103,14 +114,17 @@ export class NetworkView {
       }, thumb, h('span', { class: 'bp-node-label', text: f.label }));
       if (on) {
         const idx = layout.features.indexOf(f.name);
+        const note = h('span', { class: 'bp-node-note' });
+        btn.append(note);
         inputEls[idx] = btn;
-        this.nodes[idx] = { el: btn, activation: 'feature', label: `feature ${f.label}` };
+        this.nodes[idx] = { el: btn, note, activation: 'feature', label: `feature ${f.label}`, short: f.label, column: 0 };
         btn.addEventListener('pointerenter', () => this.on.hoverNode(idx));
         btn.addEventListener('pointerleave', () => this.on.hoverNode(null));
       }
       featCol.append(btn);
     }
     this.cols.append(featCol);
+    this.columnEls = [featCol];
 
     let prev = inputEls;
     let nodeIndex = layout.features.length;
@@ -145,22 +159,32 @@ export class NetworkView {
         const idx = nodeIndex++;
         const canvas = h('canvas', { class: 'bp-thumb', width: 1, height: 1 });
         const label = isOutput ? `output ${layer.size > 1 ? `(class ${j})` : ''}`.trim() : `layer ${l + 1}, neuron ${j + 1}`;
+        const note = h('span', { class: 'bp-node-note' });
         const el = h('div', {
           class: ['bp-node', isOutput ? 'bp-output-node' : 'bp-neuron'],
-          role: 'img',
-          'aria-label': label,
+          role: 'button',
+          tabindex: '-1',
+          'aria-label': `${label}: Enter to see or type its weights`,
           dataset: { node: String(idx), layer: String(l), index: String(j) },
-        }, canvas, h('span', { class: 'bp-node-note' }));
+        }, canvas, note);
         el.addEventListener('pointerenter', () => { this.on.hoverNode(idx); this.showNodeTip(idx); });
         el.addEventListener('pointerleave', () => { this.on.hoverNode(null); this.hideTooltip(); });
-        this.nodes[idx] = { el, canvas, ctx: canvas.getContext('2d'), image: null, activation: layer.activation, label, layer: l, j };
+        el.addEventListener('click', () => { if (this.explain) this.on.explainNode(idx); });
+        el.addEventListener('focus', () => this.setFocusNode(idx));
+        el.addEventListener('blur', () => { if (this.keyHover) { this.keyHover = false; this.on.hoverNode(null); } });
+        const short = isOutput ? (layer.size > 1 ? `output ${j}` : 'output') : `h${l + 1}.${j + 1}`;
+        this.nodes[idx] = { el, note, canvas, ctx: canvas.getContext('2d'), image: null, activation: layer.activation, label, short, layer: l, j, column: l + 1 };
         els.push(el);
         col.append(el);
       }
       this.columns.push({ from: prev, to: els });
       prev = els;
       this.cols.append(col);
+      this.columnEls.push(col);
     });
+    this.inputCount = layout.features.length;
+    this.setFocusNode(this.nodes.length > this.inputCount ? this.inputCount : -1);
+    if (this.explain) this.applyExplain();
     requestAnimationFrame(() => this.relayout());
   }
 
@@ -262,6 +286,10 @@ export class NetworkView {
     const dpr = window.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    if (this.explain) {
+      this.drawExplainLinks(ctx);
+      return;
+    }
     if (!this.weights) return;
     // Width and opacity follow |w| on an absolute scale up to 1; in a layer whose weights grow
     // larger, relative to that layer's largest (so big networks stay readable).
@@ -280,15 +308,7 @@ export class NetworkView {
       const w = W ? W[link.i * fanOut + link.j] : 0;
       const a = Math.min(1, Math.abs(w) * scale[link.l]);
       const path = paths[w >= 0 ? 1 : 0][Math.min(BUCKETS - 1, Math.floor(a * BUCKETS))];
-      const [x0, y0] = link.p0;
-      const [x1, y1] = link.p1;
-      path.moveTo(x0, y0);
-      if (curved) {
-        const mx = (x0 + x1) / 2;
-        path.bezierCurveTo(mx, y0, mx, y1, x1, y1);
-      } else {
-        path.lineTo(x1, y1);
-      }
+      addLink(path, link, curved);
     }
     for (let sgn = 0; sgn < 2; sgn++) {
       const c = CLASS_RGB[sgn];   // negative: orange (class 0), positive: blue (class 1)
@@ -307,6 +327,272 @@ export class NetworkView {
       bezier(ctx, this.hoverLink.p0, this.hoverLink.p1);
       ctx.stroke();
     }
+  }
+
+  // ---- explain mode -------------------------------------------------------------------------------
+
+  /**
+   * Shows explain mode's numbers (or null to leave explain mode):
+   * { notes: [{ lines: [{sym, value, derived}], state }] per node (engine order),
+   *   links: [{ kind: 'w'|'grad'|'dw', values, state }] per weight layer,
+   *   labels: [bool] per weight layer (write the values on its links),
+   *   selectedLink: { l, i, j } | null, selectedNode: index | null }
+   */
+  setExplain(ex) {
+    const was = !!this.explain;
+    this.explain = ex;
+    this.el.classList.toggle('bp-explaining', !!ex);
+    if (!ex && was) {
+      for (const node of this.nodes) {
+        if (!node) continue;
+        clear(node.note);
+        node.el.classList.remove('bp-lit', 'bp-dim', 'bp-done', 'bp-selected');
+      }
+      for (const col of this.columnEls || []) col.classList.remove('bp-lit', 'bp-dim');
+    }
+    this.closeEditor();
+    this.applyExplain();
+    this.drawLinks();
+  }
+
+  applyExplain() {
+    const ex = this.explain;
+    if (!ex) return;
+    const colState = [];
+    this.nodes.forEach((node, idx) => {
+      if (!node) return;
+      const note = ex.notes[idx];
+      clear(node.note);
+      node.el.classList.remove('bp-lit', 'bp-dim', 'bp-done');
+      node.el.classList.toggle('bp-selected', ex.selectedNode === idx);
+      if (!note) return;
+      node.el.classList.add(`bp-${note.state}`);
+      for (const line of note.lines) {
+        node.note.append(h('span', { class: ['bp-note-line', line.derived && 'bp-derived'], dataset: { sym: line.sym } },
+          h('span', { class: 'bp-note-sym', text: line.sym }),
+          h('span', { class: 'bp-note-num', text: fmtNum(line.value) })));
+      }
+      const c = node.column;
+      colState[c] = colState[c] === 'lit' || note.state === 'lit' ? 'lit' : note.state;
+    });
+    (this.columnEls || []).forEach((col, c) => {
+      col.classList.toggle('bp-lit', colState[c] === 'lit');
+      col.classList.toggle('bp-dim', colState[c] === 'dim');
+    });
+  }
+
+  /** The value explain mode shows on link (l, i, j), and its kind. */
+  explainValue(link) {
+    const layer = this.explain && this.explain.links[link.l];
+    if (!layer) return { kind: 'w', value: NaN, state: 'dim' };
+    const fanOut = this.columns[link.l].to.length;
+    return { kind: layer.kind, value: layer.values[link.i * fanOut + link.j], state: layer.state };
+  }
+
+  drawExplainLinks(ctx) {
+    const ex = this.explain;
+    // One scale per kind over the whole network, so layers can be compared.
+    const max = {};
+    ex.links.forEach((layer) => {
+      if (!layer || layer.state === 'dim') return;
+      let m = max[layer.kind] || 0;
+      for (let k = 0; k < layer.values.length; k++) if (Number.isFinite(layer.values[k])) m = Math.max(m, Math.abs(layer.values[k]));
+      max[layer.kind] = m;
+    });
+    const curved = this.links.length <= 2000;
+    const dim = new Path2D();
+    const strong = [];
+    for (const link of this.links) {
+      const { kind, value, state } = this.explainValue(link);
+      if (state === 'dim') { addLink(dim, link, curved); continue; }
+      const rel = max[kind] > 0 ? Math.min(1, Math.abs(value) / max[kind]) : 0;
+      strong.push({ link, value, rel, state });
+    }
+    ctx.strokeStyle = 'rgba(120, 128, 138, 0.22)';
+    ctx.lineWidth = 1;
+    ctx.stroke(dim);
+    for (const { link, value, rel, state } of strong) {
+      const c = CLASS_RGB[value >= 0 ? 1 : 0];
+      const alpha = state === 'lit' ? 0.3 + 0.65 * rel : 0.2 + 0.45 * rel;
+      ctx.strokeStyle = `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${alpha})`;
+      ctx.lineWidth = 0.6 + 4.4 * rel;
+      bezier(ctx, link.p0, link.p1);
+      ctx.stroke();
+    }
+    const sel = ex.selectedLink && this.links.find((k) => k.l === ex.selectedLink.l && k.i === ex.selectedLink.i && k.j === ex.selectedLink.j);
+    for (const [link, color, width] of [[this.hoverLink, 'rgba(31, 35, 40, 0.55)', 5], [sel, '#1f2328', 6]]) {
+      if (!link) continue;
+      ctx.strokeStyle = color;
+      ctx.lineWidth = width;
+      bezier(ctx, link.p0, link.p1);
+      ctx.stroke();
+      const { value } = this.explainValue(link);
+      const c = CLASS_RGB[value >= 0 ? 1 : 0];
+      ctx.strokeStyle = `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+      ctx.lineWidth = 2.5;
+      ctx.stroke();
+    }
+    this.drawLinkLabels(ctx, strong, sel);
+  }
+
+  /**
+   * Writes values on links where they fit: the selected link first, then the largest values;
+   * each label tries a few positions along its link and is skipped if all of them would cover
+   * another label or a node.
+   */
+  drawLinkLabels(ctx, strong, sel) {
+    const ex = this.explain;
+    const box = this.body.getBoundingClientRect();
+    const blocked = [];
+    for (const node of this.nodes) {
+      if (!node) continue;
+      const r = node.el.getBoundingClientRect();
+      blocked.push([r.left - box.left + this.body.scrollLeft - 2, r.top - box.top + this.body.scrollTop - 2, r.width + 4, r.height + 4]);
+      if (node.note.firstChild) {
+        const n = node.note.getBoundingClientRect();
+        blocked.push([n.left - box.left + this.body.scrollLeft, n.top - box.top + this.body.scrollTop, n.width, n.height]);
+      }
+    }
+    const wanted = strong.filter((s) => ex.labels[s.link.l]).sort((a, b) => (b.link === sel) - (a.link === sel) || b.rel - a.rel);
+    if (sel && !wanted.some((s) => s.link === sel)) {
+      const { value } = this.explainValue(sel);
+      wanted.unshift({ link: sel, value, rel: 1 });
+    }
+    ctx.font = '600 11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'center';
+    const overlaps = (a) => blocked.some((b) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]);
+    this.labelled = [];
+    for (const { link, value } of wanted) {
+      const text = fmtNum(value);
+      const w = ctx.measureText(text).width + 8;
+      const hh = 15;
+      let placed = null;
+      for (const t of [0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75]) {
+        const [x, y] = bezierPoint(link.p0, link.p1, t);
+        const rect = [x - w / 2, y - hh / 2, w, hh];
+        if (!overlaps(rect)) { placed = { x, y, rect }; break; }
+      }
+      if (!placed) continue;
+      blocked.push(placed.rect);
+      this.labelled.push({ l: link.l, i: link.i, j: link.j, text });
+      const c = CLASS_RGB[value >= 0 ? 1 : 0];
+      const [rx, ry, rw, rh] = placed.rect;
+      ctx.fillStyle = link === sel ? '#1f2328' : 'rgba(255, 255, 255, 0.94)';
+      ctx.strokeStyle = `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+      ctx.lineWidth = 1;
+      roundRect(ctx, rx, ry, rw, rh, 4);
+      ctx.fill();
+      ctx.stroke();
+      ctx.fillStyle = link === sel ? '#ffffff' : value >= 0 ? '#00507d' : '#8a5a00';
+      ctx.fillText(text, placed.x, placed.y + 0.5);
+    }
+  }
+
+  /** Labels written on links at the last draw (for tests): [{ l, i, j, text }]. */
+  linkLabels() {
+    return this.labelled ? this.labelled.slice() : [];
+  }
+
+  // ---- keyboard --------------------------------------------------------------------------------------
+
+  /** Moves the diagram's single tab stop to neuron idx (engine node index). */
+  setFocusNode(idx) {
+    if (this.focusNode === idx && this.nodes[idx] && this.nodes[idx].el.tabIndex === 0) return;
+    const old = this.nodes[this.focusNode];
+    if (old && old.canvas) old.el.tabIndex = -1;
+    this.focusNode = idx;
+    const node = this.nodes[idx];
+    if (node && node.canvas) node.el.tabIndex = 0;
+  }
+
+  nodeKey(ev) {
+    const el = ev.target.closest && ev.target.closest('.bp-neuron, .bp-output-node');
+    if (!el || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const idx = Number(el.dataset.node);
+    const node = this.nodes[idx];
+    if (!node) return;
+    const moves = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+    if (ev.key in moves) {
+      ev.preventDefault();
+      const [dc, dj] = moves[ev.key];
+      const layer = node.layer + dc;
+      const col = this.columns[layer];
+      if (!col) return;
+      const j = Math.max(0, Math.min(col.to.length - 1, dc ? Math.round((node.j / Math.max(1, this.columns[node.layer].to.length - 1)) * (col.to.length - 1)) : node.j + dj));
+      const target = this.nodes.findIndex((n) => n && n.layer === layer && n.j === j && n.canvas);
+      if (target >= 0) {
+        this.setFocusNode(target);
+        this.nodes[target].el.focus();
+        this.on.hoverNode(target);   // its output in the big plot, as on hover
+        this.keyHover = true;
+      }
+    } else if (ev.key === 'Enter' || ev.key === ' ') {
+      ev.preventDefault();
+      if (this.explain) this.on.explainNode(idx);
+      else if (!this.el.classList.contains('bp-readonly')) this.openNeuronEditor(idx);
+    }
+  }
+
+  /** A form with every weight into neuron idx (the keyboard's way to edit weights). */
+  openNeuronEditor(idx) {
+    const node = this.nodes[idx];
+    if (!node || node.layer === undefined || !this.weights) return;
+    this.closeEditor();
+    const l = node.layer;
+    const col = this.columns[l];
+    const W = this.weights[l];
+    const fanOut = col.to.length;
+    const inputs = [];
+    const rows = col.from.map((_, i) => {
+      const from = l === 0 ? (this.nodes[i] ? this.nodes[i].short : `input ${i + 1}`) : (this.nodes.find((n) => n && n.layer === l - 1 && n.j === i) || {}).short;
+      const input = h('input', {
+        type: 'number', step: 'any', class: 'bp-weight-input', value: String(round(W[i * fanOut + node.j])),
+        'aria-label': `Weight from ${from} to ${node.label}`,
+      });
+      input.bpOld = input.value;
+      inputs.push(input);
+      return h('label', { class: 'bp-weight-row' }, h('span', { class: 'bp-weight-from', text: `from ${from}` }), input);
+    });
+    const msg = h('span', { class: 'bp-weight-msg', 'aria-live': 'polite' });
+    const close = () => { this.closeEditor(); node.el.focus(); };
+    const form = h('form', {
+      class: 'bp-weight-editor bp-neuron-editor',
+      'aria-label': `Weights into ${node.label}`,
+      on: {
+        submit: (ev) => {
+          ev.preventDefault();
+          const values = inputs.map((inp) => Number(inp.value));
+          const bad = inputs.findIndex((inp, i) => inp.value.trim() === '' || !Number.isFinite(values[i]) || Math.abs(values[i]) > 1e6);
+          if (bad >= 0) {
+            msg.textContent = 'Type numbers between −1000000 and 1000000.';
+            inputs[bad].focus();
+            return;
+          }
+          inputs.forEach((inp, i) => { if (inp.value !== inp.bpOld) this.on.setWeight(l, i, node.j, values[i]); });
+          close();
+        },
+        keydown: (ev) => {
+          if (ev.key === 'Escape') { ev.stopPropagation(); close(); return; }
+          ev.stopPropagation();   // typing here must not trigger the page's shortcuts
+        },
+      },
+    },
+    h('span', { class: 'bp-weight-label', text: `Weights into ${node.label}` }),
+    rows,
+    h('div', { class: 'bp-weight-buttons' },
+      h('button', { type: 'submit', class: 'bp-btn bp-btn-small', text: 'Set' }),
+      h('button', { type: 'button', class: 'bp-btn bp-btn-small', text: 'Cancel', on: { click: close } })),
+    msg);
+    const box = this.body.getBoundingClientRect();
+    const r = node.el.getBoundingClientRect();
+    const x = r.left - box.left + this.body.scrollLeft;
+    form.style.left = `${Math.max(0, Math.min(x - 100, this.body.scrollWidth - 250))}px`;
+    form.style.top = `${r.bottom - box.top + this.body.scrollTop + 6}px`;
+    this.body.append(form);
+    this.editing = form;
+    inputs[0].focus();
+    inputs[0].select();
   }
 
   linkAt(x, y) {
@@ -348,7 +634,11 @@ export class NetworkView {
       this.drawLinks();
     }
     this.body.classList.toggle('bp-over-link', !!link);
-    if (link) {
+    if (link && this.explain) {
+      const { kind, value } = this.explainValue(link);
+      const name = { w: 'weight', grad: '∂L/∂w', dw: 'Δw' }[kind];
+      this.showTooltip(x, y, `${name} ${fmtNum(value)} · ${this.linkName(link)} · click for the chain rule`);
+    } else if (link) {
       const w = this.weightOf(link);
       this.showTooltip(x, y, `weight ${fmt(w, 4)} · ${this.linkName(link)} · click to edit`);
     } else if (this.tipNode === null || this.tipNode === undefined) {
@@ -407,7 +697,8 @@ export class NetworkView {
     if (ev.target.closest('.bp-node, .bp-col-head, .bp-weight-editor')) return;
     const [x, y] = this.localPoint(ev);
     const link = this.linkAt(x, y);
-    if (link) this.openEditor(link, x, y);
+    if (link && this.explain) this.on.explainLink(link.l, link.i, link.j);
+    else if (link) this.openEditor(link, x, y);
     else this.closeEditor();
   }
 
@@ -469,6 +760,28 @@ function activationLabel(a) {
 
 function round(v) {
   return Number.isFinite(v) ? Number(v.toPrecision(6)) : 0;
+}
+
+function addLink(path, link, curved) {
+  const [x0, y0] = link.p0;
+  const [x1, y1] = link.p1;
+  path.moveTo(x0, y0);
+  if (curved) {
+    const mx = (x0 + x1) / 2;
+    path.bezierCurveTo(mx, y0, mx, y1, x1, y1);
+  } else {
+    path.lineTo(x1, y1);
+  }
+}
+
+function roundRect(ctx, x, y, w, hh, r) {
+  ctx.beginPath();
+  ctx.moveTo(x + r, y);
+  ctx.arcTo(x + w, y, x + w, y + hh, r);
+  ctx.arcTo(x + w, y + hh, x, y + hh, r);
+  ctx.arcTo(x, y + hh, x, y, r);
+  ctx.arcTo(x, y, x + w, y, r);
+  ctx.closePath();
 }
 
 function bezier(ctx, [x0, y0], [x1, y1]) {
