@@ -200,14 +200,19 @@ export function labelledLayers(step, L) {
 
 // ---- derivatives, as the core defines them ------------------------------------------------------
 
-/** f'(z) of an activation from the core's z and a, with how it is computed (for the formula). */
+/**
+ * f'(z) of an activation from the core's z and a: { value, formula, note }. `formula` is how
+ * the value follows from a (tanh, sigmoid), or null where f' is a constant piece (ReLU, leaky
+ * ReLU, linear) and `note` says which piece.
+ */
 export function activationSlope(activation, z, a) {
+  const side = z > 0 ? 'z > 0' : 'z ≤ 0';
   switch (activation) {
-    case 'tanh': return { value: 1 - a * a, formula: '1 − a²' };
-    case 'sigmoid': return { value: a * (1 - a), formula: 'a (1 − a)' };
-    case 'relu': return { value: z > 0 ? 1 : 0, formula: z > 0 ? '1 (z > 0)' : '0 (z ≤ 0)' };
-    case 'leaky_relu': return { value: z > 0 ? 1 : LEAKY_SLOPE, formula: z > 0 ? '1 (z > 0)' : `${LEAKY_SLOPE} (z ≤ 0)` };
-    default: return { value: 1, formula: '1' };
+    case 'tanh': return { value: 1 - a * a, formula: '1 − a²', note: '' };
+    case 'sigmoid': return { value: a * (1 - a), formula: 'a (1 − a)', note: '' };
+    case 'relu': return { value: z > 0 ? 1 : 0, formula: null, note: side };
+    case 'leaky_relu': return { value: z > 0 ? 1 : LEAKY_SLOPE, formula: null, note: side };
+    default: return { value: 1, formula: null, note: 'linear' };
   }
 }
 
@@ -311,9 +316,15 @@ export function chainRulePath(trace, layout, c, n = 0) {
 /** The verdict on a relative error between an analytic and a numeric gradient. */
 export function relErrorVerdict(e) {
   if (!Number.isFinite(e)) return { level: 'bad', text: 'not a number' };
-  if (e < 1e-7) return { level: 'good', text: 'agree' };
-  if (e < 1e-4) return { level: 'ok', text: 'close (kinks such as ReLU at 0 or float rounding)' };
+  if (e < 1e-6) return { level: 'good', text: 'agree' };
+  if (e < 1e-3) return { level: 'ok', text: 'close: a kink (ReLU at 0) or rounding on tiny gradients' };
   return { level: 'bad', text: 'disagree: a bug in backprop?' };
+}
+
+const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
+/** A whole number as subscript digits: 12 -> "₁₂". */
+export function subscript(n) {
+  return String(n).replace(/\d/g, (d) => SUBSCRIPT_DIGITS[Number(d)]);
 }
 
 // ---- the input Jacobian as a vector field --------------------------------------------------------
@@ -335,9 +346,12 @@ export function jacobianGridPoints(side, domain = 6) {
 }
 
 /**
- * Arrows of ∂output_k/∂(x, y) at the grid points: [{ x, y, k, dx, dy, length }], with the
- * gradient scaled so the longest arrow of the field is `maxLength` plane units (by default 90%
- * of a cell). J is N × K × 2 as Session.inputJacobian returns it (entry (n, k, d) at n·2K+2k+d).
+ * Arrows of ∂output_k/∂(x, y) at the grid points: [{ x, y, k, dx, dy, length, magnitude }].
+ * Each arrow points along its gradient; the largest gradient of the field gets `maxLength`
+ * plane units (by default 90% of a cell) and the others a length that grows with the
+ * magnitude: linearly, or (options.sqrt, the default) as its square root, so that the
+ * direction stays visible where the gradient is small. J is N × K × 2 as
+ * Session.inputJacobian returns it (entry (n, k, d) at n·2K + 2k + d).
  */
 export function jacobianArrows(J, points, K, options = {}) {
   const N = points.length / 2;
@@ -353,17 +367,20 @@ export function jacobianArrows(J, points, K, options = {}) {
       if (Number.isFinite(m)) maxMag = Math.max(maxMag, m);
     }
   }
-  const scale = maxMag > 0 ? maxLength / maxMag : 0;
+  const sqrt = options.sqrt ?? true;
   const arrows = [];
   for (let p = 0; p < N; p++) {
     for (let k = 0; k < K; k++) {
       const gx = J[p * 2 * K + 2 * k];
       const gy = J[p * 2 * K + 2 * k + 1];
       const m = Math.hypot(gx, gy);
-      arrows.push({ x: points[2 * p], y: points[2 * p + 1], k, dx: gx * scale, dy: gy * scale, length: Number.isFinite(m) ? m * scale : 0 });
+      const rel = maxMag > 0 && Number.isFinite(m) ? m / maxMag : 0;
+      const length = maxLength * (sqrt ? Math.sqrt(rel) : rel);
+      const f = m > 0 ? length / m : 0;
+      arrows.push({ x: points[2 * p], y: points[2 * p + 1], k, dx: gx * f, dy: gy * f, length, magnitude: Number.isFinite(m) ? m : 0 });
     }
   }
-  return { arrows, maxMagnitude: maxMag, scale };
+  return { arrows, maxMagnitude: maxMag, sqrt };
 }
 
 // ---- picking an example ----------------------------------------------------------------------------

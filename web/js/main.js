@@ -685,8 +685,12 @@ export class Playground {
     if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const target = ev.composedPath ? ev.composedPath()[0] : ev.target;
     const tag = target && target.tagName ? target.tagName.toLowerCase() : '';
-    if (['input', 'select', 'textarea'].includes(tag) || (target && target.isContentEditable)) return;
     const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+    // Typing goes to text fields; a checkbox, radio or slider keeps space and the arrows, but
+    // letters still reach the shortcuts.
+    const toggle = tag === 'input' && ['checkbox', 'radio', 'range', 'button', 'submit', 'reset', 'file', 'color'].includes(target.type);
+    if ((['input', 'select', 'textarea'].includes(tag) && !toggle) || (target && target.isContentEditable)) return;
+    if (toggle && (key === ' ' || key.startsWith('Arrow'))) return;
     if (key === ' ') {
       if (tag === 'button') return;    // a focused button takes space itself
       ev.preventDefault();
@@ -763,6 +767,15 @@ export class Playground {
         chainRule: (l, i, j) => this.explainer.inspectLink(l, i, j),
         gradCheck: () => this.explainer.runGradCheck(),
         state: () => this.explainer.snapshot(),
+        /** What the diagram shows now: per layer its link values; per node its notes. */
+        shown: () => {
+          const ex = this.network.explain;
+          if (!ex) return null;
+          return {
+            links: ex.links.map((l) => ({ kind: l.kind, state: l.state, values: Array.from(l.values) })),
+            notes: ex.notes.map((n) => ({ state: n.state, lines: n.lines.map((x) => ({ sym: x.sym, value: x.value })) })),
+          };
+        },
       },
       /** The input Jacobian: on/off, the field the plot draws, the last hovered matrix. */
       jacobian: {

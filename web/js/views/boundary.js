@@ -52,7 +52,8 @@ export class BoundaryView {
     this.readout = h('div', { class: 'bp-readout', hidden: true });
     this.plot = h('div', { class: 'bp-plot' }, this.heat, this.overlay, this.caption, this.readout);
     this.legend = h('div', { class: 'bp-legend' });
-    this.el = h('div', { class: 'bp-boundary' }, this.plot, this.legend);
+    this.jacobianNote = h('p', { class: 'bp-jacobian-note', hidden: true });
+    this.el = h('div', { class: 'bp-boundary' }, this.plot, this.legend, this.jacobianNote);
     this.heatCtx = this.heat.getContext('2d');
     this.ctx = this.overlay.getContext('2d');
 
@@ -151,7 +152,6 @@ export class BoundaryView {
     const dpr = window.devicePixelRatio || 1;
     ctx.clearRect(0, 0, W, H);
     this.drawAxes(ctx, W, H, dpr);
-    if (this.jacobian) this.drawArrows(ctx, dpr);
     const r = MARKER_RADIUS * dpr * (W < 300 * dpr ? 0.8 : 1);
     const drawSet = (pts, isTest) => {
       for (let i = 0; i + 2 < pts.length; i += 3) {
@@ -166,6 +166,7 @@ export class BoundaryView {
     };
     drawSet(this.train, false);
     if (this.showTest || this.edit) drawSet(this.test, true);
+    if (this.jacobian) this.drawArrows(ctx, dpr);
     if (this.marked) this.drawMarked(ctx, r, dpr);
   }
 
@@ -210,6 +211,11 @@ export class BoundaryView {
     this.jacobian = field;
     if (!field) this.hideReadout();
     this.overlay.classList.toggle('bp-jacobian', !!field);
+    this.jacobianNote.hidden = !field;
+    if (field) {
+      const what = field.K > 1 ? 'each class\'s probability (in its colour)' : 'the output';
+      this.jacobianNote.textContent = `Arrows: the direction in which ${what} grows fastest, ∂output/∂(x, y); the longest is |∇| = ${fmtNum(field.maxMagnitude, 3)}, length ∝ √|∇|. Hover for the matrix.`;
+    }
     this.drawPoints();
   }
 
@@ -221,7 +227,7 @@ export class BoundaryView {
     ctx.lineJoin = 'round';
     for (const a of arrows) {
       const len = Math.hypot(a.dx, a.dy) * unit;
-      if (!(len > 0.5 * dpr)) continue;
+      if (!(len > 2.5 * dpr)) continue;   // no specks where the gradient is ~0
       const [x0, y0] = this.toPlot(a.x, a.y);
       // the arrow is centred on its grid point; +y is up on the plane, down on the canvas
       const ux = (a.dx * unit) / len;
@@ -230,21 +236,25 @@ export class BoundaryView {
       const ys = y0 - (uy * len) / 2;
       const xe = x0 + (ux * len) / 2;
       const ye = y0 + (uy * len) / 2;
-      const color = K > 1 ? ARROW_CSS[a.k % 3] : 'rgba(31, 35, 40, 0.8)';
+      const color = K > 1 ? ARROW_CSS[a.k % 3] : 'rgb(31, 35, 40)';
       const head = Math.min(6 * dpr, len * 0.45);
-      ctx.strokeStyle = color;
-      ctx.fillStyle = color;
-      ctx.lineWidth = 1.4 * dpr;
-      ctx.beginPath();
-      ctx.moveTo(xs, ys);
-      ctx.lineTo(xe - ux * head * 0.6, ye - uy * head * 0.6);
-      ctx.stroke();
-      ctx.beginPath();
-      ctx.moveTo(xe, ye);
-      ctx.lineTo(xe - ux * head - uy * head * 0.5, ye - uy * head + ux * head * 0.5);
-      ctx.lineTo(xe - ux * head + uy * head * 0.5, ye - uy * head - ux * head * 0.5);
-      ctx.closePath();
-      ctx.fill();
+      // a white halo first, so the arrows read over the points and both colours
+      for (const [style, width] of [['rgba(255, 255, 255, 0.85)', 3.4 * dpr], [color, 1.5 * dpr]]) {
+        ctx.strokeStyle = style;
+        ctx.fillStyle = style;
+        ctx.lineWidth = width;
+        ctx.beginPath();
+        ctx.moveTo(xs, ys);
+        ctx.lineTo(xe - ux * head * 0.6, ye - uy * head * 0.6);
+        ctx.stroke();
+        ctx.beginPath();
+        ctx.moveTo(xe, ye);
+        ctx.lineTo(xe - ux * head - uy * head * 0.5, ye - uy * head + ux * head * 0.5);
+        ctx.lineTo(xe - ux * head + uy * head * 0.5, ye - uy * head - ux * head * 0.5);
+        ctx.closePath();
+        if (style !== color) ctx.stroke();
+        ctx.fill();
+      }
     }
     ctx.restore();
   }

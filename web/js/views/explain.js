@@ -9,7 +9,7 @@
 
 import { h, clear } from '../dom.js';
 import {
-  PHASES, fmtNum, fmtSci, relErrorVerdict, lossInfo, activationSlope, layerName,
+  PHASES, fmtNum, fmtSci, relErrorVerdict, lossInfo, activationSlope, layerName, subscript,
 } from '../explain-model.js';
 import { fillHeatmap, divergingRGB, CLASS_CSS, MARKERS, MARKER_NAMES, labelClass } from '../colors.js';
 
@@ -224,7 +224,7 @@ export class ExplainView {
     for (let k = 0; k < K; k++) {
       const a = out.a[n * K + k];
       const tt = t.target[n * K + k];
-      const line = [sym(K > 1 ? `δ${k}` : 'δ'), ' = '];
+      const line = [sym(K > 1 ? `δ${subscript(k)}` : 'δ'), ' = '];
       if (info.fused) {
         line.push('(', num(a), ' − ', num(tt), ') / ', String(t.N), ' = ');
       } else {
@@ -457,7 +457,7 @@ export class ExplainView {
     const out = c.path.find((p) => p.kind === 'output');
     const outLines = out.outputs.filter((o) => o.onPath).map((o) => {
       const s = out.slope ? out.slope[o.k] : null;
-      const label = out.outputs.length > 1 ? `δ${o.k}` : 'δ';
+      const label = out.outputs.length > 1 ? `δ${subscript(o.k)}` : 'δ';
       return h('div', { class: 'bp-x-eq' }, sym(`${label} = `), s ? [pnum(s.value, true), ' × '] : '', '(', num(o.a), ' − ', num(o.t), ') / ', String(out.N), ' = ', num(o.delta, false, { class: 'bp-x-result' }));
     });
     steps.push(h('li', {}, `The output (${out.loss.name}): `, sym(out.loss.delta), ...outLines));
@@ -475,7 +475,10 @@ export class ExplainView {
         sumTerms.push(pnum(tm.w), ' × ', pnum(tm.delta));
       });
       steps.push(h('li', {}, h('span', { text: `${toName}, the neuron this weight feeds: ` }), sym(`δ${SUB.j} = f'(z${SUB.j}) · Σ${SUB.k} w${SUB.j}${SUB.k} δ${SUB.k}`),
-        h('div', { class: 'bp-x-eq' }, sym(`f'(z${SUB.j}) = ${neuron.slope.formula} = `), num(neuron.slope.value, true), h('span', { class: 'bp-x-hint', text: `   (${ACT_NAMES[neuron.activation] || neuron.activation}, a = ${fmtNum(neuron.a)})` })),
+        h('div', { class: 'bp-x-eq' }, sym(`f'(z${SUB.j}) = ${neuron.slope.formula ? `${neuron.slope.formula} = ` : ''}`), num(neuron.slope.value, true),
+          h('span', { class: 'bp-x-hint', text: neuron.slope.formula
+            ? `   (${ACT_NAMES[neuron.activation] || neuron.activation}, a = ${fmtNum(neuron.a)})`
+            : `   (${ACT_NAMES[neuron.activation] || neuron.activation}: its slope where ${neuron.slope.note}; z = ${fmtNum(neuron.z)})` })),
         h('div', { class: 'bp-x-eq' }, sym(`Σ${SUB.k} w${SUB.j}${SUB.k} δ${SUB.k} = `), ...sumTerms, ' = ', num(neuron.sum.value, true),
           h('span', { class: 'bp-x-hint', text: `   (k: ${nextNames.join(', ')}, the neurons ${toName} feeds)` })),
         h('div', { class: 'bp-x-eq' }, sym(`δ${SUB.j} = `), num(neuron.slope.value, true), ' × ', pnum(neuron.sum.value, true), ' = ', num(neuron.delta, false, { class: 'bp-x-result', dataset: { value: 'deltaJ' } }))));
@@ -507,20 +510,17 @@ export class ExplainView {
     }
     const rows = g.perLayer.map((e, l) => {
       const v = relErrorVerdict(e);
-      const width = Number.isFinite(e) && e > 0 ? Math.max(2, Math.min(100, ((Math.log10(e) + 16) / 16) * 100)) : 2;
-      const bar = h('span', { class: ['bp-x-gc-bar', `bp-x-${v.level}`] });
-      bar.style.width = `${width}%`;   // a CSSOM property, not an inline style attribute
       return h('tr', { class: `bp-x-${v.level}` },
         h('th', { scope: 'row', text: l === L - 1 || l === g.perLayer.length - 1 ? 'Output layer' : `Hidden layer ${l + 1}` }),
-        h('td', { class: 'bp-x-gc-val' }, h('span', { class: 'bp-x-num', text: fmtSci(e) })),
-        h('td', { class: 'bp-x-gc-barcell' }, bar),
-        h('td', { text: v.level === 'good' ? '✓' : v.level === 'ok' ? '≈' : '✗' }));
+        h('td', { class: 'bp-x-gc-val', dataset: { layer: String(l) } }, fmtSci(e)),
+        h('td', { class: 'bp-x-gc-mark', text: v.level === 'good' ? '✓ agree' : v.level === 'ok' ? '≈ close' : '✗ differ' }));
     });
     const worst = relErrorVerdict(g.maxRelError);
     box.append(
       h('table', { class: 'bp-x-table bp-x-gc-table' },
-        h('thead', {}, h('tr', {}, h('th', { text: 'Layer (W and b)' }), h('th', { text: 'worst relative error' }), h('th', { text: '10⁻¹⁶ … 1' }), h('th', { text: '' }))),
+        h('thead', {}, h('tr', {}, h('th', { text: 'Layer' }), h('th', { text: 'Worst rel. error' }), h('th', { text: '' }))),
         h('tbody', {}, rows)),
+      h('p', { class: 'bp-x-hint', text: 'Per layer, the largest |analytic − numeric| / (|analytic| + |numeric|) over its weights and biases.' }),
       h('p', { class: ['bp-x-text', `bp-x-${worst.level}`] }, 'Worst of all: ', h('span', { class: 'bp-x-num', text: fmtSci(g.maxRelError) }),
         worst.level === 'good' ? ': backprop and finite differences agree.' : worst.level === 'ok' ? ': close; ReLU kinks or rounding explain small gaps.' : ': they disagree.'));
   }

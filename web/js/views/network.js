@@ -453,7 +453,8 @@ export class NetworkView {
         blocked.push([n.left - box.left + this.body.scrollLeft, n.top - box.top + this.body.scrollTop, n.width, n.height]);
       }
     }
-    const wanted = strong.filter((s) => ex.labels[s.link.l]).sort((a, b) => (b.link === sel) - (a.link === sel) || b.rel - a.rel);
+    // (exact zeros, e.g. behind a ReLU that is off, are left unlabelled: hover shows them)
+    const wanted = strong.filter((s) => ex.labels[s.link.l] && s.value !== 0).sort((a, b) => (b.link === sel) - (a.link === sel) || b.rel - a.rel);
     if (sel && !wanted.some((s) => s.link === sel)) {
       const { value } = this.explainValue(sel);
       wanted.unshift({ link: sel, value, rel: 1 });
