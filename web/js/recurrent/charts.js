@@ -76,7 +76,7 @@ export class LineChart {
    *   xLabel: name of the x values (legend); xFormat(v): their display
    *   log: log-scale y; yRange: [lo, hi] fixed range (linear only)
    *   height: px (default 170); legend: show the legend (default true)
-   *   refLines: [{ value, label, color }] horizontal reference lines
+   *   refLines: [{ value, label, color, align: 'right' | 'left' }] horizontal reference lines
    *   className: extra class on the figure
    */
   constructor(o) {
@@ -160,8 +160,10 @@ export class LineChart {
             ctx.lineTo(left + width, y);
             ctx.stroke();
             if (r.label) {
-              ctx.textAlign = 'right';
-              ctx.fillText(r.label, left + width - 4 * devicePixelRatio, y - 3 * devicePixelRatio);
+              // at the right end (default) or the left one, where the data leave room
+              const atLeft = r.align === 'left';
+              ctx.textAlign = atLeft ? 'left' : 'right';
+              ctx.fillText(r.label, atLeft ? left + 4 * devicePixelRatio : left + width - 4 * devicePixelRatio, y - 3 * devicePixelRatio);
             }
           }
           ctx.restore();

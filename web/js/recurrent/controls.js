@@ -121,12 +121,12 @@ export class RecurrentControls {
     this.delayField = this.field('Delay d', this.select('delay', [1, 2, 3, 4, 5, 8, 10, 15, 20].map((v) => [v, String(v)]), (v) => ({ delay: Number(v) })));
     return h('div', { class: 'bp-hyper rc-hyper' },
       this.field('Task', this.select('task', SEQ_TASKS.map((t) => [t, SEQ_TASK_LABELS[t]]), (v) => ({ task: v }))),
-      this.field('Sequence length T', this.select('length', LENGTHS.map((v) => [v, String(v)]), (v) => ({ length: Number(v) }))),
+      this.field('Length T', this.select('length', LENGTHS.map((v) => [v, String(v)]), (v) => ({ length: Number(v) }))),
       this.delayField,
       this.field('Cell', this.select('cell', CELLS.map((c) => [c, CELL_LABELS[c]]), (v) => ({ cell: v }))),
       this.field('Hidden units', this.select('hidden', HIDDEN.map((v) => [v, String(v)]), (v) => ({ hidden: Number(v) }))),
       this.field('Truncation k', this.select('truncation', TRUNCATIONS.map((v) => [v, v === 0 ? 'full BPTT' : `k = ${v}`]), (v) => ({ truncation: Number(v) }))),
-      this.field('Clip gradient norm', this.select('clipNorm', CLIPS.map((v) => [v, v === 0 ? 'off' : `at ${v}`]), (v) => ({ clipNorm: Number(v) }))),
+      this.field('Clip norm', this.select('clipNorm', CLIPS.map((v) => [v, v === 0 ? 'off' : `at ${v}`]), (v) => ({ clipNorm: Number(v) }))),
       this.field('Optimizer', this.select('optimizer', OPTIMIZERS.map((o) => [o, OPTIMIZER_LABELS[o]]), (v) => ({ optimizer: v }))),
       this.field('Learning rate', this.select('learningRate', lr, (v) => ({ learningRate: Number(v) }))),
       this.field('Batch size', this.select('batchSize', BATCHES.map((v) => [v, String(v)]), (v) => ({ batchSize: Number(v) }))));
@@ -147,7 +147,7 @@ export class RecurrentControls {
       chips.append(b);
     }
     this.lettersField = h('div', { class: 'bp-field bp-field-wide' }, h('span', { class: 'bp-field-label', text: 'Letters stored' }), chips);
-    this.damageField = this.field('Training corruption', this.select('damage', DAMAGE.map((v) => [v, `${v} pixel${v === 1 ? '' : 's'}`]), (v) => ({ damage: Number(v) })));
+    this.damageField = this.field('Corruption', this.select('damage', DAMAGE.map((v) => [v, `${v} pixel${v === 1 ? '' : 's'}`]), (v) => ({ damage: Number(v) })));
     this.eraseField = h('div', { class: 'bp-field rc-check-field' }, h('span', { class: 'bp-field-label', text: 'Corruption kind' }),
       this.check('erase', 'erase (set to 0)', (v) => ({ erase: v })));
     return h('div', { class: 'bp-hyper rc-hyper' },

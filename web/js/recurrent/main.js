@@ -108,7 +108,7 @@ export class RecurrentPlayground {
     this.weightsPanel = panel('rc-panel-weights', 'Weights', this.weightsView.el);
     this.fpRoot = h('div', { class: 'rc-grid rc-grid-fp' },
       panel('rc-panel-settle', 'The state settling',
-        note('The network runs forward until its state stops changing (a fixed point x*), then the error runs backward through a second relaxation with the transposed weights. Both are plotted for the pattern chosen below; the dots mark the output units.'),
+        note('The network runs forward until its state stops changing (a fixed point x*), then the error runs backward through a second relaxation with the transposed weights (the adjoint λ; δ = f′(a*)·λ gives every weight\'s gradient). Both are plotted for the pattern chosen below.'),
         c.patternField, this.fpInfo,
         h('div', { class: 'rc-charts-2' }, this.settleChart.el, this.adjointChart.el)),
       panel('rc-panel-residual', 'Convergence', this.residualChart.el),
@@ -271,6 +271,9 @@ export class RecurrentPlayground {
 
     if (chartsDue) {
       const x = this.seqHistory.x;
+      const empty = x.length < 2 ? 'The curves grow as training runs.' : '';
+      this.lossChart.setNote(empty);
+      this.sigmaChart.setNote(empty);
       const v = this.seqHistory.v;
       this.lossChart.setData(x, [v.trainLoss, v.testLoss], [
         { label: 'train', stroke: COLORS.blue }, { label: 'test', stroke: COLORS.vermillion, dash: [5, 3] }], state.logScale);
@@ -305,15 +308,23 @@ export class RecurrentPlayground {
       return { kept, xs: Array.from({ length: kept }, (_, k) => k) };
     };
     const fwd = states(tr.forwardStates);
+    // A state that never settles (a cycle, say) fills the chart with a solid band: show the
+    // last WINDOW iterations, where what it keeps doing can be seen.
+    const WINDOW = 80;
+    const from = !info.forwardConverged && fwd.kept > WINDOW + 20 ? fwd.kept - WINDOW : 0;
+    fwd.xs = fwd.xs.slice(from);
     const unitSeries = (prefix) => Array.from({ length: n }, (_, i) => {
       const out = info.outputs.includes(i);
       if (letters) {
         return { label: `${prefix}${i}`, stroke: out ? 'rgba(0,114,178,0.55)' : 'rgba(213,94,0,0.9)', width: out ? 1 : 1.6 };
       }
-      return { label: out ? `${prefix}${i} (output)` : `${prefix}${i}`, stroke: UNIT_COLORS[i % UNIT_COLORS.length], width: out ? 2.5 : 1.5, points: out && fwd.kept <= 80, pointSize: 4 };
+      return { label: out ? `${prefix}${i} (output)` : `${prefix}${i}`, stroke: UNIT_COLORS[i % UNIT_COLORS.length], width: out ? 2.5 : 1.5, points: out && fwd.xs.length <= 80, pointSize: 4 };
     });
-    const column = (arr, kept, i) => Array.from({ length: kept }, (_, k) => arr[k * n + i]);
-    this.settleChart.setData(fwd.xs, Array.from({ length: n }, (_, i) => column(tr.forwardStates, fwd.kept, i)), unitSeries('x'), false);
+    const column = (arr, kept, i, start = 0) => Array.from({ length: kept - start }, (_, k) => arr[(start + k) * n + i]);
+    this.settleChart.setData(fwd.xs, Array.from({ length: n }, (_, i) => column(tr.forwardStates, fwd.kept, i, from)), unitSeries('x'), false);
+    this.settleChart.setTitle(from
+      ? `Forward relaxation: every unit's state x_i, the last ${WINDOW} of ${fwd.kept - 1} iterations (it did not settle)`
+      : 'Forward relaxation: every unit\'s state x_i by iteration');
     const colours = letters ? `Blue: the 25 visible units (the pixels, also the outputs); orange: the ${n - 25} hidden units.` : '';
     this.settleChart.setNote(colours);
     this.adjointChart.setNote(colours);
@@ -330,7 +341,7 @@ export class RecurrentPlayground {
     const iters = Math.max(tr.forwardResidual.length, tr.backwardResidual.length);
     const xs = Array.from({ length: iters }, (_, k) => k + 1);
     const pad = (a) => xs.map((_, k) => (k < a.length ? a[k] : null));
-    this.residualChart.setRefLines([{ value: state.tol, label: `tolerance ${state.tol.toExponential(0)}`, color: '#1f2328' }]);
+    this.residualChart.setRefLines([{ value: state.tol, label: `tolerance ${state.tol.toExponential(0)}`, color: '#1f2328', align: 'left' }]);
     this.residualChart.setData(xs, [pad(tr.forwardResidual), pad(tr.backwardResidual)], [
       { label: 'forward ‖Δx‖', stroke: COLORS.blue, width: 2 }, { label: 'backward ‖Δλ‖', stroke: COLORS.vermillion, width: 2, dash: [5, 3] }], true);
 
@@ -346,6 +357,8 @@ export class RecurrentPlayground {
 
     if (chartsDue) {
       const x = this.fpHistory.x;
+      const empty = x.length < 2 ? 'The curves grow as training runs.' : '';
+      for (const c of [this.fpLossChart, this.itersChart, this.boundChart]) c.setNote(empty);
       const v = this.fpHistory.v;
       this.fpLossChart.setData(x, [v.loss, v.testLoss], [
         { label: 'training step', stroke: COLORS.blue }, { label: letters ? 'held-out cues' : 'evaluation', stroke: COLORS.vermillion, dash: [5, 3] }], state.logScale);
@@ -358,7 +371,9 @@ export class RecurrentPlayground {
       metricRow([['Loss (last step)', fmt(s.loss)], [letters ? 'Held-out cues completed' : 'Patterns right', `${(s.accuracy * 100).toFixed(0)}%`],
         ['Patterns used', `${s.used} of ${s.patterns}`]]),
       metricRow([['Skipped (did not settle)', `${s.skippedForward + s.skippedBackward} this step, ${s.skippedTotal.toLocaleString('en-US')} in all`],
-        ['Iterations', `forward ${fmt(s.forwardItersMean)} (max ${s.forwardItersMax}), backward ${fmt(s.backwardItersMean)} (max ${s.backwardItersMax})`],
+        ['Iterations', s.used > 0
+          ? `forward ${fmt(s.forwardItersMean)} (max ${s.forwardItersMax}), backward ${fmt(s.backwardItersMean)} (max ${s.backwardItersMax})`
+          : 'no pattern settled'],
         ['Contraction bound', fmt(s.contractionBound)]]));
   }
 

@@ -203,6 +203,8 @@ export class WeightsView {
         const [r, g, bl] = divergingRGB(Math.tanh(v), 1);
         ctx.fillStyle = `rgb(${r},${g},${bl})`;
         ctx.fillRect(colX(j), top + i * cell, cell - 1, cell - 1);
+        ctx.strokeStyle = '#e3e6ea';   // a weight near 0 is white: keep its cell visible
+        ctx.strokeRect(colX(j) + 0.5, top + i * cell + 0.5, cell - 2, cell - 2);
       }
     }
   }

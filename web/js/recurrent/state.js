@@ -13,7 +13,7 @@ export const MODES = ['seq', 'fp'];
 export const MODE_LABELS = { seq: 'Sequences (BPTT)', fp: 'Fixed point' };
 
 export const SEQ_TASKS = ['sine', 'echo', 'parity', 'adding'];
-export const SEQ_TASK_LABELS = { sine: 'Sine wave', echo: 'Echo (delay d)', parity: 'Parity (running XOR)', adding: 'Adding problem' };
+export const SEQ_TASK_LABELS = { sine: 'Sine wave', echo: 'Echo', parity: 'Parity', adding: 'Adding' };
 export const CELLS = ['elman', 'lstm'];
 export const CELL_LABELS = { elman: 'Elman (tanh)', lstm: 'LSTM' };
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'];
