@@ -784,6 +784,8 @@ export class Playground {
         hovered: () => this.jacobianHover.last || null,
       },
       engineConfig: () => toEngineConfig(this.state),
+      /** The data on screen: { train, test } flat [x, y, label, ...]. */
+      points: () => ({ train: Array.from(this.points.train), test: Array.from(this.points.test) }),
     };
     return this.hook;
   }

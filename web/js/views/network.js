@@ -116,6 +116,7 @@ export class NetworkView {
         const idx = layout.features.indexOf(f.name);
         const note = h('span', { class: 'bp-node-note' });
         btn.append(note);
+        btn.dataset.node = String(idx);
         inputEls[idx] = btn;
         this.nodes[idx] = { el: btn, note, activation: 'feature', label: `feature ${f.label}`, short: f.label, column: 0 };
         btn.addEventListener('pointerenter', () => this.on.hoverNode(idx));
