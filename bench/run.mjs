@@ -151,13 +151,17 @@ for (const [id, rounds] of Object.entries(perRound)) {
 // ---- module size --------------------------------------------------------------------------------
 const engine = path.join(root, 'web', 'engine');
 const size = {};
-for (const f of ['backprop.wasm', 'backprop.mjs']) {
+for (const f of ['backprop.wasm', 'backprop.mjs', 'backprop-recurrent.wasm', 'backprop-recurrent.mjs']) {
   const p = path.join(engine, f);
   if (!fs.existsSync(p)) { size[f] = null; continue; }
   const bytes = fs.readFileSync(p);
   size[f] = { raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
 }
-const gzTotal = size['backprop.wasm'] && size['backprop.mjs'] ? size['backprop.wasm'].gzip + size['backprop.mjs'].gzip : null;
+// Each page downloads one module: the static playground backprop.*, the recurrent page
+// backprop-recurrent.*. The target applies to each.
+const gzOf = (m) => size[`${m}.wasm`] && size[`${m}.mjs`] ? size[`${m}.wasm`].gzip + size[`${m}.mjs`].gzip : null;
+const gzTotal = gzOf('backprop');
+const gzRecurrent = gzOf('backprop-recurrent');
 
 // ---- formatting ---------------------------------------------------------------------------------
 const fmtRate = (x) => x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e4 ? `${(x / 1e3).toFixed(1)} k` : x >= 1e3 ? `${(x / 1e3).toFixed(2)} k` : x.toFixed(x >= 100 ? 0 : 1);
@@ -350,6 +354,7 @@ for (const w of WORKLOADS) {
   P(`| wasm time / native time, ${w.key.replace('_train', '').replace('_', ' ').toUpperCase()} | ≤ 1.5 | ${r === null ? (fig('wasm-chromium', w.key) ? whyMissing('native', w.key) : whyMissing('wasm-chromium', w.key)) : r.toFixed(2)} | ${verdict(r === null ? null : r <= 1.5)} |`);
 }
 P(`| module download (wasm + JS glue, gzip -9) | ≤ 150 KB | ${gzTotal === null ? 'module missing' : `${(gzTotal / 1024).toFixed(1)} KB (wasm ${(size['backprop.wasm'].gzip / 1024).toFixed(1)} KB of ${(size['backprop.wasm'].raw / 1024).toFixed(0)} KB raw, JS ${(size['backprop.mjs'].gzip / 1024).toFixed(1)} KB of ${(size['backprop.mjs'].raw / 1024).toFixed(0)} KB)`} | ${verdict(gzTotal === null ? null : gzTotal <= 150 * 1024)} |`);
+P(`| recurrent page's module (backprop-recurrent, gzip -9) | ≤ 150 KB | ${gzRecurrent === null ? 'module missing' : `${(gzRecurrent / 1024).toFixed(1)} KB`} | ${verdict(gzRecurrent === null ? null : gzRecurrent <= 150 * 1024)} |`);
 P();
 
 P('## wasm time / native time, per workload (same run)');

@@ -3,7 +3,7 @@
 // No Node imports: `bp` is the loaded module, `digitsCsv` the decompressed digits text.
 import { W1, W2, W3, rate, perCallMs } from './common.mjs';
 
-// W3 runs on the module's SequenceSession (docs/wasm-api.md, "Sequence sessions"): the core's
+// W3 runs on the recurrent module's SequenceSession (web/engine/backprop-recurrent.mjs) (docs/wasm-api.md, "Sequence sessions"): the core's
 // sine task (256 training and 64 held-out sequences of T = 50), Elman, 32 hidden, full BPTT,
 // SGD 0.01, batch 16. step(n) ends with train/test loss over all 320 sequences and the largest
 // singular value of Wh; 500 steps (8,000 sequences) per call amortize that (see w3_metrics).
@@ -41,7 +41,7 @@ function gridPrecision(s) {
   return max;
 }
 
-export async function runWasm(bp, digitsCsv, opts, log = () => {}) {
+export async function runWasm(bp, digitsCsv, opts, log = () => {}, bpRecurrent = bp) {
   const results = {}, errors = {}, info = {}, unsupported = {};
 
   // W1: training throughput and the grid
@@ -98,10 +98,10 @@ export async function runWasm(bp, digitsCsv, opts, log = () => {}) {
   }
 
   // W3: the sequence session
-  if (typeof bp[W3_BINDING] === 'function') {
+  if (typeof bpRecurrent[W3_BINDING] === 'function') {
     let r = null;
     try {
-      r = new bp[W3_BINDING](W3_CONFIG);
+      r = new bpRecurrent[W3_BINDING](W3_CONFIG);
       log('wasm W3');
       results.w3_train = await rate(() => {
         const st = r.step(W3_STEPS_PER_CALL);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the project. `build.sh` builds both; `build.sh wasm` or `build.sh native` one of them.
 #   native: build/native  (core library, tests, the backprop CLI)           g++ -O2
-#   wasm:   build/wasm -> web/engine/backprop.{mjs,wasm}                     em++ -O3
+#   wasm:   build/wasm -> web/engine/backprop{,-recurrent}.{mjs,wasm}        em++ -O3
 # Also copies the page's vendored npm assets into web/vendor/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,9 +20,10 @@ if [ "$what" = all ] || [ "$what" = wasm ]; then
     emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
   fi
-  cmake --build build/wasm -j "$jobs" --target backprop_wasm
+  cmake --build build/wasm -j "$jobs" --target backprop_wasm backprop_recurrent_wasm
   mkdir -p web/engine
-  cp build/wasm/backprop.mjs build/wasm/backprop.wasm web/engine/
+  cp build/wasm/backprop.mjs build/wasm/backprop.wasm \
+     build/wasm/backprop-recurrent.mjs build/wasm/backprop-recurrent.wasm web/engine/
 fi
 
 mkdir -p web/vendor

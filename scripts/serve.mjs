@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.join(repo, 'web');
+const docs = path.join(repo, 'docs');  // the pages' help links to the docs (read as text)
 const args = process.argv.slice(2);
 const portArg = args.indexOf('--port');
 const port = Number(portArg >= 0 ? args[portArg + 1] : process.env.PORT || 8080);
@@ -34,8 +36,9 @@ const server = http.createServer((req, res) => {
     return;
   }
   if (pathname.endsWith('/')) pathname += 'index.html';
-  const file = path.join(root, pathname);
-  if (!file.startsWith(root + path.sep)) {
+  const base = pathname.startsWith('/docs/') ? docs : root;
+  const file = path.join(base, pathname.startsWith('/docs/') ? pathname.slice('/docs'.length) : pathname);
+  if (!file.startsWith(base + path.sep)) {
     res.writeHead(403).end('forbidden');
     return;
   }

@@ -254,7 +254,7 @@ public:
     }
 
     // Bytes of the wasm heap in use by malloc (for leak tests), and the heap's total size.
-    static double heapBytes() { return static_cast<double>(mallinfo().uordblks); }
+    static double heapBytes() { return bpwasm::heap_bytes(); }
     static double memoryBytes() { return static_cast<double>(EM_ASM_DOUBLE({ return HEAP8.length; })); }
 
 private:
@@ -305,6 +305,8 @@ private:
 };
 
 EMSCRIPTEN_BINDINGS(backprop) {
+    emscripten::function("heapBytes", &bpwasm::heap_bytes);
+
     emscripten::class_<Session>("Session")
         .constructor(&Session::create, emscripten::allow_raw_pointers())
         .function("step", &Session::step)

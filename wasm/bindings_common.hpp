@@ -5,6 +5,8 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <malloc.h>
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -48,5 +50,9 @@ inline std::string stringify(const val& v) {
 inline val view(const std::vector<double>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
 inline val view(const std::vector<float>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
 inline val view(const bp::Mat& m) { return val(emscripten::typed_memory_view(m.size(), m.data())); }
+
+// Bytes of the wasm heap in use by malloc: the leak tests watch it. Each module registers it
+// as bp.heapBytes().
+inline double heap_bytes() { return static_cast<double>(mallinfo().uordblks); }
 
 }  // namespace bpwasm

@@ -113,6 +113,8 @@ private:
 };
 
 EMSCRIPTEN_BINDINGS(backprop_sequence) {
+    emscripten::function("heapBytes", &bpwasm::heap_bytes);
+
     emscripten::class_<SequenceSessionJS>("SequenceSession")
         .constructor(&SequenceSessionJS::create, emscripten::allow_raw_pointers())
         .function("step", &SequenceSessionJS::step)

@@ -4,6 +4,7 @@
 //   await __bench.plainjs(quick, repeats)   -> the hand-written Float64Array baseline
 // Each resolves with { results, errors, info, unsupported } like the Node scripts write.
 import createBackpropModule from '../../web/engine/backprop.mjs';
+import createRecurrentModule from '../../web/engine/backprop-recurrent.mjs';
 import { timingOptions } from '../common.mjs';
 import { runPlainJs, PLAINJS_NOTES } from '../plainjs.mjs';
 import { runWasm } from '../wasm_workloads.mjs';
@@ -21,8 +22,9 @@ window.__bench = {
   crossOriginIsolated: self.crossOriginIsolated,
   async wasm(quick, repeats) {
     const bp = await createBackpropModule();
+    const bpRecurrent = await createRecurrentModule();
     const csv = await gunzipText('../../data/optdigits-8x8.csv.gz');
-    return { float: 'float64', ...(await runWasm(bp, csv, timingOptions(quick, repeats), log)) };
+    return { float: 'float64', ...(await runWasm(bp, csv, timingOptions(quick, repeats), log, bpRecurrent)) };
   },
   async plainjs(quick, repeats) {
     const res = await fetch('../results/data/data.json');

@@ -6,7 +6,7 @@ import { loadBackprop } from './load.mjs';
 
 let bp;
 before(async () => {
-  bp = await loadBackprop();
+  bp = await loadBackprop('backprop-recurrent');
 });
 
 function withSession(config, fn) {
@@ -164,14 +164,14 @@ test('fixed-point sessions do not leak over 200 create/train/inspect/delete cycl
     try { s.updateTraining({ optimizer: 'x' }, undefined); } catch { /* expected */ }
   });
   for (let i = 0; i < 10; i++) cycle();
-  const before = bp.Session.heapBytes();
+  const before = bp.heapBytes();
   for (let i = 0; i < 200; i++) cycle();
-  const grown = bp.Session.heapBytes() - before;
+  const grown = bp.heapBytes() - before;
   assert.ok(grown < 4096, `heap in use grew by ${grown} bytes`);
   // failed constructors leak nothing either
-  const b2 = bp.Session.heapBytes();
+  const b2 = bp.heapBytes();
   for (let i = 0; i < 200; i++) {
     try { new bp.FixedPointSession({ hidden: 500 }); } catch { /* expected */ }
   }
-  assert.ok(bp.Session.heapBytes() - b2 < 4096);
+  assert.ok(bp.heapBytes() - b2 < 4096);
 });

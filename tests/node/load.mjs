@@ -9,9 +9,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const engineDir = path.join(root, 'web', 'engine');
 
-export async function loadBackprop() {
+// name: 'backprop' (the static playground's Session) or 'backprop-recurrent'
+// (SequenceSession, FixedPointSession).
+export async function loadBackprop(name = 'backprop') {
   globalThis.__dirname ??= engineDir;
   globalThis.require ??= createRequire(import.meta.url);
-  const { default: create } = await import(pathToFileURL(path.join(engineDir, 'backprop.mjs')).href);
-  return create({ wasmBinary: fs.readFileSync(path.join(engineDir, 'backprop.wasm')) });
+  const { default: create } = await import(pathToFileURL(path.join(engineDir, `${name}.mjs`)).href);
+  return create({ wasmBinary: fs.readFileSync(path.join(engineDir, `${name}.wasm`)) });
 }

@@ -5,7 +5,7 @@ import { loadBackprop } from './load.mjs';
 
 let bp;
 before(async () => {
-  bp = await loadBackprop();
+  bp = await loadBackprop('backprop-recurrent');
 });
 
 const echo = {
@@ -73,8 +73,8 @@ test('export/import of a recurrent model reproduces the run', () => {
 test('sequence sessions do not leak over 200 create/train/delete cycles', () => {
   const cycle = () => withSession(echo, (s) => { s.step(2); s.inspect(0); s.traceHidden(); try { s.loadJSON('{}'); } catch { /* expected */ } });
   for (let i = 0; i < 10; i++) cycle();
-  const before = bp.Session.heapBytes();
+  const before = bp.heapBytes();
   for (let i = 0; i < 200; i++) cycle();
-  const grown = bp.Session.heapBytes() - before;
+  const grown = bp.heapBytes() - before;
   assert.ok(grown < 4096, `heap in use grew by ${grown} bytes`);
 });

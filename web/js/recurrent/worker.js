@@ -11,7 +11,7 @@
 //                   { cmd: 'ack', seq }     frames up to seq were drawn
 //   worker -> page  { type: 'frame', frame }
 
-import createBackpropModule from '../../engine/backprop.mjs';
+import createBackpropModule from '../../engine/backprop-recurrent.mjs';
 
 const SLICE_MS = 6;          // aim for step() calls of at least this long ...
 const STATS_SHARE = 3;       // ... and of STATS_SHARE times the session's own stats() cost: every
