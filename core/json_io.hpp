@@ -1,0 +1,186 @@
+// json_io.hpp: the JSON reading and writing helpers shared by the *_io.cpp files (model_io,
+// fixed_point_io). Internal to core/: nothing outside those files includes it.
+//
+// Reading is strict and speaks in JSON pointers: a Fields object walks one JSON object, knows
+// its path for error messages, and refuses keys it was not told about, so a misspelt field is
+// reported instead of silently ignored.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "limits.hpp"
+#include "optimizers.hpp"
+#include "tensor.hpp"
+
+namespace bp::json_io {
+
+// ordered_json keeps fields in the order written, so files read top-down: format first.
+using json = nlohmann::ordered_json;
+
+inline std::string fmt(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// Walks one JSON object, remembering its path for error messages and which keys were read,
+// so that an unknown (misspelt) key is reported instead of silently ignored.
+class Fields {
+public:
+    Fields(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+        if (!j_.is_object()) throw std::invalid_argument(where() + ": must be an object");
+    }
+
+    void allow_only(std::initializer_list<const char*> keys) const {
+        for (auto it = j_.begin(); it != j_.end(); ++it) {
+            bool known = false;
+            for (const char* k : keys) known = known || it.key() == k;
+            if (!known) {
+                std::string list;
+                for (const char* k : keys) list += std::string(list.empty() ? "" : ", ") + k;
+                throw std::invalid_argument(path_ + "/" + it.key() + ": unknown field (allowed: " + list + ")");
+            }
+        }
+    }
+    bool has(const char* key) const { return j_.contains(key); }
+    const json& at(const char* key) const { return j_.at(key); }
+    std::string path(const char* key) const { return path_ + "/" + key; }
+
+    double number(const char* key, double fallback, double lo, double hi) const {
+        if (!has(key)) return fallback;
+        const json& v = j_.at(key);
+        if (!v.is_number()) throw std::invalid_argument(path(key) + ": must be a number");
+        const double d = v.get<double>();
+        if (!std::isfinite(d)) throw std::invalid_argument(path(key) + ": must be a finite number");
+        if (d < lo || d > hi)
+            throw std::out_of_range(path(key) + ": " + fmt(d) + " is outside " + fmt(lo) + ".." + fmt(hi));
+        return d;
+    }
+    // A whole number in lo..hi (hi at most 2^53). 64-bit: size_t is 32 bits in wasm.
+    std::uint64_t count(const char* key, double fallback, double lo, double hi) const {
+        const double d = number(key, fallback, lo, hi);
+        if (d != std::floor(d)) throw std::invalid_argument(path(key) + ": must be a whole number");
+        return static_cast<std::uint64_t>(d);
+    }
+    bool flag(const char* key, bool fallback) const {
+        if (!has(key)) return fallback;
+        if (!j_.at(key).is_boolean()) throw std::invalid_argument(path(key) + ": must be true or false");
+        return j_.at(key).get<bool>();
+    }
+    std::uint64_t seed(const char* key, std::uint64_t fallback) const {
+        return count(key, fallback, 0, 4294967295.0);
+    }
+    std::string text(const char* key, const std::string& fallback) const {
+        if (!has(key)) return fallback;
+        const json& v = j_.at(key);
+        if (!v.is_string()) throw std::invalid_argument(path(key) + ": must be a string");
+        return v.get<std::string>();
+    }
+
+private:
+    std::string where() const { return path_.empty() ? "/" : path_; }
+    const json& j_;
+    std::string path_;
+};
+
+// Names map to enums through the core's own *_from_name functions; their messages name the
+// allowed values, and we put the JSON path in front.
+template <class F>
+auto named(const Fields& f, const char* key, const std::string& fallback, F from_name) {
+    const std::string name = f.text(key, fallback);
+    try {
+        return from_name(name);
+    } catch (const std::exception& e) {
+        throw std::invalid_argument(f.path(key) + ": " + e.what());
+    }
+}
+
+inline json parse_text(const std::string& text, const char* what) {
+    if (text.size() > limits::kMaxModelBytes)
+        throw std::out_of_range(std::string(what) + ": " + std::to_string(text.size()) +
+                                " bytes is over the limit of " + std::to_string(limits::kMaxModelBytes));
+    try {
+        return json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw std::invalid_argument(std::string(what) + " is not valid JSON: " + e.what());
+    }
+}
+
+inline json matrix_json(const Mat& m) {
+    json rowsj = json::array();
+    for (std::size_t i = 0; i < rows(m); ++i) {
+        json r = json::array();
+        for (std::size_t j = 0; j < cols(m); ++j) r.push_back(m(i, j));
+        rowsj.push_back(std::move(r));
+    }
+    return rowsj;
+}
+
+// Reads a (R, C) matrix written as an array of rows into `out`, checking the shape and values.
+inline void read_matrix(const json& j, std::size_t R, std::size_t C, const std::string& path, Mat& out) {
+    if (!j.is_array() || j.size() != R)
+        throw std::invalid_argument(path + ": must be an array of " + std::to_string(R) + " rows");
+    ensure_shape(out, R, C);
+    for (std::size_t i = 0; i < R; ++i) {
+        const json& r = j[i];
+        if (!r.is_array() || r.size() != C)
+            throw std::invalid_argument(path + "/" + std::to_string(i) + ": must hold " + std::to_string(C) + " numbers");
+        for (std::size_t k = 0; k < C; ++k) {
+            if (!r[k].is_number()) throw std::invalid_argument(path + "/" + std::to_string(i) + ": must hold numbers");
+            const double v = r[k].get<double>();
+            if (!std::isfinite(v)) throw std::invalid_argument(path + "/" + std::to_string(i) + ": must hold finite numbers");
+            out(i, k) = v;
+        }
+    }
+}
+
+inline json optimizer_json(const Optimizer& opt) {
+    const OptimizerState& st = opt.state();
+    json slots = json::array();
+    for (const std::vector<Mat>& slot : st.slots) {
+        json per_param = json::array();
+        for (const Mat& m : slot) per_param.push_back(matrix_json(m));
+        slots.push_back(std::move(per_param));
+    }
+    return {{"steps", st.steps}, {"slotSteps", st.slot_steps}, {"clipCount", st.clip_count}, {"slots", slots}};
+}
+
+// The optimizer's state from a model file; every slot matrix must have its parameter's shape.
+inline void read_optimizer(const json& j, const ParamList& params, Optimizer& opt) {
+    Fields of(j, "/optimizer");
+    of.allow_only({"steps", "slotSteps", "clipCount", "slots"});
+    OptimizerState state;
+    state.steps = static_cast<long>(of.count("steps", 0, 0, 2e9));
+    state.slot_steps = static_cast<long>(of.count("slotSteps", 0, 0, 2e9));
+    state.clip_count = static_cast<long>(of.count("clipCount", 0, 0, 2e9));
+    const int want = Optimizer::slot_count(opt.config().kind);
+    if (of.has("slots")) {
+        const json& sl = of.at("slots");
+        if (!sl.is_array() || sl.size() != static_cast<std::size_t>(want))
+            throw std::invalid_argument("/optimizer/slots: " + std::string(optimizer_name(opt.config().kind)) +
+                                        " keeps " + std::to_string(want) + " slots");
+        for (std::size_t k = 0; k < sl.size(); ++k) {
+            const std::string path = "/optimizer/slots/" + std::to_string(k);
+            const json& per = sl[k];
+            if (!per.is_array() || !(per.empty() || per.size() == params.size()))
+                throw std::invalid_argument(path + ": must hold one matrix per parameter (" +
+                                            std::to_string(params.size()) + ") or none");
+            std::vector<Mat> mats(per.size());
+            for (std::size_t i = 0; i < per.size(); ++i)
+                read_matrix(per[i], rows(*params[i].value), cols(*params[i].value), path + "/" + std::to_string(i), mats[i]);
+            state.slots.push_back(std::move(mats));
+        }
+    } else {
+        state.slots.assign(static_cast<std::size_t>(want), {});
+    }
+    opt.restore(std::move(state));
+}
+
+}  // namespace bp::json_io
