@@ -117,3 +117,27 @@ test('iframe mode accepts only the documented options', async ({ page, consoleEr
   await expect.poll(async () => (await page.evaluate(() => window.backpropPlayground.stats())).epoch).toBeGreaterThan(1);
   expect(await page.locator('b').count()).toBe(0);
 });
+
+test('explain mode works inside an embedded element, with its own keys', async ({ page, consoleErrors }) => {
+  await page.goto('/tutorial.html');
+  await page.waitForFunction(() => !!document.getElementById('pg-deep').testHook?.frame());
+  await show(page, 'pg-deep');
+  const el = page.locator('#pg-deep');
+  await el.locator('.bp-explain-btn').click();
+  await expect(el.locator('.bp-x-bar')).toBeVisible();
+  await expect(el.locator('.bp-panel-explain')).toBeVisible();
+  await page.waitForFunction(() => {
+    const s = document.getElementById('pg-deep').testHook.explain.state();
+    return s.trace && !s.busy;
+  });
+  // the stylesheet reached the shadow root: the notes are laid out as explain mode draws them
+  await expect(el.locator('.bp-node-note:not(:empty)').first()).toBeVisible();
+  expect(await el.locator('.bp-x-phase.bp-current').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(0, 114, 178)');
+  await el.locator('.bp-x-next').click();
+  await page.keyboard.press('n');   // the element has the focus: its shortcuts act on it
+  await expect.poll(() => page.evaluate(() => document.getElementById('pg-deep').testHook.explain.state().index)).toBe(2);
+  // the other playgrounds are not explaining
+  expect(await page.evaluate(() => document.getElementById('pg-xor').testHook.explain.state().active)).toBe(false);
+  await page.keyboard.press('Escape');
+  await expect(el.locator('.bp-x-bar')).toBeHidden();
+});

@@ -3,7 +3,7 @@
 // notes on the neurons and the labels on the links at every step of the cycle, the loss, the
 // chain rule with its numeric gradient, the gradient check, the Jacobian; and applying the
 // shown Δw is the next training step. The walk through the four phases saves screenshots to
-// tests/browser/screenshots/ (40-explain-*.png) for a person to look at; with
+// tests/browser/screenshots/ (50-explain-*.png) for a person to look at; with
 // UPDATE_DOCS_SCREENSHOT=1 one of them becomes docs/screenshot-explain.png.
 import fs from 'node:fs';
 import { test, expect, openPlayground, waitForStats, shot } from './helpers.js';
@@ -139,7 +139,7 @@ test('every number on the diagram is the core\'s, through all four phases (with 
       }
       await expect(page.locator('.bp-x-phase.bp-current')).toHaveAttribute('data-phase', step.phase);
       await page.mouse.move(5, 5);
-      const name = `40-explain-${String(k).padStart(2, '0')}-${step.phase}${step.layer >= 0 && step.phase !== 'loss' ? `-layer${step.layer}` : ''}.png`;
+      const name = `50-explain-${String(k).padStart(2, '0')}-${step.phase}${step.layer >= 0 && step.phase !== 'loss' ? `-layer${step.layer}` : ''}.png`;
       await page.screenshot({ path: shot(name) });
       if (k === steps.length - 1) break;
       await page.keyboard.press(k % 2 ? 'n' : 'ArrowRight');
@@ -151,8 +151,9 @@ test('every number on the diagram is the core\'s, through all four phases (with 
     await expect.poll(async () => (await explainState(page)).hasAfter).toBe(true);
     await expect(page.locator('.bp-x-fig canvas')).toHaveCount(3);
     await page.mouse.move(5, 5);
-    await page.screenshot({ path: shot('41-explain-applied.png') });
-    await page.locator('.bp-panel-explain').screenshot({ path: shot('42-explain-panel-applied.png') });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: shot('51-explain-applied.png') });
+    await page.locator('.bp-panel-explain').screenshot({ path: shot('52-explain-panel-applied.png') });
     twin.commitExplained();
     const after = await snapshot(page);
     for (let l = 0; l < core.layers.length; l++) expect(after.weights[l]).toEqual(Array.from(twin.weights(l)));
@@ -267,7 +268,7 @@ test('the chain-rule panel: ∂L/∂w written out, and the numeric gradient agre
     expect(got.analytic).toBe(c.analytic);
     expect(got.gradient).toBe(core.layers[1].dW[2 * 2 + 0]);
     await page.mouse.move(5, 5);
-    await page.locator('.bp-panel-explain').screenshot({ path: shot('43-explain-chain-rule.png') });
+    await page.locator('.bp-panel-explain').screenshot({ path: shot('53-explain-chain-rule.png') });
     // every weight of the network: analytic and numeric agree within 1e-6
     const worst = await page.evaluate(async () => {
       const x = window.__playground.explain;
@@ -359,7 +360,7 @@ test('the Jacobian field matches finite differences of predict; hover shows the 
   const cells = await readout.locator('tbody td').allTextContents();
   expect(cells).toEqual(hovered.J.map((v) => fmtNum(v)));
   await expect(page.locator('.bp-jacobian-note')).toContainText('∂output/∂(x, y)');
-  await page.locator('.bp-panel-out').screenshot({ path: shot('44-jacobian-field.png') });
+  await page.locator('.bp-panel-out').screenshot({ path: shot('54-jacobian-field.png') });
   await page.locator('input[name="jacobian"]').uncheck();
   await expect(readout).toBeHidden();
   expect(await page.evaluate(() => window.__playground.jacobian.field())).toBeNull();
@@ -477,9 +478,9 @@ test('docs screenshot of explain mode', async ({ page, consoleErrors }) => {
   await page.mouse.move(5, 5);
   await page.setViewportSize({ width: 1400, height: 1280 });
   await page.waitForTimeout(300);
-  const top = await page.locator('.bp-main').boundingBox();
+  const top = await page.locator('.bp-app').boundingBox();
   const panel = await page.locator('.bp-panel-explain').boundingBox();
-  const clip = { x: 0, y: Math.max(0, top.y - 96), width: 1400, height: panel.y + panel.height - (top.y - 96) + 8 };
-  await page.screenshot({ path: shot('45-explain-docs.png'), clip, fullPage: true });
-  if (process.env.UPDATE_DOCS_SCREENSHOT === '1') fs.copyFileSync(shot('45-explain-docs.png'), 'docs/screenshot-explain.png');
+  const clip = { x: 0, y: top.y - 6, width: 1400, height: panel.y + panel.height - top.y + 18 };
+  await page.screenshot({ path: shot('55-explain-docs.png'), clip, fullPage: true });
+  if (process.env.UPDATE_DOCS_SCREENSHOT === '1') fs.copyFileSync(shot('55-explain-docs.png'), 'docs/screenshot-explain.png');
 });

@@ -371,6 +371,7 @@ test('phone-sized screen: the plot comes first and touch paints points', async (
   const net = await page.locator('.bp-net').boundingBox();
   expect(plot.y).toBeLessThan(net.y);
   expect(plot.width).toBeGreaterThan(300);
+  expect(plot.y + plot.height, 'the whole plot is on the first screen').toBeLessThanOrEqual(844);
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(scrollWidth).toBeLessThanOrEqual(390);
   await page.locator('.bp-overlay').tap({ position: { x: plot.width * 0.8, y: plot.height * 0.2 } });

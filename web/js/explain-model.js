@@ -415,7 +415,7 @@ export function layerName(l, L) {
 
 /**
  * A short plain-language caption for a step: { title, text }.
- * @param {object} ctx  { L, N, optimizer, committed }
+ * @param {object} ctx  { L, N, optimizer, committed, loss }
  */
 export function stepCaption(step, ctx) {
   const { L, N } = ctx;
@@ -431,9 +431,10 @@ export function stepCaption(step, ctx) {
     };
   }
   if (step.phase === 'loss') {
+    const value = Number.isFinite(ctx.loss) ? ` Here L = ${fmtNum(ctx.loss)}${N > 1 ? `, the mean over the ${N} examples` : ''}.` : '';
     return {
       title: 'Loss: how wrong is the prediction?',
-      text: 'The output a is compared with the target t. The loss L is one number that is small when the prediction is right and grows as it gets worse. Backprop will work out how each weight changed L.',
+      text: `The output a is compared with the target t. The loss L is one number that is small when the prediction is right and grows as it gets worse.${value} Backprop will work out how each weight changed L.`,
     };
   }
   if (step.phase === 'backward') {

@@ -348,7 +348,7 @@ export class Explainer {
       steps: this.steps,
       index: this.index,
       step,
-      caption: stepCaption(step, { L, N: t.N, optimizer: state.optimizer, committed: this.committed }),
+      caption: stepCaption(step, { L, N: t.N, optimizer: state.optimizer, committed: this.committed, loss: t.dataLoss }),
       committed: this.committed,
       mode: this.mode,
       focus: this.focus,

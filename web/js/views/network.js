@@ -22,6 +22,7 @@ import { THUMB_LUT, lutIndex, nodeColoring, CLASS_RGB } from '../colors.js';
 const FEATURE_THUMB = 40;
 const THUMB_BUDGET_MS = 4;   // time per frame for redrawing node thumbnails
 const DOMAIN = 6;
+const MAX_LABELS = 120;      // explain mode writes at most this many values on links
 
 /** The plane as each input feature sees it, squashed to [-1, 1] for the thumbnail. */
 const FEATURE_FIELDS = {
@@ -465,7 +466,7 @@ export class NetworkView {
     ctx.textAlign = 'center';
     const overlaps = (a) => blocked.some((b) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]);
     this.labelled = [];
-    for (const { link, value } of wanted) {
+    for (const { link, value } of wanted.slice(0, MAX_LABELS)) {
       const text = fmtNum(value);
       const w = ctx.measureText(text).width + 8;
       const hh = 15;
