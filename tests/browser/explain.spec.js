@@ -475,6 +475,8 @@ test('docs screenshot of explain mode', async ({ page, consoleErrors }) => {
   const p = await page.evaluate(() => window.__playground.linkMidpoint(1, 1, 0));
   await page.mouse.click(p.x, p.y);
   await expect.poll(async () => (await explainState(page)).inspect).toEqual({ type: 'link', ready: true });
+  await page.getByRole('button', { name: 'Run gradient check' }).click();
+  await expect(page.locator('.bp-x-gc-table tbody tr')).toHaveCount(3);
   await page.mouse.move(5, 5);
   await page.setViewportSize({ width: 1400, height: 1280 });
   await page.waitForTimeout(300);

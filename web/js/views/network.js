@@ -349,6 +349,7 @@ export class NetworkView {
         if (!node) continue;
         clear(node.note);
         node.el.classList.remove('bp-lit', 'bp-dim', 'bp-done', 'bp-selected');
+        if (node.canvas) node.el.setAttribute('aria-label', `${node.label}: Enter to see or type its weights`);
       }
       for (const col of this.columnEls || []) col.classList.remove('bp-lit', 'bp-dim');
     }
@@ -369,6 +370,11 @@ export class NetworkView {
       node.el.classList.toggle('bp-selected', ex.selectedNode === idx);
       if (!note) return;
       node.el.classList.add(`bp-${note.state}`);
+      if (node.canvas) {
+        // a screen reader hears the numbers too
+        const said = note.lines.map((l) => `${l.sym} ${fmtNum(l.value)}`).join(', ');
+        node.el.setAttribute('aria-label', `${node.label}${said ? `: ${said}` : ''}. Enter for its numbers written out`);
+      }
       for (const line of note.lines) {
         node.note.append(h('span', { class: ['bp-note-line', line.derived && 'bp-derived'], dataset: { sym: line.sym } },
           h('span', { class: 'bp-note-sym', text: line.sym }),
