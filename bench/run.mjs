@@ -7,7 +7,7 @@
 // CPU; each figure is the median of several timed repeats (bench/common.mjs). Machines here are
 // shared and noisy: compare ratios from one run, not absolute figures across runs.
 // BENCH_QUICK=1 (or --quick) runs fewer, shorter repeats: a smoke test of about a minute.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, execSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,8 +33,17 @@ const loadStart = os.loadavg();
 const q = quick ? ['--quick'] : [];
 const ROUNDS = quick ? 1 : 3;
 const PROJECT_REPEATS = 3;  // per round
-// BENCH_NATIVE_EXE: another build of native_bench (for example a separate build folder).
-const nativeExe = process.env.BENCH_NATIVE_EXE ? path.resolve(process.env.BENCH_NATIVE_EXE) : path.join(root, 'build', 'native', 'native_bench');
+// The native figure is g++ -O2 for the x86-64 baseline (SSE2: 2 doubles per instruction, the
+// width of wasm SIMD), as issue 4 defines the wasm/native ratio: a build of its own, without the
+// AVX2 clones the shipped native build adds (-DBP_MULTIVERSION=OFF). The shipped build's figure
+// is printed beside it. BENCH_NATIVE_EXE: another build of native_bench instead.
+const baselineDir = path.join(root, 'build', 'native-baseline');
+if (!process.env.BENCH_NATIVE_EXE) {
+  const sh = (cmd) => execSync(cmd, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  sh(`cmake -S . -B ${baselineDir} -DCMAKE_BUILD_TYPE=Release -DBP_MULTIVERSION=OFF -DBP_TESTS=OFF`);
+  sh(`cmake --build ${baselineDir} -j 2 --target native_bench`);
+}
+const nativeExe = process.env.BENCH_NATIVE_EXE ? path.resolve(process.env.BENCH_NATIVE_EXE) : path.join(baselineDir, 'native_bench');
 const JOBS = [];
 for (let r = 1; r <= ROUNDS; r++) {
   const rep = ['--repeats', String(PROJECT_REPEATS)];
@@ -169,7 +178,7 @@ const fmtMs = (x) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 const fmtX = (x) => x >= 10 ? `${x.toFixed(0)}×` : x >= 0.1 ? `${x.toFixed(2)}×` : `${x.toPrecision(2)}×`;
 
 const LABEL = {
-  native: 'project, native (g++ -O2)',
+  native: 'project, native (g++ -O2, x86-64 baseline)',
   'wasm-node': 'project, wasm in Node',
   'wasm-chromium': '**project, wasm in Chromium**',
   'plainjs-node': 'plain JS (Float64Array), Node',
@@ -375,6 +384,26 @@ for (const w of WORKLOADS) {
   P(`| ${w.title} | ${cell('native')} | ${cell('wasm-node')} | ${cell('wasm-chromium')} | ${rr('wasm-node')} | ${rr('wasm-chromium')} | ${rounds} | ${best} |`);
 }
 P();
+// The shipped native build (with its AVX2 clones of the kernels), one quick pass, for reference.
+{
+  const shipped = path.join(root, 'build', 'native', 'native_bench');
+  if (!process.env.BENCH_NATIVE_EXE && fs.existsSync(shipped)) {
+    try {
+      const out = JSON.parse(execFileSync(shipped, ['--quick', '--repeats', '3', '--digits', path.join(dataDir, 'digits.csv'),
+        '--w3', path.join(dataDir, 'w3.txt')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      const cells = WORKLOADS.map((w) => {
+        const r = out.results && out.results[w.key];
+        return r ? `${w.title}: ${w.kind === 'ms' ? fmtMs(r.median) : fmtRate(r.median)}` : null;
+      }).filter(Boolean);
+      P('The shipped native build (build/native: the same code plus AVX2 clones of the kernels, chosen at load time; ' +
+        'quick pass after the rounds, not interleaved): ' + cells.join('; ') + '.');
+      P();
+    } catch (e) {
+      P(`(shipped native build not measured: ${String(e.message || e).split('\n')[0]})`);
+      P();
+    }
+  }
+}
 P('Cost of the metrics a step(n) call computes at its end (stats(): train + test loss and accuracy), per call:');
 P();
 P('| workload | native | wasm Node | wasm Chromium |');

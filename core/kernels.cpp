@@ -26,7 +26,9 @@
 // once at load time (function multiversioning through an ifunc): 4 doubles per instruction
 // instead of SSE2's 2, about twice as fast for tanh. AVX2 without FMA (-ffp-contract=off) gives
 // the same bits as SSE2 and as scalar code. Elsewhere (clang, Emscripten) this expands to nothing.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+// BP_NO_MULTIVERSION (CMake -DBP_MULTIVERSION=OFF) keeps the baseline only: the benchmark's
+// "native g++ -O2" figure, the same vector width (2 doubles) as wasm SIMD.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && !defined(BP_NO_MULTIVERSION)
 #define BP_KERNEL __attribute__((target_clones("avx2", "default")))
 #else
 #define BP_KERNEL
