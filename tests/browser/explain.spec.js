@@ -486,3 +486,34 @@ test('docs screenshot of explain mode', async ({ page, consoleErrors }) => {
   await page.screenshot({ path: shot('55-explain-docs.png'), clip, fullPage: true });
   if (process.env.UPDATE_DOCS_SCREENSHOT === '1') fs.copyFileSync(shot('55-explain-docs.png'), 'docs/screenshot-explain.png');
 });
+
+test('changing the network or the data while explaining explains the new one', async ({ page, consoleErrors }) => {
+  await openPlayground(page, HASH);
+  await page.keyboard.press('e');
+  await waitIdle(page);
+  await page.locator('.bp-neuron[data-layer="1"]').first().click();   // inspect a neuron of layer 2
+  await expect(page.locator('.bp-x-inspector h3')).toContainText('h2.1');
+  // a new link: one hidden layer, three classes
+  await page.evaluate(() => { window.location.hash = 'dataset=spiral3&hidden=5&act=relu'; });
+  await expect.poll(() => page.evaluate(() => {
+    const s = window.__playground.explain.state();
+    return s.trace && !s.busy ? s.trace.layers.map((l) => l.b.length) : null;
+  })).toEqual([5, 3]);
+  await expect(page.locator('.bp-x-bar')).toBeVisible();
+  await expect.poll(() => page.locator('.bp-node-note:not(:empty)').count()).toBeGreaterThan(0);
+  // the learning rate changes live: the update is explained with the new one
+  await page.locator('select[name="learningRate"]').selectOption('0.3');
+  await expect.poll(() => page.evaluate(() => window.__playground.explain.state().trace.learningRate)).toBe(0.3);
+  // your own data: a click on the plot picks a point, it never adds one
+  await page.evaluate(() => { window.location.hash = 'dataset=custom&pts=1,1,0;2,2,1;-3,-3,0;3,-2,1;-2,3,1;0,-4,0'; });
+  await expect.poll(() => page.evaluate(() => {
+    const s = window.__playground.explain.state();
+    const p = window.__playground.points();
+    return s.trace && !s.busy ? [s.trace.layers.map((l) => l.b.length), p.train.length + p.test.length] : null;
+  })).toEqual([[4, 2, 1], 18]);
+  const train = await page.evaluate(() => window.__playground.points().train);
+  const box = await page.locator('.bp-overlay').boundingBox();
+  await page.mouse.click(box.x + ((train[0] + 6) / 12) * box.width, box.y + ((6 - train[1]) / 12) * box.height);
+  await expect.poll(() => page.evaluate(() => window.__playground.explain.state().selection.xy)).toEqual([train[0], train[1]]);
+  expect(await page.evaluate(() => window.__playground.state().customPoints.length)).toBe(6);
+});

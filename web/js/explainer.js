@@ -262,7 +262,7 @@ export class Explainer {
   // ---- the inspector -------------------------------------------------------------------------------
 
   async inspectLink(l, i, j) {
-    if (!this.trace) return;
+    if (!this.trace || !this.fits(this.trace, this.layout())) return;
     if (this.committed) {
       this.inspect = { type: 'message', text: 'This update has been applied, so these numbers are history now. Press Next to start a new cycle, then click the link again.' };
       this.render();
@@ -325,12 +325,23 @@ export class Explainer {
     return names;
   }
 
+  /** Whether the trace was made by the network now on screen (a new one is on its way if not). */
+  fits(t, layout) {
+    const sizes = [...layout.hidden.map((l) => l.size), layout.output.size];
+    return t.layers.length === sizes.length && t.layers.every((l, q) => l.b.length === sizes[q])
+      && t.inputs.length === t.N * layout.features.length;
+  }
+
   render() {
     if (!this.active || !this.trace) return;
     const t = this.trace;
     const step = this.step;
     const layout = this.layout();
     const L = t.layers.length;
+    if (!this.fits(t, layout)) {
+      this.pg.network.setExplain({ notes: [], links: [], labels: [], selectedLink: null, selectedNode: null, stale: true });
+      return;
+    }
     const sel = this.inspect && this.inspect.type === 'link' ? { l: this.inspect.l, i: this.inspect.i, j: this.inspect.j } : null;
     this.pg.network.setExplain({
       notes: nodeNotes(t, step, this.focus),

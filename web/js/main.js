@@ -356,7 +356,8 @@ export class Playground {
     if (patch.activationAll) next.activations = next.hidden.map(() => patch.activationAll);
     next.activations = fitActivations(next.activations, next.hidden.length);
     if (patch.dataset && patch.dataset !== prev.dataset) {
-      if (patch.dataset === 'custom' && prev.customPoints.length === 0) {
+      // (your own data starts from the points on screen, unless the change brings its own)
+      if (patch.dataset === 'custom' && prev.customPoints.length === 0 && !(patch.customPoints && patch.customPoints.length)) {
         Object.assign(next, this.customFromCurrentData(prev));
       }
     }

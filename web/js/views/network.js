@@ -171,7 +171,7 @@ export class NetworkView {
         }, canvas, note);
         el.addEventListener('pointerenter', () => { this.on.hoverNode(idx); this.showNodeTip(idx); });
         el.addEventListener('pointerleave', () => { this.on.hoverNode(null); this.hideTooltip(); });
-        el.addEventListener('click', () => { if (this.explain) this.on.explainNode(idx); });
+        el.addEventListener('click', () => { if (this.explain && !this.explain.stale) this.on.explainNode(idx); });
         el.addEventListener('focus', () => this.setFocusNode(idx));
         el.addEventListener('blur', () => { if (this.keyHover) { this.keyHover = false; this.on.hoverNode(null); } });
         const short = isOutput ? (layer.size > 1 ? `output ${j}` : 'output') : `h${l + 1}.${j + 1}`;
@@ -186,7 +186,10 @@ export class NetworkView {
     });
     this.inputCount = layout.features.length;
     this.setFocusNode(this.nodes.length > this.inputCount ? this.inputCount : -1);
-    if (this.explain) this.applyExplain();
+    if (this.explain) {
+      if (!this.fits(this.explain)) this.explain.stale = true;
+      this.applyExplain();
+    }
     requestAnimationFrame(() => this.relayout());
   }
 
@@ -343,6 +346,7 @@ export class NetworkView {
   setExplain(ex) {
     const was = !!this.explain;
     this.explain = ex;
+    if (ex && !this.fits(ex)) ex.stale = true;   // numbers of an older network: show none until new ones come
     this.el.classList.toggle('bp-explaining', !!ex);
     if (!ex && was) {
       for (const node of this.nodes) {
@@ -358,9 +362,25 @@ export class NetworkView {
     this.drawLinks();
   }
 
+  /** Whether explain data has the shape of the network on screen. */
+  fits(ex) {
+    if (!ex.links || ex.links.length !== this.columns.length) return false;
+    if (ex.notes.length !== this.nodes.length) return false;
+    return this.columns.every((col, l) => ex.links[l].values.length === col.from.length * col.to.length);
+  }
+
   applyExplain() {
     const ex = this.explain;
     if (!ex) return;
+    if (ex.stale || !this.fits(ex)) {
+      ex.stale = true;
+      for (const node of this.nodes) {
+        if (!node) continue;
+        clear(node.note);
+        node.el.classList.remove('bp-lit', 'bp-dim', 'bp-done', 'bp-selected');
+      }
+      return;
+    }
     const colState = [];
     this.nodes.forEach((node, idx) => {
       if (!node) return;
@@ -391,14 +411,24 @@ export class NetworkView {
 
   /** The value explain mode shows on link (l, i, j), and its kind. */
   explainValue(link) {
-    const layer = this.explain && this.explain.links[link.l];
-    if (!layer) return { kind: 'w', value: NaN, state: 'dim' };
+    const layer = this.explain && !this.explain.stale && this.explain.links[link.l];
+    if (!layer || !this.columns[link.l]) return { kind: 'w', value: NaN, state: 'dim' };
     const fanOut = this.columns[link.l].to.length;
     return { kind: layer.kind, value: layer.values[link.i * fanOut + link.j], state: layer.state };
   }
 
   drawExplainLinks(ctx) {
     const ex = this.explain;
+    if (ex.stale || !this.fits(ex)) {
+      ex.stale = true;
+      const dim = new Path2D();
+      for (const link of this.links) addLink(dim, link, true);
+      ctx.strokeStyle = 'rgba(120, 128, 138, 0.22)';
+      ctx.lineWidth = 1;
+      ctx.stroke(dim);
+      this.labelled = [];
+      return;
+    }
     // One scale per kind over the whole network, so layers can be compared.
     const max = {};
     ex.links.forEach((layer) => {
@@ -538,8 +568,11 @@ export class NetworkView {
       }
     } else if (ev.key === 'Enter' || ev.key === ' ') {
       ev.preventDefault();
-      if (this.explain) this.on.explainNode(idx);
-      else if (!this.el.classList.contains('bp-readonly')) this.openNeuronEditor(idx);
+      if (this.explain) {
+        if (!this.explain.stale) this.on.explainNode(idx);
+      } else if (!this.el.classList.contains('bp-readonly')) {
+        this.openNeuronEditor(idx);
+      }
     }
   }
 
@@ -706,7 +739,9 @@ export class NetworkView {
     if (ev.target.closest('.bp-node, .bp-col-head, .bp-weight-editor')) return;
     const [x, y] = this.localPoint(ev);
     const link = this.linkAt(x, y);
-    if (link && this.explain) this.on.explainLink(link.l, link.i, link.j);
+    if (link && this.explain) {
+      if (!this.explain.stale) this.on.explainLink(link.l, link.i, link.j);
+    }
     else if (link) this.openEditor(link, x, y);
     else this.closeEditor();
   }
