@@ -44,6 +44,21 @@ const ExplainTrace& TrainingSession::explain(const Mat& xy, const Mat& labels) {
     e.z = cache.z;
     e.a = cache.a;
     e.delta = cache.dz;
+    // ∂L/∂a and f'(z) of every layer, so the page writes δ_j = f'(z_j) · Σ_k w_jk δ_k with the
+    // core's numbers. f'(z) is activation_backward with ∂L/∂a = 1 (element-wise activations).
+    const std::size_t layers = net.layers.size();
+    e.da.assign(layers, Mat());
+    e.slope.assign(layers, Mat());
+    const bool fused = loss_is_fused(net.config.loss);
+    for (std::size_t l = 0; l < layers; ++l) {
+        const bool output = l + 1 == layers;
+        if (!(output && fused)) e.da[l] = cache.da[l];
+        const Activation f = mlp_activation(net.config, l);
+        if (f == Activation::Softmax) continue;
+        Mat ones = zeros(rows(cache.z[l]), cols(cache.z[l]));
+        ones.fill(1.0);
+        activation_backward(f, cache.z[l], cache.a[l], ones, e.slope[l]);
+    }
     const std::size_t L = net.layers.size();
     e.dW.resize(L); e.db.resize(L); e.W_before.resize(L); e.b_before.resize(L);
     for (std::size_t l = 0; l < L; ++l) {

@@ -35,6 +35,10 @@ struct ExplainTrace {
     std::vector<Mat> z, a;       // z[l], a[l] (N,H_l)
     double data_loss = 0, penalty = 0, loss = 0;
     std::vector<Mat> delta;      // delta[l] = ∂L/∂z_l (N,H_l)
+    std::vector<Mat> da;         // da[l] = ∂L/∂a_l (N,H_l) = δ_{l+1} W_{l+1}ᵀ for hidden layers;
+                                 //   for the output: ∂L/∂a, or empty when the loss is fused
+    std::vector<Mat> slope;      // slope[l] = f_l'(z_l) (N,H_l), so δ_l = slope ⊙ da; empty for
+                                 //   a softmax output (its derivative is a matrix, fused away)
     std::vector<Mat> dW, db;     // ∂L/∂W_l (fan_in,H_l), ∂L/∂b_l (1,H_l), penalty included
     std::vector<Mat> W_before, b_before, W_after, b_after;  // Δw = after − before
     double learning_rate = 0;    // the scheduled rate of this update

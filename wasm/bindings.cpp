@@ -279,6 +279,8 @@ private:
             li.set("z", copy(e.z[l]));
             li.set("a", copy(e.a[l]));
             li.set("delta", copy(e.delta[l]));
+            li.set("da", copy(e.da[l]));
+            li.set("slope", copy(e.slope[l]));
             li.set("dW", copy(e.dW[l]));
             li.set("db", copy(e.db[l]));
             li.set("W", copy(e.W_before[l]));

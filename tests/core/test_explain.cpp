@@ -63,6 +63,26 @@ TEST_CASE("explain: one example through logistic regression, by hand", "[explain
     CHECK(c.rel_error < 1e-8);
 }
 
+TEST_CASE("explain: δ = f'(z) ⊙ ∂L/∂a, and ∂L/∂a of a hidden layer is δ_next W_nextᵀ", "[explain]") {
+    SessionConfig c = small({4, 3}, Activation::Sigmoid);
+    TrainingSession s(c);
+    s.step(20);
+    const ExplainTrace& e = s.explain_next_batch();
+    for (std::size_t l = 0; l < 2; ++l) {  // hidden layers
+        const Mat& Wn = e.W_before[l + 1];
+        for (std::size_t n = 0; n < e.N; ++n)
+            for (std::size_t j = 0; j < cols(e.z[l]); ++j) {
+                double sum = 0;  // Σ_k w_jk δ_k, by hand
+                for (std::size_t k = 0; k < cols(Wn); ++k) sum += Wn(j, k) * e.delta[l + 1](n, k);
+                CHECK(e.da[l](n, j) == Approx(sum).epsilon(1e-14));
+                const double a = e.a[l](n, j);
+                CHECK(e.slope[l](n, j) == Approx(a * (1 - a)).epsilon(1e-14));  // σ' = a (1 − a)
+                CHECK(e.delta[l](n, j) == Approx(e.slope[l](n, j) * e.da[l](n, j)).epsilon(1e-14));
+            }
+    }
+    CHECK(e.da[2].size() == 0);  // sigmoid + cross-entropy output: fused, no separate ∂L/∂a
+}
+
 TEST_CASE("explain: committing the shown update is exactly the next training step", "[explain]") {
     for (OptimizerKind k : {OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Adam}) {
         SessionConfig c = small({5, 3}, Activation::Tanh);

@@ -32,6 +32,12 @@ test('explain(one point) returns every z, a, delta, dW and the update; commit ap
     // sigmoid + cross-entropy: δ_out = a − t for one example, loss = −log a
     assert.ok(Math.abs(e.layers[2].delta[0] - (out - 1)) < 1e-15);
     assert.ok(Math.abs(e.dataLoss + Math.log(out)) < 1e-12);
+    // the core also gives ∂L/∂a and f'(z) per neuron: δ = f'(z) · ∂L/∂a on the hidden layers
+    for (let l = 0; l < 2; l++) {
+      const L = e.layers[l];
+      for (let j = 0; j < L.delta.length; j++) assert.ok(Math.abs(L.delta[j] - L.slope[j] * L.da[j]) < 1e-15);
+    }
+    assert.equal(e.layers[2].da.length, 0, 'fused sigmoid + cross-entropy output has no separate ∂L/∂a');
     // explaining changed nothing
     assert.deepEqual(Array.from(s.weights(1)), Array.from(e.layers[1].W));
     s.commitExplained();

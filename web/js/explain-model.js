@@ -6,9 +6,9 @@
 // optimizer's update; a *chain rule* (Session.chainRule) holds δ_j and a_i for one weight, their
 // sum, and the core's numeric gradient. This module only picks which of those numbers belong on
 // which node or link at each step, and formats them. The few figures it derives are marked
-// `derived: true` and are shown as such: Δw = W_after − W (the documented definition), the
-// error a − t, and in the chain-rule path f'(z_j) and Σ_k w_jk δ_k (whose product the core's
-// δ_j is; tests check that it is).
+// `derived: true` and are shown as such: Δw = W_after − W (the documented definition) and the
+// error a − t. In the chain-rule path, f'(z_j) and Σ_k w_jk δ_k = ∂L/∂a_j come from the core's
+// trace (layers[l].slope, layers[l].da); tests check that their product is the core's δ_j.
 //
 // One backprop cycle for a network of L weight layers (l = 0 .. L−1, the last is the output):
 //   forward   step l = −1 (the inputs), 0, ..., L−1: z_l = a_{l−1} W_l + b_l, a_l = f_l(z_l)
@@ -286,18 +286,18 @@ export function chainRulePath(trace, layout, c, n = 0) {
     const z = at(trace.layers[l].z, H, n, j);
     const a = at(trace.layers[l].a, H, n, j);
     const nterms = [];
-    let sum = 0;
-    for (let k = 0; k < Hn; k++) {
-      const wk = next.W[j * Hn + k];
-      const dk = at(next.delta, Hn, n, k);
-      nterms.push({ k, w: wk, delta: dk });
-      sum += wk * dk;
-    }
+    for (let k = 0; k < Hn; k++) nterms.push({ k, w: next.W[j * Hn + k], delta: at(next.delta, Hn, n, k) });
+    // Σ_k w_jk δ_k = ∂L/∂a_j and f'(z_j) are the core's (trace.layers[l].da, .slope); only the
+    // formula text comes from activationSlope.
+    const layer = trace.layers[l];
+    const hasCore = layer.da && layer.da.length && layer.slope && layer.slope.length;
     const slope = activationSlope(acts[l], z, a);
+    const sumValue = hasCore ? at(layer.da, H, n, j) : nterms.reduce((acc, t) => acc + t.w * t.delta, 0);
+    const slopeValue = hasCore ? at(layer.slope, H, n, j) : slope.value;
     path.push({
       kind: 'neuron', layer: l, j, activation: acts[l], z, a, terms: nterms,
-      sum: { value: sum, derived: true }, slope: { ...slope, derived: true },
-      delta: at(trace.layers[l].delta, H, n, j),
+      sum: { value: sumValue, derived: !hasCore }, slope: { ...slope, value: slopeValue, derived: !hasCore },
+      delta: at(layer.delta, H, n, j),
     });
   }
   return {
