@@ -202,6 +202,8 @@ const SequenceTrace& SequenceSession::inspect(std::size_t index) {
     tr.T = T; tr.D = D; tr.H = H; tr.K = K;
     tr.input.resize(T * D); tr.target.resize(T * K); tr.prediction.resize(T * K); tr.hidden.resize(T * H);
     tr.loss_step.resize(T);
+    tr.dh.resize(T * H);
+    tr.dy.resize(T * K);
     // Forward and backward on this one sequence: its own gradient norms through time. The
     // parameter gradients this leaves behind are zeroed at the next training step.
     tr.loss = forward_backward(one_);
@@ -218,6 +220,10 @@ const SequenceTrace& SequenceSession::inspect(std::size_t index) {
             tr.prediction[t * K + k] = one_.classes == 2 ? fn::sigmoid(v) : v;
         }
         for (std::size_t j = 0; j < H; ++j) tr.hidden[t * H + j] = h(0, j);
+        const Mat& dh = lstm ? lstm_cache_.steps[t].dh : elman_cache_.steps[t].dh;
+        const Mat& dy = lstm ? lstm_cache_.steps[t].dy : elman_cache_.steps[t].dy;
+        for (std::size_t j = 0; j < H; ++j) tr.dh[t * H + j] = dh(0, j);
+        for (std::size_t k = 0; k < K; ++k) tr.dy[t * K + k] = dy(0, k);
         if (lstm)
             for (std::size_t j = 0; j < H; ++j) tr.cell[t * H + j] = lstm_cache_.steps[t].c(0, j);
         tr.loss_step[t] = one_.loss_every_step || t + 1 == T;

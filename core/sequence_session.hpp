@@ -64,6 +64,8 @@ struct SequenceTrace {
     std::vector<double> hidden;      // (T, H) h_t
     std::vector<double> cell;        // (T, H) c_t, LSTM only (empty for Elman)
     std::vector<double> dh_norm;     // (T) ||dL/dh_t|| for this sequence's loss
+    std::vector<double> dh;          // (T, H) dL/dh_t, all of it (from y_t and from step t+1)
+    std::vector<double> dy;          // (T, K) dL/dy_t (dL/dz_t for sigmoid outputs); 0 off the loss steps
     std::vector<unsigned char> loss_step;  // (T) 1 where the loss looks at y_t
     double loss = 0;
 };

@@ -76,6 +76,8 @@ public:
     val traceHidden() { return view(trace().hidden); }
     val traceCell() { return view(trace().cell); }
     val traceGradNorms() { return view(trace().dh_norm); }
+    val traceDh() { return view(trace().dh); }
+    val traceDy() { return view(trace().dy); }
     val traceLossSteps() {
         const auto& v = trace().loss_step;
         return val(emscripten::typed_memory_view(v.size(), v.data()));
@@ -130,6 +132,8 @@ EMSCRIPTEN_BINDINGS(backprop_sequence) {
         .function("traceHidden", &SequenceSessionJS::traceHidden)
         .function("traceCell", &SequenceSessionJS::traceCell)
         .function("traceGradNorms", &SequenceSessionJS::traceGradNorms)
+        .function("traceDh", &SequenceSessionJS::traceDh)
+        .function("traceDy", &SequenceSessionJS::traceDy)
         .function("traceLossSteps", &SequenceSessionJS::traceLossSteps)
         .function("freeRun", &SequenceSessionJS::freeRun)
         .function("recurrentWeights", &SequenceSessionJS::recurrentWeights)

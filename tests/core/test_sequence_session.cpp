@@ -59,6 +59,13 @@ TEST_CASE("sequence session: inspect() reports one sequence's trace and gradient
         for (std::size_t t = 0; t < tr.T; ++t) l += 0.5 * (tr.prediction[t] - tr.target[t]) * (tr.prediction[t] - tr.target[t]);
         CHECK(tr.loss == Approx(l / tr.T).epsilon(1e-12));
         for (double g : tr.dh_norm) CHECK(std::isfinite(g));
+        // the per-step vectors dL/dh_t have the norms reported, and dL/dy_t = (y_t − target_t)/T
+        for (std::size_t t = 0; t < tr.T; ++t) {
+            double s2 = 0;
+            for (std::size_t j = 0; j < tr.H; ++j) s2 += tr.dh[t * tr.H + j] * tr.dh[t * tr.H + j];
+            CHECK(std::sqrt(s2) == Approx(tr.dh_norm[t]).epsilon(1e-12));
+            CHECK(tr.dy[t] == Approx((tr.prediction[t] - tr.target[t]) / tr.T).epsilon(1e-12));
+        }
         CHECK_THROWS_AS(s.inspect(32), std::out_of_range);
     }
 }
