@@ -125,6 +125,79 @@ test('adding problem at T = 50: switching the Elman RNN to an LSTM keeps the gra
   await page.screenshot({ path: shot('42-adding-lstm.png'), fullPage: true });
 });
 
+/** What the BPTT walk shows now: the step, the norm and the first units' ∂L/∂h_t (exact values). */
+async function walkShown(page) {
+  return page.evaluate(() => ({
+    t: window.__recurrent.walk() ? window.__recurrent.walk().t : null,
+    normT: Number(document.querySelector('.rc-walk-norm').dataset.t),
+    norm: Number(document.querySelector('.rc-walk-norm').dataset.value),
+    normText: document.querySelector('.rc-walk-norm').textContent,
+    units: [...document.querySelectorAll('.rc-walk-unit')].map((u) => Number(u.dataset.value)),
+    own: document.querySelector('.rc-walk-own').textContent,
+    caption: document.querySelector('.rc-walk-caption').textContent,
+  }));
+}
+
+for (const [cell, hash] of [['elman', 'task=adding&len=20&cell=elman&hidden=8'], ['lstm', 'task=echo&len=12&delay=3&cell=lstm&hidden=8']]) {
+  test(`step through BPTT (${cell}): every δ shown is the worker's traceDh / traceDy / traceGradNorms`, async ({ page, consoleErrors }) => {
+    await openRecurrent(page, hash);
+    await page.evaluate(() => window.__recurrent.play());
+    await waitFor(page, (st) => st.step >= 200, 30_000);
+    // the button pauses training and starts at the last step
+    await page.locator('.rc-walk-start').click();
+    await expect.poll(() => page.evaluate(() => window.__recurrent.playing())).toBe(false);
+    await expect.poll(() => page.evaluate(() => window.__recurrent.frame().playing)).toBe(false);
+    await expect(page.locator('.rc-walk')).toBeVisible();
+    const fresh = await page.evaluate(async () => {
+      const tr = await window.__recurrent.trace();
+      return { T: tr.T, H: tr.H, K: tr.K, g: Array.from(tr.gradNorms), dh: Array.from(tr.dh), dy: Array.from(tr.dy), loss: Array.from(tr.lossSteps) };
+    });
+    const T = fresh.T;
+    // the core's own consistency: ‖∂L/∂h_t‖ is the norm of the ∂L/∂h_t it returns
+    for (let t = 0; t < T; t++) {
+      const n = Math.hypot(...fresh.dh.slice(t * fresh.H, (t + 1) * fresh.H));
+      expect(Math.abs(n - fresh.g[t])).toBeLessThanOrEqual(1e-12 * Math.max(1, fresh.g[t]));
+    }
+    const check = async (t) => {
+      await expect.poll(() => walkShown(page).then((w) => [w.t, w.normT, w.norm])).toEqual([t, t, fresh.g[t]]);
+      const w = await walkShown(page);
+      expect(w.units).toEqual(fresh.dh.slice(t * fresh.H, t * fresh.H + Math.min(6, fresh.H)));
+      expect(Math.abs(Number(w.normText.replace('−', '-')) - fresh.g[t]) / fresh.g[t]).toBeLessThan(6e-3);
+      if (fresh.loss[t] === 1) expect(w.own).toContain(`∂L/∂y_${t} = `);
+      else expect(w.own).toContain('does not look at');
+      return w;
+    };
+    let w = await check(T - 1);
+    expect(w.caption).toContain('starts at the last step');
+    await page.locator('.rc-panel-grad').screenshot({ path: shot(`49-bptt-walk-${cell}-start.png`) });
+    // ← and n walk further back; the caption compares with the step after
+    for (const key of ['ArrowLeft', 'ArrowLeft', 'n']) await page.keyboard.press(key);
+    w = await check(T - 4);
+    expect(w.caption).toMatch(new RegExp(`step ${T - 4}.*step ${T - 3}`));
+    expect(w.caption).toMatch(/×|about the same/);
+    // → and p go forward again
+    await page.keyboard.press('ArrowRight');
+    await check(T - 3);
+    await page.keyboard.press('p');
+    await check(T - 2);
+    // all the way to t = 0 with the button; it stops there
+    for (let i = 0; i < T + 2; i++) await page.keyboard.press('n');
+    await check(0);
+    await expect(page.locator('.rc-walk-next')).toBeDisabled();
+    expect(await inkedPixels(page, '.rc-walk-strip')).toBeGreaterThan(100);
+    await page.locator('.rc-panel-grad').screenshot({ path: shot(`49-bptt-walk-${cell}-end.png`) });
+    // Esc leaves; b starts again; play leaves too
+    await page.keyboard.press('Escape');
+    await expect(page.locator('.rc-walk')).toBeHidden();
+    await page.keyboard.press('b');
+    await expect(page.locator('.rc-walk')).toBeVisible();
+    await page.locator('.bp-play-btn').click();
+    await expect(page.locator('.rc-walk')).toBeHidden();
+    await expect.poll(() => page.evaluate(() => window.__recurrent.playing())).toBe(true);
+    await pause(page);
+  });
+}
+
 test('sine: the free run is drawn next to the target', async ({ page, consoleErrors }) => {
   await openRecurrent(page, 'task=sine&len=40&hidden=16');
   await page.evaluate(() => window.__recurrent.play());

@@ -70,6 +70,8 @@ export class RecurrentEngine {
   setSpeed(speed) { return this.request('speed', { speed }); }
   step(steps = 1) { return this.request('step', { steps }); }
   stats() { return this.request('stats'); }
+  /** Sequences: a fresh trace of the inspected sequence, as a frame carries it. */
+  trace() { return this.request('trace'); }
   toJSON() { return this.request('toJSON'); }
   loadJSON(text) { return this.request('loadJSON', { text }); }
   requestFrame() { return this.request('frame'); }

@@ -5,7 +5,8 @@
 //
 // Two modes. Sequences (BPTT): input/target/prediction over time, the hidden state, ‖∂L/∂h_t‖ per
 // step on a log scale (the headline: vanishing and exploding gradients), the unrolled network
-// coloured by that norm, σ_max(Wh) and the losses over training. Fixed point: the state of every
+// coloured by that norm, σ_max(Wh) and the losses over training; "Step through BPTT" pauses and
+// walks the backward pass over the unrolled network one time step at a time (bptt-walk.js). Fixed point: the state of every
 // unit over the forward relaxation, the adjoint over the backward one, both residuals on a log
 // scale, the weights (XOR) or the 5×5 completion grids (letters), and the training curves.
 
@@ -18,6 +19,7 @@ import {
 import { RecurrentControls } from './controls.js';
 import { LineChart, History, COLORS, UNIT_COLORS, belowFloor, LOG_FLOOR } from './charts.js';
 import { HiddenHeatmap, UnrolledDiagram, fmtShort } from './sequence-views.js';
+import { BpttWalk } from './bptt-walk.js';
 import { CompletionView, WeightsView } from './pattern-views.js';
 import { divergingRGB } from '../colors.js';
 import { h, download, clear, fmt } from '../dom.js';
@@ -47,6 +49,7 @@ export class RecurrentPlayground {
     this.seqHistory = new History(['trainLoss', 'testLoss', 'testAccuracy', 'sigma']);
     this.fpHistory = new History(['loss', 'testLoss', 'accuracy', 'fwdMean', 'fwdMax', 'bwdMean', 'bwdMax', 'bound']);
     this.reference = null;   // ‖∂L/∂h_t‖ of the inspected sequence at step 0 (the dashed curve)
+    this.walk = null;        // stepping through BPTT: { t, version } (the step shown, the config it is for)
     this.firstFrame = new Promise((resolve) => { this.resolveFirstFrame = resolve; });
     this.buildViews();
     this.controls.render(this.state);
@@ -73,6 +76,12 @@ export class RecurrentPlayground {
       className: 'rc-chart-headline',
     });
     this.unrolled = new UnrolledDiagram();
+    this.walkView = new BpttWalk({ next: () => this.walkStep(-1), prev: () => this.walkStep(1), close: () => this.endWalk() });
+    this.walkBtn = h('button', {
+      type: 'button', class: 'bp-btn bp-btn-small rc-walk-start', text: 'Step through BPTT', 'aria-pressed': 'false',
+      title: 'Pause and walk the backward pass from the last step to the first (b; then ← / → or n / p, Esc to leave)',
+      on: { click: () => (this.walk ? this.endWalk() : this.startWalk()) },
+    });
     this.seqChart = new LineChart({ title: 'Input, target and prediction over time', xLabel: 't', height: 190, xPad: 0.6 });
     this.seqMetrics = h('div', { class: 'bp-metrics rc-metrics' });
     this.heatmap = new HiddenHeatmap();
@@ -85,7 +94,9 @@ export class RecurrentPlayground {
     this.seqRoot = h('div', { class: 'rc-grid rc-grid-seq' },
       panel('rc-panel-grad', 'Gradient through time',
         note('How much the loss depends on the hidden state at each step. Backpropagation through time carries ∂L/∂h_t backwards through the recurrent weights; a falling line means gradients vanish (early inputs can hardly be learned from), a rising one that they explode.'),
-        this.gradChart.el, this.unrolled.el),
+        h('div', { class: 'rc-walk-start-row' }, this.walkBtn,
+          h('span', { class: 'rc-walk-hint', text: 'pause and follow the error signal back through time, one step at a time (key b)' })),
+        this.gradChart.el, this.unrolled.el, this.walkView.el),
       panel('rc-panel-seq', 'One held-out sequence', c.sampleField, this.seqChart.el, this.seqMetrics),
       panel('rc-panel-hidden', 'Hidden state', this.heatmap.el),
       panel('rc-panel-train', 'Training', this.trainMetrics, h('div', { class: 'bp-charts rc-charts' }, this.lossChart.el, this.sigmaChart.el)));
@@ -134,6 +145,7 @@ export class RecurrentPlayground {
     this.completionPanel.hidden = !letters;
     this.weightsPanel.hidden = letters;
     this.root.dataset.mode = this.state.mode;
+    if (fp && this.walk) this.endWalk();
   }
 
   // ---- engine ------------------------------------------------------------------------------------
@@ -202,6 +214,9 @@ export class RecurrentPlayground {
     this.lastFrame = frame;
     if (frame.mode !== this.state.mode) return;   // a frame from before a mode switch
     if (prev && prev.configVersion !== frame.configVersion) this.reference = null;
+    if (this.walk && frame.seqTrace && (this.walk.version !== frame.configVersion || this.walk.t >= frame.seqTrace.T)) {
+      this.walk = { t: frame.seqTrace.T - 1, version: frame.configVersion };   // new network: start again
+    }
     this.controls.renderFrame(frame);
     const chartsDue = !frame.playing || now - this.lastChart > CHART_EVERY_MS;
     if (chartsDue) this.lastChart = now;
@@ -218,25 +233,8 @@ export class RecurrentPlayground {
     this.seqHistory.push(s.step, { trainLoss: s.trainLoss, testLoss: s.testLoss, testAccuracy: s.testAccuracy, sigma: s.recurrentSigma });
     const T = tr.T;
     const ts = Array.from({ length: T }, (_, t) => t);
-    // the headline: ‖∂L/∂h_t‖ now, and at step 0 for comparison
     if (s.step === 0) this.reference = { sample: tr.sample, T, grads: Array.from(tr.gradNorms) };
-    const gradSeries = [{ label: `step ${s.step}`, stroke: COLORS.vermillion, width: 2, points: T <= 60, pointSize: 4 }];
-    const gradData = [tr.gradNorms];
-    if (this.reference && this.reference.sample === tr.sample && this.reference.T === T && s.step > 0) {
-      gradSeries.push({ label: 'at step 0', stroke: COLORS.grey, width: 1.5, dash: [5, 4] });
-      gradData.push(this.reference.grads);
-    }
-    this.gradChart.setData(ts, gradData, gradSeries, true);
-    const tiny = belowFloor(tr.gradNorms);
-    this.gradChart.setNote(tiny ? `${tiny} of ${T} steps have ‖∂L/∂h_t‖ below ${LOG_FLOOR.toExponential(0)}: too small to draw (the gradient has vanished there).` : '');
-    const g = Array.from(tr.gradNorms).filter((v) => v > 0);
-    if (g.length >= 2) {
-      const first = tr.gradNorms[0];
-      const last = tr.gradNorms[T - 1];
-      const ratio = first > 0 && last > 0 ? first / last : NaN;
-      this.gradChart.setTitle(`Gradient norm ‖∂L/∂h_t‖ at every time step (log scale): ‖∂L/∂h_0‖ / ‖∂L/∂h_${T - 1}‖ = ${fmtShort(ratio)}`);
-    }
-    this.unrolled.draw(tr.gradNorms, tr.lossSteps, T, state.cell);
+    this.drawGradient(frame);
 
     // input / target / prediction
     const D = tr.D;
@@ -288,6 +286,95 @@ export class RecurrentPlayground {
         ...(state.clipNorm > 0 ? [['Gradient norm before clipping', fmt(s.gradNorm)]] : []),
         ['Clipped', state.clipNorm > 0 ? `${s.clipCount.toLocaleString('en-US')} steps${clipShare}` : 'off'],
         ['σ_max(Wh)', fmt(s.recurrentSigma)]]));
+  }
+
+  /** The headline: ‖∂L/∂h_t‖ now (and at step 0 for comparison), and the unrolled network. */
+  drawGradient(frame) {
+    const s = frame.stats;
+    const tr = frame.seqTrace;
+    const T = tr.T;
+    const ts = Array.from({ length: T }, (_, t) => t);
+    if (this.walk) {
+      this.drawWalk(tr, ts);
+      return;
+    }
+    const gradSeries = [{ label: `step ${s.step}`, stroke: COLORS.vermillion, width: 2, points: T <= 60, pointSize: 4 }];
+    const gradData = [tr.gradNorms];
+    if (this.reference && this.reference.sample === tr.sample && this.reference.T === T && s.step > 0) {
+      gradSeries.push({ label: 'at step 0', stroke: COLORS.grey, width: 1.5, dash: [5, 4] });
+      gradData.push(this.reference.grads);
+    }
+    this.gradChart.setData(ts, gradData, gradSeries, true);
+    const tiny = belowFloor(tr.gradNorms);
+    this.gradChart.setNote(tiny ? `${tiny} of ${T} steps have ‖∂L/∂h_t‖ below ${LOG_FLOOR.toExponential(0)}: too small to draw (the gradient has vanished there).` : '');
+    const g = Array.from(tr.gradNorms).filter((v) => v > 0);
+    if (g.length >= 2) {
+      const first = tr.gradNorms[0];
+      const last = tr.gradNorms[T - 1];
+      const ratio = first > 0 && last > 0 ? first / last : NaN;
+      this.gradChart.setTitle(`Gradient norm ‖∂L/∂h_t‖ at every time step (log scale): ‖∂L/∂h_0‖ / ‖∂L/∂h_${T - 1}‖ = ${fmtShort(ratio)}`);
+    }
+    this.unrolled.draw(tr.gradNorms, tr.lossSteps, T, this.state.cell);
+  }
+
+  /**
+   * Stepping through BPTT: the chart fills in ‖∂L/∂h_t‖ from t = T−1 down to the step shown
+   * (the steps still to come stay pale, so the axis does not move), the diagram marks the step,
+   * and the walk view shows what that cell receives. Every number is the frame's (the core's).
+   */
+  drawWalk(tr, ts) {
+    const { t } = this.walk;
+    const g = tr.gradNorms;
+    this.gradChart.setData(ts, [
+      ts.map((k) => (k >= t ? g[k] : null)),
+      ts.map((k) => (k <= t ? g[k] : null)),
+      ts.map((k) => (k === t ? g[k] : null)),
+    ], [
+      { label: 'backward pass so far', stroke: COLORS.vermillion, width: 2, points: tr.T <= 60, pointSize: 4 },
+      { label: 'still to come', stroke: '#cfd3d9', width: 1.2, dash: [3, 3] },
+      { label: 'this step', stroke: COLORS.black, points: true, noLine: true, pointSize: 10 },
+    ], true);
+    this.gradChart.setTitle(`Backward pass through time: ‖∂L/∂h_t‖ filled in from t = ${tr.T - 1} down to t = ${t} (log scale)`);
+    const tiny = belowFloor(g);
+    this.gradChart.setNote(tiny ? `${tiny} of ${tr.T} steps have ‖∂L/∂h_t‖ below ${LOG_FLOOR.toExponential(0)}: too small to draw.` : '');
+    this.unrolled.draw(g, tr.lossSteps, tr.T, this.state.cell, t);
+    this.walkView.draw(tr, t, this.state.cell);
+  }
+
+  // ---- stepping through BPTT -----------------------------------------------------------------------
+
+  /** Pauses training and shows the backward pass at its first step, t = T−1. */
+  startWalk() {
+    const f = this.lastFrame;
+    if (this.state.mode !== 'seq' || !f || !f.seqTrace) return;
+    if (this.playing) this.pause();
+    this.walk = { t: f.seqTrace.T - 1, version: f.configVersion };
+    this.walkView.show(true);
+    this.walkBtn.setAttribute('aria-pressed', 'true');
+    this.walkBtn.textContent = 'Leave the BPTT walk';
+    this.redrawGradient();
+  }
+
+  endWalk() {
+    if (!this.walk) return;
+    this.walk = null;
+    this.walkView.show(false);
+    this.walkBtn.setAttribute('aria-pressed', 'false');
+    this.walkBtn.textContent = 'Step through BPTT';
+    this.redrawGradient();
+  }
+
+  /** dir −1: the next step of the backward pass (t − 1); +1: back to t + 1. */
+  walkStep(dir) {
+    const f = this.lastFrame;
+    if (!this.walk || !f || !f.seqTrace) return;
+    this.walk.t = Math.max(0, Math.min(f.seqTrace.T - 1, this.walk.t + dir));
+    this.redrawGradient();
+  }
+
+  redrawGradient() {
+    const f = this.lastFrame;
+    if (f && f.mode === 'seq' && f.seqTrace && this.state.mode === 'seq') this.drawGradient(f);
   }
 
   drawFixedPoint(frame, chartsDue) {
@@ -485,6 +572,7 @@ export class RecurrentPlayground {
 
   play() {
     if (!this.ready) return;
+    this.endWalk();   // training changes the numbers under the walk: leave it
     this.clearProblem();
     this.setPlaying(true);
     this.enqueue(() => this.engine.play(speedOf(this.state)));
@@ -612,7 +700,9 @@ export class RecurrentPlayground {
     const tag = target && target.tagName ? target.tagName.toLowerCase() : '';
     if (['input', 'select', 'textarea'].includes(tag) || (target && target.isContentEditable)) return;
     const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
-    if (key === ' ') {
+    if (this.state.mode === 'seq' && this.walkKey(key)) {
+      ev.preventDefault();
+    } else if (key === ' ') {
       if (tag === 'button') return;   // a focused button takes space itself
       ev.preventDefault();
       this.action('togglePlay');
@@ -623,6 +713,21 @@ export class RecurrentPlayground {
       ev.preventDefault();
       this.reset();
     }
+  }
+
+  /** Keys of the BPTT walk: b starts or leaves it; ← / n the next step back, → / p forward again. */
+  walkKey(key) {
+    if (key === 'b') {
+      if (this.walk) this.endWalk();
+      else this.startWalk();
+      return true;
+    }
+    if (!this.walk) return false;
+    if (key === 'ArrowLeft' || key === 'n') this.walkStep(-1);
+    else if (key === 'ArrowRight' || key === 'p') this.walkStep(1);
+    else if (key === 'Escape') this.endWalk();
+    else return false;
+    return true;
   }
 
   /** For tests: the last frame, the state, play/pause, files. */
@@ -643,6 +748,11 @@ export class RecurrentPlayground {
       toJSON: () => this.engine.toJSON(),
       importModelText: (text, name) => this.importModelText(text, name),
       shareURL: () => this.shareURL(),
+      walk: () => (this.walk ? { ...this.walk } : null),
+      startWalk: () => this.startWalk(),
+      walkStep: (dir) => this.walkStep(dir),
+      endWalk: () => this.endWalk(),
+      trace: () => this.engine.trace(),   // a fresh trace straight from the worker
     };
     return this.hook;
   }
@@ -653,7 +763,7 @@ export class RecurrentPlayground {
     (this.options.keyTarget || this.host).removeEventListener('keydown', this.onKey);
     if (this.engine) this.engine.dispose();
     for (const c of [this.gradChart, this.seqChart, this.lossChart, this.sigmaChart, this.settleChart, this.adjointChart,
-      this.residualChart, this.fpLossChart, this.itersChart, this.boundChart, this.heatmap, this.unrolled]) c.destroy();
+      this.residualChart, this.fpLossChart, this.itersChart, this.boundChart, this.heatmap, this.unrolled, this.walkView]) c.destroy();
     clear(this.host);
   }
 }

@@ -5,7 +5,9 @@
 //                   playground's diverging orange–white–blue map over [−1, 1] (tanh's range)
 //   UnrolledDiagram the network unrolled over time: one cell per step t = 0..T−1, arrows
 //                   h_{t−1} → h_t, x_t in below and y_t out above; each cell coloured by
-//                   ‖∂L/∂h_t‖ on a log scale, so the vanishing gradient is seen on the network
+//                   ‖∂L/∂h_t‖ on a log scale, so the vanishing gradient is seen on the network;
+//                   while stepping through BPTT (bptt-walk.js) the cells not reached yet are
+//                   grey, cell t is outlined and the arrows into it point backwards (δ)
 //
 // The gradient colour scale (white to vermillion over log10 ‖∂L/∂h_t‖) is exported for the legend.
 
@@ -137,10 +139,13 @@ export class UnrolledDiagram {
   }
 
   /**
-   * grads: ‖∂L/∂h_t‖ (T); lossSteps: 1 where the loss looks at y_t (T); cell: 'elman' | 'lstm'
+   * grads: ‖∂L/∂h_t‖ (T); lossSteps: 1 where the loss looks at y_t (T); cell: 'elman' | 'lstm';
+   * walkT: the step of the backward pass being shown (null: not stepping through BPTT)
    */
-  draw(grads, lossSteps, T, cell) {
-    this.last = [grads, lossSteps, T, cell];
+  draw(grads, lossSteps, T, cell, walkT = null) {
+    this.last = [grads, lossSteps, T, cell, walkT];
+    const walking = walkT !== null && walkT >= 0 && walkT < T;
+    const BACK = '#D55E00';
     const W = Math.max(240, this.el.clientWidth || 480);
     const height = 118;
     const ctx = setupCanvas(this.canvas, W, height);
@@ -170,31 +175,57 @@ export class UnrolledDiagram {
       // the recurrent arrow from the previous cell (or from h_{-1})
       const x0 = t === 0 ? left - 8 : cx - slot + box / 2;
       const x1 = cx - box / 2;
-      if (x1 - x0 > 3) arrow(ctx, x0, midY, x1, midY, ink, detailed ? 4 : 2.5);
+      // while walking, the arrow from cell t+1 into cell t carries δ backwards
+      const back = walking && t === walkT + 1;
+      if (x1 - x0 > 3) {
+        if (back) { ctx.lineWidth = 2.4; arrow(ctx, x1, midY, x0, midY, BACK, detailed ? 6 : 4); ctx.lineWidth = 1.2; }
+        else arrow(ctx, x0, midY, x1, midY, ink, detailed ? 4 : 2.5);
+      }
       // x_t in from below, y_t out above (dark where the loss looks at it)
+      const lossy = lossSteps[t] === 1;
       if (detailed) {
         arrow(ctx, cx, midY + boxH / 2 + 18, cx, midY + boxH / 2 + 2, '#9aa1a9', 3.5);
-        const lossy = lossSteps[t] === 1;
-        arrow(ctx, cx, midY - boxH / 2 - 2, cx, midY - boxH / 2 - 18, lossy ? '#1f2328' : '#c5cad1', 3.5);
-      } else if (lossSteps[t] === 1) {
-        ctx.fillStyle = '#1f2328';
+        if (walking && t === walkT && lossy) {
+          ctx.lineWidth = 2.4;
+          arrow(ctx, cx, midY - boxH / 2 - 20, cx, midY - boxH / 2 - 2, BACK, 6);
+          ctx.lineWidth = 1.2;
+        } else {
+          arrow(ctx, cx, midY - boxH / 2 - 2, cx, midY - boxH / 2 - 18, lossy ? '#1f2328' : '#c5cad1', 3.5);
+        }
+      } else if (lossy) {
+        ctx.fillStyle = walking && t === walkT ? BACK : '#1f2328';
         ctx.fillRect(cx - Math.max(0.5, box / 4), midY - boxH / 2 - 12, Math.max(1, box / 2), 9);
       }
-      ctx.fillStyle = gradColor(grads[t], lo, hi);
-      ctx.strokeStyle = '#7a828c';
+      // cells the backward pass has not reached yet are grey
+      ctx.fillStyle = walking && t < walkT ? '#eceef1' : gradColor(grads[t], lo, hi);
+      ctx.strokeStyle = walking && t === walkT ? '#1f2328' : '#7a828c';
       roundRect(ctx, cx - box / 2, midY - boxH / 2, box, boxH, Math.min(5, box / 3));
       ctx.fill();
-      if (box >= 6) ctx.stroke();
+      if (walking && t === walkT) {
+        ctx.lineWidth = 3;
+        ctx.stroke();
+        ctx.lineWidth = 1.2;
+      } else if (box >= 6) ctx.stroke();
     }
     // labels: x_t, y_t, a few step numbers
     ctx.fillStyle = ink;
     ctx.textBaseline = 'top';
     const every = niceStep(T, (W - left - right) / 36);
-    for (let t = 0; t < T; t += every) ctx.fillText(`${t}`, left + slot * (t + 0.5), height - 14);
+    for (let t = 0; t < T; t += every) {
+      if (walking && Math.abs(t - walkT) * slot < 18) continue;   // room for the step being shown
+      ctx.fillText(`${t}`, left + slot * (t + 0.5), height - 14);
+    }
+    if (walking) {
+      ctx.fillStyle = BACK;
+      ctx.font = 'bold 11px system-ui, sans-serif';
+      ctx.fillText(`t=${walkT}`, left + slot * (walkT + 0.5), height - 15);
+      ctx.font = '10px system-ui, sans-serif';
+      ctx.fillStyle = ink;
+    }
     ctx.textAlign = 'left';
     ctx.fillText(cell === 'lstm' ? 'LSTM cells (h_t, c_t)' : 'Elman cells: h_t = tanh(x_t Wx + h_{t−1} Wh + b)', left, 2);
     ctx.textAlign = 'right';
-    ctx.fillText('t →', W - 2, height - 14);
+    if (!walking || left + slot * (walkT + 0.5) + 16 < W - 22) ctx.fillText('t →', W - 2, height - 14);
   }
 
   destroy() { this.resizeObserver.disconnect(); }

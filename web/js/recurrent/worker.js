@@ -80,6 +80,8 @@ function sequenceTrace() {
     hidden: session.traceHidden().slice(),
     cell: session.traceCell().slice(),
     gradNorms: session.traceGradNorms().slice(),
+    dh: session.traceDh().slice(),           // (T·H) ∂L/∂h_t, for stepping through BPTT
+    dy: session.traceDy().slice(),           // (T·K) ∂L/∂y_t, 0 off the loss steps
     lossSteps: session.traceLossSteps().slice(),
     freeRun: null,
     prime: 0,
@@ -215,7 +217,7 @@ function postFrame() {
   const transfer = [];
   if (mode === 'seq') {
     frame.seqTrace = sequenceTrace();
-    for (const k of ['input', 'target', 'prediction', 'hidden', 'cell', 'gradNorms', 'lossSteps']) transfer.push(frame.seqTrace[k].buffer);
+    for (const k of ['input', 'target', 'prediction', 'hidden', 'cell', 'gradNorms', 'dh', 'dy', 'lossSteps']) transfer.push(frame.seqTrace[k].buffer);
     if (frame.seqTrace.freeRun) transfer.push(frame.seqTrace.freeRun.buffer);
   } else {
     frame.fp = fixedPointFrame();
@@ -305,6 +307,10 @@ const handlers = {
   },
   stats() {
     return plainStats(session.stats());
+  },
+  /** A fresh trace of the inspected sequence (tests compare the page's numbers with it). */
+  trace() {
+    return mode === 'seq' ? sequenceTrace() : null;
   },
   toJSON() {
     return session.toJSON();
