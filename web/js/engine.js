@@ -1,74 +1,21 @@
 // engine.js: the page's only link to the training worker (worker.js), which owns the wasm module.
+// The protocol itself (requests, frames, acks, failure) is shared/worker-client.js.
 //
 // Requests are promises: `await engine.request('setConfig', { config })` resolves with the
 // worker's result or rejects with an Error carrying the engine's own message (which names the
 // field and the allowed range). While playing, the worker streams frames; `onFrame` receives
 // them and the page calls `ack(seq)` once it has drawn one, which lets the worker send more.
 
-export class Engine {
+import { WorkerClient } from './shared/worker-client.js';
+
+export class Engine extends WorkerClient {
   /**
    * @param {{ onFrame: (frame) => void, onFatal: (message: string) => void,
    *           onError: (message: string) => void }} handlers  onFatal: the worker is gone;
    *           onError: training stopped on an engine error (the session is still usable)
    */
-  constructor({ onFrame, onFatal, onError }) {
-    this.onFrame = onFrame;
-    this.onFatal = onFatal;
-    this.onError = onError;
-    this.pending = new Map();
-    this.nextId = 1;
-    this.dead = false;
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (ev) => this.receive(ev.data);
-    this.worker.onerror = (ev) => {
-      ev.preventDefault();
-      this.fail(`The training engine could not start (${ev.message || 'the worker failed to load'}).`);
-    };
-    this.worker.onmessageerror = () => this.fail('The training engine sent a message the page could not read.');
-  }
-
-  receive(msg) {
-    if (!msg) return;
-    if (msg.type === 'frame') {
-      if (this.onFrame) this.onFrame(msg.frame);
-      return;
-    }
-    if (msg.type === 'error') {   // the training loop stopped on an engine error
-      if (this.onError) this.onError(msg.message);
-      return;
-    }
-    const p = this.pending.get(msg.id);
-    if (!p) return;
-    this.pending.delete(msg.id);
-    if (msg.ok) {
-      p.resolve(msg.result);
-    } else {
-      const E = msg.error && msg.error.name === 'RangeError' ? RangeError : Error;
-      p.reject(new E(msg.error ? msg.error.message : 'unknown engine error'));
-    }
-  }
-
-  fail(message) {
-    if (this.dead) return;
-    this.dead = true;
-    for (const p of this.pending.values()) p.reject(new Error(message));
-    this.pending.clear();
-    if (this.onFatal) this.onFatal(message);
-  }
-
-  /** Sends a request; resolves with the worker's answer. */
-  request(cmd, args = {}, transfer = []) {
-    if (this.dead) return Promise.reject(new Error('The training engine has stopped.'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, cmd, ...args }, transfer);
-    });
-  }
-
-  /** Frames up to `seq` were drawn (or skipped): the worker may send more. */
-  ack(seq) {
-    if (!this.dead) this.worker.postMessage({ cmd: 'ack', seq });
+  constructor(handlers) {
+    super(new URL('./worker.js', import.meta.url), handlers, 'The playground was closed.');
   }
 
   init(config, options = {}) { return this.request('init', { config, grid: options.grid, thumb: options.thumb }); }
@@ -106,14 +53,4 @@ export class Engine {
   /** side > 0: every frame carries the Jacobian on a side × side grid; 0 stops it. */
   jacobianField(side) { return this.request('jacobianField', { side }); }
   requestFrame() { return this.request('frame'); }
-
-  dispose() {
-    if (this.dead) return;
-    this.worker.postMessage({ id: 0, cmd: 'dispose' });
-    this.dead = true;
-    for (const p of this.pending.values()) p.reject(new Error('The playground was closed.'));
-    this.pending.clear();
-    // give the worker a moment to free the wasm session, then end it
-    setTimeout(() => this.worker.terminate(), 50);
-  }
 }

@@ -21,6 +21,7 @@ import {
   historyToCSV, pytorchScript, inspectModelFile, fileName, SAMPLE_POINTS, MAX_MODEL_BYTES,
 } from './export.js';
 import { h, download, clear } from './dom.js';
+import { showMessage } from './shared/messages.js';
 
 const GRID = 200;            // decision boundary: GRID x GRID evaluated points
 const THUMB = 40;            // node thumbnails: THUMB x THUMB
@@ -670,16 +671,7 @@ export class Playground {
    * options: timeout (ms), action: [label, fn]
    */
   message(kind, text, options = {}) {
-    const close = h('button', { type: 'button', class: 'bp-msg-close', 'aria-label': 'Dismiss', text: '×' });
-    const box = h('div', { class: ['bp-msg', `bp-msg-${kind}`], role: kind === 'error' ? 'alert' : 'status' },
-      h('span', { class: 'bp-msg-text', text }),
-      options.action ? h('button', { type: 'button', class: 'bp-btn bp-btn-small', text: options.action[0], on: { click: options.action[1] } }) : null,
-      close);
-    close.addEventListener('click', () => box.remove());
-    this.messages.append(box);
-    while (this.messages.children.length > 6) this.messages.firstChild.remove();
-    if (options.timeout) setTimeout(() => box.remove(), options.timeout);
-    return box;
+    return showMessage(this.messages, kind, text, options, 6);
   }
 
   onKey(ev) {

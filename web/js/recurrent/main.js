@@ -23,6 +23,7 @@ import { BpttWalk } from './bptt-walk.js';
 import { CompletionView, WeightsView } from './pattern-views.js';
 import { divergingRGB } from '../colors.js';
 import { h, download, clear, fmt } from '../dom.js';
+import { showMessage } from '../shared/messages.js';
 
 const CHART_EVERY_MS = 100;       // training charts redraw at most this often while playing
 const MAX_MODEL_BYTES = 16 << 20; // core/limits.hpp kMaxModelBytes
@@ -682,16 +683,7 @@ export class RecurrentPlayground {
   // ---- messages and keys -----------------------------------------------------------------------------
 
   message(kind, text, options = {}) {
-    const close = h('button', { type: 'button', class: 'bp-msg-close', 'aria-label': 'Dismiss', text: '×' });
-    const box = h('div', { class: ['bp-msg', `bp-msg-${kind}`], role: kind === 'error' ? 'alert' : 'status' },
-      h('span', { class: 'bp-msg-text', text }),
-      options.action ? h('button', { type: 'button', class: 'bp-btn bp-btn-small', text: options.action[0], on: { click: options.action[1] } }) : null,
-      close);
-    close.addEventListener('click', () => box.remove());
-    this.messages.append(box);
-    while (this.messages.children.length > 5) this.messages.firstChild.remove();
-    if (options.timeout) setTimeout(() => box.remove(), options.timeout);
-    return box;
+    return showMessage(this.messages, kind, text, options, 5);
   }
 
   onKey(ev) {

@@ -1,0 +1,19 @@
+// shared/messages.js: the dismissable notice / error boxes both pages show above their views.
+import { h } from '../dom.js';
+
+/**
+ * Shows a message in `host`. kind: 'notice' | 'error'. Returns its element (call .remove() to
+ * drop it). options: timeout (ms), action: [label, fn]. At most `max` boxes stay (oldest go).
+ */
+export function showMessage(host, kind, text, options = {}, max = 6) {
+  const close = h('button', { type: 'button', class: 'bp-msg-close', 'aria-label': 'Dismiss', text: '×' });
+  const box = h('div', { class: ['bp-msg', `bp-msg-${kind}`], role: kind === 'error' ? 'alert' : 'status' },
+    h('span', { class: 'bp-msg-text', text }),
+    options.action ? h('button', { type: 'button', class: 'bp-btn bp-btn-small', text: options.action[0], on: { click: options.action[1] } }) : null,
+    close);
+  close.addEventListener('click', () => box.remove());
+  host.append(box);
+  while (host.children.length > max) host.firstChild.remove();
+  if (options.timeout) setTimeout(() => box.remove(), options.timeout);
+  return box;
+}
