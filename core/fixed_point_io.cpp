@@ -116,18 +116,7 @@ json config_json(const FixedPointSessionConfig& c) {
     relax["beta"] = c.relax.beta;
     relax["tol"] = c.relax.tol;
     relax["maxIters"] = c.relax.max_iters;
-    json training = json::object();
-    training["optimizer"] = optimizer_name(o.kind);
-    training["learningRate"] = o.learning_rate;
-    training["momentum"] = o.momentum;
-    training["beta1"] = o.beta1;
-    training["beta2"] = o.beta2;
-    training["rho"] = o.rho;
-    training["epsilon"] = o.epsilon;
-    training["schedule"] = schedule_name(o.schedule);
-    training["decayRate"] = o.decay_rate;
-    training["decaySteps"] = o.decay_steps;
-    training["clipNorm"] = o.clip_norm;
+    json training = optimizer_config_json(o);
     json j = json::object();
     j["task"] = std::move(task);
     j["hidden"] = c.hidden;
@@ -159,41 +148,21 @@ RelaxOptions parse_relax_options(const std::string& json_text, const RelaxOption
 }
 
 std::string save_fixed_point_model(FixedPointSession& s, int indent) {
-    json weights = json::object();
-    for (const ParamRef& p : s.params()) weights[p.name] = matrix_json(*p.value);
     json progress = json::object();
     progress["step"] = s.steps_taken();
     progress["skipped"] = s.skipped_total();
-    json j = json::object();
-    j["format"] = kFixedPointModelFormat;
-    j["version"] = kModelVersion;
-    j["config"] = config_json(s.config());
-    j["weights"] = std::move(weights);
-    j["optimizer"] = optimizer_json(s.optimizer());
-    j["progress"] = std::move(progress);
-    return j.dump(indent);
+    return model_file(kFixedPointModelFormat, kModelVersion, config_json(s.config()), params_json(s.params()), s.optimizer(),
+                      std::move(progress))
+        .dump(indent);
 }
 
 std::unique_ptr<FixedPointSession> load_fixed_point_model(const std::string& json_text) {
     const json j = parse_text(json_text, "model file");
     Fields f(j, "");
-    f.allow_only({"format", "version", "config", "weights", "optimizer", "progress"});
-    if (f.text("format", "") != kFixedPointModelFormat)
-        throw std::invalid_argument("/format: this is not a Backprop Playground fixed-point model file (expected \"" +
-                                    std::string(kFixedPointModelFormat) + "\")");
-    if (!f.has("version") || !f.at("version").is_number_integer() || f.at("version").get<long>() != kModelVersion)
-        throw std::invalid_argument("/version: unsupported model file version (this build reads version " +
-                                    std::to_string(kModelVersion) + ")");
-    if (!f.has("config")) throw std::invalid_argument("/config: missing");
+    check_model_file(f, kFixedPointModelFormat, kModelVersion, "fixed-point model");
     auto session = std::make_unique<FixedPointSession>(read_config(f.at("config"), "/config"));
-    if (!f.has("weights")) throw std::invalid_argument("/weights: missing");
-    Fields wf(f.at("weights"), "/weights");
-    wf.allow_only({"W", "U", "b"});
     const ParamList params = session->params();
-    for (const ParamRef& p : params) {
-        if (!wf.has(p.name.c_str())) throw std::invalid_argument("/weights/" + p.name + ": missing");
-        read_matrix(wf.at(p.name.c_str()), rows(*p.value), cols(*p.value), "/weights/" + p.name, *p.value);
-    }
+    read_params(f.at("weights"), params);
     if (f.has("optimizer")) read_optimizer(f.at("optimizer"), params, session->optimizer());
     long step = 0, skipped = 0;
     if (f.has("progress")) {

@@ -183,4 +183,74 @@ inline void read_optimizer(const json& j, const ParamList& params, Optimizer& op
     opt.restore(std::move(state));
 }
 
+// The optimizer part of a "training" object (everything but the batch size), in the field
+// names the configs use.
+inline json optimizer_config_json(const OptimizerConfig& o) {
+    json t = json::object();
+    t["optimizer"] = optimizer_name(o.kind);
+    t["learningRate"] = o.learning_rate;
+    t["momentum"] = o.momentum;
+    t["beta1"] = o.beta1;
+    t["beta2"] = o.beta2;
+    t["rho"] = o.rho;
+    t["epsilon"] = o.epsilon;
+    t["schedule"] = schedule_name(o.schedule);
+    t["decayRate"] = o.decay_rate;
+    t["decaySteps"] = o.decay_steps;
+    t["clipNorm"] = o.clip_norm;
+    return t;
+}
+
+// Weights by parameter name: {"W": [[...]], ...} (recurrent and fixed-point model files).
+inline json params_json(const ParamList& params) {
+    json w = json::object();
+    for (const ParamRef& p : params) w[p.name] = matrix_json(*p.value);
+    return w;
+}
+
+// Reads weights written by params_json into the parameters: unknown names are refused first
+// (like Fields::allow_only), then every parameter must be there with its exact shape.
+inline void read_params(const json& j, const ParamList& params) {
+    Fields wf(j, "/weights");
+    std::string allowed;
+    for (const ParamRef& p : params) allowed += (allowed.empty() ? "" : ", ") + p.name;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        bool known = false;
+        for (const ParamRef& p : params) known = known || p.name == it.key();
+        if (!known) throw std::invalid_argument("/weights/" + it.key() + ": unknown field (allowed: " + allowed + ")");
+    }
+    for (const ParamRef& p : params) {
+        if (!wf.has(p.name.c_str())) throw std::invalid_argument("/weights/" + p.name + ": missing");
+        read_matrix(wf.at(p.name.c_str()), rows(*p.value), cols(*p.value), "/weights/" + p.name, *p.value);
+    }
+}
+
+// The frame every model file shares: format, version, config, weights, optimizer, progress.
+inline json model_file(const char* format, int version, json config, json weights, const Optimizer& opt,
+                       json progress) {
+    json j = json::object();
+    j["format"] = format;
+    j["version"] = version;
+    j["config"] = std::move(config);
+    j["weights"] = std::move(weights);
+    j["optimizer"] = optimizer_json(opt);
+    j["progress"] = std::move(progress);
+    return j;
+}
+
+// Checks that frame: the right format ("what" names the kind of file in the message), the
+// version this build reads, no other top-level fields, config and weights present. The format
+// is checked first, so a file of another kind says so rather than listing odd fields.
+inline void check_model_file(const Fields& f, const char* format, int version, const char* what) {
+    if (f.text("format", "") != format)
+        throw std::invalid_argument(std::string("/format: this is not a Backprop Playground ") + what +
+                                    " file (expected \"" + format + "\")");
+    if (!f.has("version") || !f.at("version").is_number_integer() || f.at("version").get<long>() != version)
+        throw std::invalid_argument("/version: unsupported model file version (this build reads version " +
+                                    std::to_string(version) + ")");
+    f.allow_only({"format", "version", "config", "weights", "optimizer", "progress"});
+    if (!f.has("config")) throw std::invalid_argument("/config: missing");
+    if (!f.has("weights")) throw std::invalid_argument("/weights: missing");
+}
+
 }  // namespace bp::json_io

@@ -157,7 +157,11 @@ json config_json(const SessionConfig& c) {
     }
     json acts = json::array();
     for (Activation a : c.network.activations) acts.push_back(activation_name(a));
-    const OptimizerConfig& o = c.training.optimizer;
+    json training = optimizer_config_json(c.training.optimizer);
+    training["batchSize"] = c.training.batch_size;
+    training["regularization"] = regularization_name(c.training.regularization);
+    training["regularizationRate"] = c.training.regularization_rate;
+    training["seed"] = c.training.seed;
     return {{"dataset", d},
             {"features", feature_names(c.features)},
             {"network",
@@ -167,22 +171,7 @@ json config_json(const SessionConfig& c) {
               {"loss", c.network.loss},
               {"init", init_name(c.network.init)},
               {"seed", c.network.seed}}},
-            {"training",
-             {{"optimizer", optimizer_name(o.kind)},
-              {"learningRate", o.learning_rate},
-              {"momentum", o.momentum},
-              {"beta1", o.beta1},
-              {"beta2", o.beta2},
-              {"rho", o.rho},
-              {"epsilon", o.epsilon},
-              {"batchSize", c.training.batch_size},
-              {"schedule", schedule_name(o.schedule)},
-              {"decayRate", o.decay_rate},
-              {"decaySteps", o.decay_steps},
-              {"clipNorm", o.clip_norm},
-              {"regularization", regularization_name(c.training.regularization)},
-              {"regularizationRate", c.training.regularization_rate},
-              {"seed", c.training.seed}}}};
+            {"training", training}};
 }
 
 }  // namespace
@@ -204,30 +193,18 @@ std::string save_model(const TrainingSession& s, int indent) {
                                     "model file, because its configuration does not regenerate that data");
     json layers = json::array();
     for (const Dense& d : s.network().layers) layers.push_back({{"W", matrix_json(d.W)}, {"b", matrix_json(d.b)}});
-    json j = {{"format", kModelFormat},
-              {"version", kModelVersion},
-              {"config", config_json(s.config())},
-              {"weights", layers},
-              {"optimizer", optimizer_json(s.optimizer())},
-              {"progress", {{"step", s.steps_taken()}}}};
-    return j.dump(indent);
+    return model_file(kModelFormat, kModelVersion, config_json(s.config()), std::move(layers), s.optimizer(),
+                      {{"step", s.steps_taken()}})
+        .dump(indent);
 }
 
 std::unique_ptr<TrainingSession> load_model(const std::string& json_text) {
     const json j = parse_text(json_text, "model file");
     Fields f(j, "");
-    if (f.text("format", "") != kModelFormat)
-        throw std::invalid_argument("/format: this is not a Backprop Playground model file (expected \"" +
-                                    std::string(kModelFormat) + "\")");
-    if (!f.has("version") || !f.at("version").is_number_integer() || f.at("version").get<long>() != kModelVersion)
-        throw std::invalid_argument("/version: unsupported model file version (this build reads version " +
-                                    std::to_string(kModelVersion) + ")");
-    f.allow_only({"format", "version", "config", "weights", "optimizer", "progress"});
-    if (!f.has("config")) throw std::invalid_argument("/config: missing");
+    check_model_file(f, kModelFormat, kModelVersion, "model");
     const SessionConfig config = read_config(f.at("config"), "/config");
     auto session = std::make_unique<TrainingSession>(config);
 
-    if (!f.has("weights")) throw std::invalid_argument("/weights: missing");
     const json& w = f.at("weights");
     Mlp& net = session->network();
     if (!w.is_array() || w.size() != net.layers.size())
@@ -295,7 +272,8 @@ SequenceSessionConfig read_sequence_config(const json& j, const std::string& pat
 }
 
 json sequence_config_json(const SequenceSessionConfig& c) {
-    const OptimizerConfig& o = c.optimizer;
+    json training = optimizer_config_json(c.optimizer);
+    training["batchSize"] = c.batch_size;
     return {{"task",
              {{"name", sequence_task_name(c.task.task)},
               {"length", c.task.length},
@@ -307,19 +285,7 @@ json sequence_config_json(const SequenceSessionConfig& c) {
             {"cell", cell_name(c.cell)},
             {"hidden", c.hidden},
             {"truncation", c.truncation},
-            {"training",
-             {{"optimizer", optimizer_name(o.kind)},
-              {"learningRate", o.learning_rate},
-              {"momentum", o.momentum},
-              {"beta1", o.beta1},
-              {"beta2", o.beta2},
-              {"rho", o.rho},
-              {"epsilon", o.epsilon},
-              {"batchSize", c.batch_size},
-              {"schedule", schedule_name(o.schedule)},
-              {"decayRate", o.decay_rate},
-              {"decaySteps", o.decay_steps},
-              {"clipNorm", o.clip_norm}}},
+            {"training", training},
             {"seed", c.init_seed}};
 }
 
@@ -334,41 +300,18 @@ std::string sequence_config_to_json(const SequenceSessionConfig& config, int ind
 }
 
 std::string save_sequence_model(SequenceSession& s, int indent) {
-    json weights = json::object();
-    for (const ParamRef& p : s.params()) weights[p.name] = matrix_json(*p.value);
-    const json j = {{"format", kSequenceModelFormat},
-                    {"version", kModelVersion},
-                    {"config", sequence_config_json(s.config())},
-                    {"weights", weights},
-                    {"optimizer", optimizer_json(s.optimizer())},
-                    {"progress", {{"step", s.steps_taken()}}}};
-    return j.dump(indent);
+    return model_file(kSequenceModelFormat, kModelVersion, sequence_config_json(s.config()), params_json(s.params()), s.optimizer(),
+                      {{"step", s.steps_taken()}})
+        .dump(indent);
 }
 
 std::unique_ptr<SequenceSession> load_sequence_model(const std::string& json_text) {
     const json j = parse_text(json_text, "model file");
     Fields f(j, "");
-    if (f.text("format", "") != kSequenceModelFormat)
-        throw std::invalid_argument("/format: this is not a Backprop Playground recurrent model file (expected \"" +
-                                    std::string(kSequenceModelFormat) + "\")");
-    if (!f.has("version") || !f.at("version").is_number_integer() || f.at("version").get<long>() != kModelVersion)
-        throw std::invalid_argument("/version: unsupported model file version (this build reads version " +
-                                    std::to_string(kModelVersion) + ")");
-    f.allow_only({"format", "version", "config", "weights", "optimizer", "progress"});
-    if (!f.has("config")) throw std::invalid_argument("/config: missing");
+    check_model_file(f, kSequenceModelFormat, kModelVersion, "recurrent model");
     auto session = std::make_unique<SequenceSession>(read_sequence_config(f.at("config"), "/config"));
-    if (!f.has("weights")) throw std::invalid_argument("/weights: missing");
-    Fields wf(f.at("weights"), "/weights");
     const ParamList params = session->params();
-    for (const ParamRef& p : params) {
-        if (!wf.has(p.name.c_str())) throw std::invalid_argument("/weights/" + p.name + ": missing");
-        read_matrix(wf.at(p.name.c_str()), rows(*p.value), cols(*p.value), "/weights/" + p.name, *p.value);
-    }
-    for (auto it = f.at("weights").begin(); it != f.at("weights").end(); ++it) {
-        bool known = false;
-        for (const ParamRef& p : params) known = known || p.name == it.key();
-        if (!known) throw std::invalid_argument("/weights/" + it.key() + ": unknown parameter for this cell");
-    }
+    read_params(f.at("weights"), params);
     if (f.has("optimizer")) read_optimizer(f.at("optimizer"), params, session->optimizer());
     if (f.has("progress")) {
         Fields pf(f.at("progress"), "/progress");
