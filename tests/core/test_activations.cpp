@@ -171,7 +171,7 @@ TEST_CASE("forward and backward may work in place", "[activations]") {
     }
 }
 
-TEST_CASE("activation names round-trip; unknown names list the allowed ones", "[activations]") {
+TEST_CASE("activation names round-trip, and unknown names list the allowed ones", "[activations]") {
     for (Activation f : kAll) CHECK(bp::activation_from_name(bp::activation_name(f)) == f);
     CHECK(std::string(bp::activation_name(Activation::LeakyRelu)) == "leaky_relu");
     CHECK_THROWS_AS(bp::activation_from_name("swish"), std::invalid_argument);

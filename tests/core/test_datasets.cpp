@@ -182,7 +182,7 @@ TEST_CASE("datasets: classes are balanced to within one point", "[datasets]") {
     CHECK(ones == Approx(250).margin(40));  // binomial sd ~ 11 (less without replacement)
 }
 
-TEST_CASE("datasets: every point is in [-6,6]² and every label is valid, at any noise", "[datasets]") {
+TEST_CASE("datasets: every point is in the square -6..6 and every label is valid, at any noise", "[datasets]") {
     for (DatasetKind k : kGenerated) {
         for (double noise : {0.0, 0.1, 0.5, 1.0}) {
             INFO(dataset_name(k) << " noise " << noise);

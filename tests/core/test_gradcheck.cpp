@@ -60,7 +60,7 @@ TEST_CASE("numeric_gradient of a cubic", "[gradcheck]") {
     CHECK_THROWS_AS(bp::numeric_gradient(w, 1, f), std::out_of_range);
 }
 
-TEST_CASE("a correct gradient passes; values are restored bit for bit", "[gradcheck]") {
+TEST_CASE("a correct gradient passes, and values are restored bit for bit", "[gradcheck]") {
     Problem p;
     const Mat A0 = p.A, B0 = p.B;
     const auto r = bp::gradcheck(p.params(), [&] { return p.loss_and_grad(false); },

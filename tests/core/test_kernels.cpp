@@ -98,7 +98,7 @@ TEST_CASE("matmul_a_bt: dX = G Wᵀ, hand-computed", "[kernels]") {
     CHECK(dx(1, 1) == -2.0);  // (−1)·4 + 3·1 + 1·(−1) = −2
 }
 
-TEST_CASE("sum_rows_add: db += Σ_n G[n,:], hand-computed", "[kernels]") {
+TEST_CASE("sum_rows_add: db += Σ_n G(n,:), hand-computed", "[kernels]") {
     Mat db = mat(1, 3, {10, 20, 30});
     bp::sum_rows_add(G, db);
     CHECK(db(0, 0) == 10.0);  // 10 + 1 − 1

@@ -385,7 +385,7 @@ TEST_CASE("validation: inconsistent configs are invalid_argument naming the fiel
     CHECK(net.layers.empty());
 }
 
-TEST_CASE("forward checks the input width; params are named W1 b1 W2 b2", "[mlp]") {
+TEST_CASE("forward checks the input width, and params are named W1 b1 W2 b2", "[mlp]") {
     MlpConfig c = make_config(2, {3}, {Activation::Tanh}, 1, Activation::Sigmoid,
                               Loss::SigmoidCrossEntropy);
     bp::Rng rng(1);

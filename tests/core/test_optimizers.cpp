@@ -222,7 +222,7 @@ TEST_CASE("state is kept by position, not by address", "[optimizers]") {
     CHECK_NOTHROW(oa.step(wrong));  // after reset, the new shapes are accepted
 }
 
-TEST_CASE("live config change keeps the state; a new kind restarts the slots", "[optimizers]") {
+TEST_CASE("live config change keeps the state, and a new kind restarts the slots", "[optimizers]") {
     One p;
     Optimizer opt(config(OptimizerKind::Momentum, 0.1));
     opt.step(p.list());  // v1 = (−0.05, 0.1), w1 = (0.95, −1.9)

@@ -78,7 +78,7 @@ TEST_CASE("rng: uniform has mean 1/2 and variance 1/12", "[rng]") {
     CHECK(hi < 1.0);
 }
 
-TEST_CASE("rng: uniform(lo, hi) stays in [lo, hi)", "[rng]") {
+TEST_CASE("rng: uniform(lo, hi) stays in lo..hi, hi excluded", "[rng]") {
     Rng rng(3);
     for (int i = 0; i < 10000; ++i) {
         const double v = rng.uniform(-6.0, 6.0);

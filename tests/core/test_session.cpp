@@ -51,7 +51,7 @@ TEST_CASE("circle reaches >= 97% test accuracy", "[session][smoke]") {
     CHECK(st.test_accuracy >= 0.97);
 }
 
-TEST_CASE("two-arm spiral reaches >= 95% test accuracy with [8,8] tanh and Adam", "[session][smoke]") {
+TEST_CASE("two-arm spiral reaches >= 95% test accuracy with 8-8 tanh and Adam", "[session][smoke]") {
     TrainingSession s(config_for(DatasetKind::Spiral, {8, 8}, Activation::Tanh, OptimizerKind::Adam, 0.01,
                                  X1 | X2 | SinX1 | SinX2));
     const StepStats st = train_epochs(s, 500);
