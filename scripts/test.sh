@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 echo "== native tests (ctest)"
 # ctest's discovery splits test names at ';' and groups them at '[': a case whose name holds one
 # would silently not run. Every Catch2 case must be its own ctest entry.
-cases=$(build/native/core_tests --list-test-names-only | grep -c .)
+# (Catch2 v2 exits with the number of tests it listed, hence the `|| true`.)
+cases=$( (build/native/core_tests --list-test-names-only || true) | grep -c .)
 entries=$(ctest --test-dir build/native -N | sed -n 's/^Total Tests: //p')
 if [ "$cases" != "$entries" ]; then
   echo "ctest lists $entries entries for $cases Catch2 test cases: rename the cases whose names hold ';' or '['" >&2
