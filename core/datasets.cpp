@@ -18,6 +18,7 @@
 #include "limits.hpp"
 #include "mathfn.hpp"
 #include "rng.hpp"
+#include "validate.hpp"
 
 namespace bp {
 
@@ -28,15 +29,7 @@ constexpr double kTwoPi = 2.0 * kPi;
 
 // ---- messages ---------------------------------------------------------------------------------
 
-// A number as it reads best in a message: 2, 0.25, 1e+30, nan.
-std::string num(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
-[[noreturn]] void fail_range(const std::string& msg) { throw std::out_of_range(msg); }
-[[noreturn]] void fail_arg(const std::string& msg) { throw std::invalid_argument(msg); }
+std::string num(double v) { return format_number(v); }
 
 bool is_finite(double v) { return v == v && v - v == 0.0; }  // false for NaN and ±inf
 
@@ -47,9 +40,7 @@ void check_real(const std::string& field, double v, double lo, double hi) {
 }
 
 void check_size(const std::string& field, std::size_t v, std::size_t lo, std::size_t hi) {
-    if (v < lo || v > hi)
-        fail_range(field + ": " + std::to_string(v) + " is outside " + std::to_string(lo) + ".." +
-                   std::to_string(hi));
+    check_count(field, v, lo, hi);
 }
 
 double clamp(double v, double lo, double hi) { return v < lo ? lo : (v > hi ? hi : v); }

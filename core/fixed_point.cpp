@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "limits.hpp"
+#include "validate.hpp"
 #include "mathfn.hpp"
 #include "rnn.hpp"  // largest_singular_value
 
@@ -17,14 +18,7 @@ namespace bp {
 
 namespace {
 
-[[noreturn]] void fail_range(const std::string& msg) { throw std::out_of_range(msg); }
-[[noreturn]] void fail_arg(const std::string& msg) { throw std::invalid_argument(msg); }
-
-void check_size(const char* field, std::size_t v, std::size_t lo, std::size_t hi) {
-    if (v < lo || v > hi)
-        fail_range(std::string(field) + ": " + std::to_string(v) + " is outside " + std::to_string(lo) +
-                   ".." + std::to_string(hi));
-}
+void check_size(const char* field, std::size_t v, std::size_t lo, std::size_t hi) { check_count(field, v, lo, hi); }
 
 void check_real(const char* field, double v, double lo, double hi, bool open_lo) {
     if (!std::isfinite(v)) fail_arg(std::string(field) + ": " + std::to_string(v) + " is not a finite number");

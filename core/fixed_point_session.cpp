@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "limits.hpp"
+#include "validate.hpp"
 
 namespace bp {
 
@@ -19,18 +20,6 @@ FixedPointTask fixed_point_task_from_name(const std::string& name) {
 }
 
 namespace {
-
-std::string fmt(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
-void check_count(const char* field, std::size_t v, std::size_t lo, std::size_t hi, const char* why = "") {
-    if (v < lo || v > hi)
-        throw std::out_of_range(std::string(field) + ": " + std::to_string(v) + " is outside " + std::to_string(lo) +
-                                ".." + std::to_string(hi) + why);
-}
 
 bool is_letters(const FixedPointSessionConfig& c) { return c.task == FixedPointTask::Letters; }
 
@@ -109,7 +98,7 @@ void validate_fixed_point_session_config(const FixedPointSessionConfig& c) {
                                     "' is not available; allowed: tanh, sigmoid");
     if (!std::isfinite(c.init_scale)) throw std::invalid_argument("initScale: must be a finite number");
     if (c.init_scale < 0.0 || c.init_scale > 100.0)
-        throw std::out_of_range("initScale: " + fmt(c.init_scale) + " is outside 0..100");
+        throw std::out_of_range("initScale: " + format_number(c.init_scale) + " is outside 0..100");
     validate_relax_options(c.relax);  // names relax.alpha, relax.beta, relax.tol, relax.maxIters
     try {
         optimizer_validate(c.optimizer);
@@ -221,7 +210,7 @@ FixedPointSessionStats FixedPointSession::step(std::size_t n) {
         FixedPointSessionStats st = make_stats();
         st.diverged = true;
         st.message = "Training diverged: the loss or a weight became infinite or NaN at learning rate " +
-                     fmt(optimizer_.config().learning_rate) +
+                     format_number(optimizer_.config().learning_rate) +
                      ". The weights from before this step were restored and training paused. Try a smaller "
                      "learning rate, or turn on gradient clipping.";
         return st;

@@ -18,17 +18,12 @@
 #include "limits.hpp"
 #include "optimizers.hpp"
 #include "tensor.hpp"
+#include "validate.hpp"
 
 namespace bp::json_io {
 
 // ordered_json keeps fields in the order written, so files read top-down: format first.
 using json = nlohmann::ordered_json;
-
-inline std::string fmt(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
 
 // Walks one JSON object, remembering its path for error messages and which keys were read,
 // so that an unknown (misspelt) key is reported instead of silently ignored.
@@ -60,7 +55,7 @@ public:
         const double d = v.get<double>();
         if (!std::isfinite(d)) throw std::invalid_argument(path(key) + ": must be a finite number");
         if (d < lo || d > hi)
-            throw std::out_of_range(path(key) + ": " + fmt(d) + " is outside " + fmt(lo) + ".." + fmt(hi));
+            throw std::out_of_range(path(key) + ": " + format_number(d) + " is outside " + format_number(lo) + ".." + format_number(hi));
         return d;
     }
     // A whole number in lo..hi (hi at most 2^53). 64-bit: size_t is 32 bits in wasm.

@@ -76,7 +76,7 @@ NetworkSpec read_network(const Fields& f, NetworkSpec n) {
             if (!h[i].is_number()) throw std::invalid_argument(where + ": must be a number");
             const double v = h[i].get<double>();
             if (!(v >= 1 && v <= static_cast<double>(limits::kMaxNeurons)) || v != std::floor(v))
-                throw std::out_of_range(where + ": " + fmt(v) + " neurons is outside 1.." +
+                throw std::out_of_range(where + ": " + format_number(v) + " neurons is outside 1.." +
                                         std::to_string(limits::kMaxNeurons));
             n.hidden.push_back(static_cast<std::size_t>(v));
         }

@@ -9,14 +9,13 @@
 
 #include "kernels.hpp"
 #include "limits.hpp"
+#include "validate.hpp"
 #include "mathfn.hpp"
 
 namespace bp {
 
 namespace {
 
-[[noreturn]] void fail_range(const std::string& msg) { throw std::out_of_range(msg); }
-[[noreturn]] void fail_arg(const std::string& msg) { throw std::invalid_argument(msg); }
 
 std::string shape_str(std::size_t r, std::size_t c) {
     return "(" + std::to_string(r) + "," + std::to_string(c) + ")";
@@ -37,9 +36,7 @@ struct Field {
 };
 
 void check_size(const Field& field, std::size_t v, std::size_t lo, std::size_t hi) {
-    if (v < lo || v > hi)
-        fail_range(field.str() + ": " + std::to_string(v) + " is outside " + std::to_string(lo) + ".." +
-                   std::to_string(hi));
+    if (v < lo || v > hi) fail_outside(field.str(), v, lo, hi);
 }
 
 void check_shape(const Field& field, const Mat& m, std::size_t r, std::size_t c) {

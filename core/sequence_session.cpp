@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "limits.hpp"
+#include "validate.hpp"
 #include "mathfn.hpp"
 
 namespace bp {
@@ -20,18 +21,6 @@ CellKind cell_from_name(const std::string& name) {
 }
 
 namespace {
-
-std::string fmt(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
-void check_count(std::size_t v, std::size_t lo, std::size_t hi, const char* field) {
-    if (v < lo || v > hi)
-        throw std::out_of_range(std::string(field) + ": " + std::to_string(v) + " is outside " + std::to_string(lo) +
-                                ".." + std::to_string(hi));
-}
 
 // The held-out sequences come from the same generator with a different seed.
 SequenceConfig test_task(const SequenceSessionConfig& c) {
@@ -54,10 +43,10 @@ RnnConfig rnn_config(const SequenceSessionConfig& c, const SequenceData& data) {
 
 void validate_sequence_session_config(const SequenceSessionConfig& c) {
     validate_sequence_config(c.task);
-    check_count(c.test_sequences, 1, limits::kMaxSequences, "test sequences");
-    check_count(c.hidden, 1, limits::kMaxRecurrentHidden, "hidden");
-    check_count(c.truncation, 0, limits::kMaxSequenceLength, "truncation");
-    check_count(c.batch_size, 1, limits::kMaxBatch, "training.batchSize");
+    check_count("test sequences", c.test_sequences, 1, limits::kMaxSequences);
+    check_count("hidden", c.hidden, 1, limits::kMaxRecurrentHidden);
+    check_count("truncation", c.truncation, 0, limits::kMaxSequenceLength);
+    check_count("training.batchSize", c.batch_size, 1, limits::kMaxBatch);
     optimizer_validate(c.optimizer);
 }
 
@@ -146,7 +135,7 @@ SequenceStats SequenceSession::step(std::size_t n) {
         SequenceStats st = make_stats();
         st.diverged = true;
         st.message = "Training diverged: the loss or a weight became infinite or NaN at learning rate " +
-                     fmt(optimizer_.config().learning_rate) +
+                     format_number(optimizer_.config().learning_rate) +
                      ". The weights from before this step were restored and training paused. Try a smaller "
                      "learning rate, or turn on gradient clipping (exploding gradients are common in RNNs).";
         return st;
@@ -237,8 +226,8 @@ const std::vector<double>& SequenceSession::free_run(std::size_t index, std::siz
         throw std::invalid_argument("freeRun: only the sine task continues its own output");
     const std::size_t N = rows(test_.x[0]), T = test_.x.size();
     if (index >= N) throw std::out_of_range("freeRun: sequence " + std::to_string(index) + " is outside 0.." + std::to_string(N - 1));
-    check_count(prime, 1, T, "freeRun: prime");
-    check_count(prime + steps, 1, limits::kMaxSequenceLength, "freeRun: prime + steps");
+    check_count("freeRun: prime", prime, 1, T);
+    check_count("freeRun: prime + steps", prime + steps, 1, limits::kMaxSequenceLength);
     sequence_rows(test_, index, 1, one_);
     std::vector<Mat> primed(one_.x.begin(), one_.x.begin() + static_cast<long>(prime));
     free_run_.resize(prime + steps);

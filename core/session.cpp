@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "limits.hpp"
+#include "validate.hpp"
 
 namespace bp {
 
@@ -30,22 +31,6 @@ Regularization regularization_from_name(const std::string& name) {
 }
 
 namespace {
-
-std::string fmt(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
-void check_finite(double v, const char* field) {
-    if (!std::isfinite(v)) throw std::invalid_argument(std::string(field) + ": must be a finite number");
-}
-
-void check_range(double v, double lo, double hi, const char* field) {
-    check_finite(v, field);
-    if (v < lo || v > hi)
-        throw std::out_of_range(std::string(field) + ": " + fmt(v) + " is outside " + fmt(lo) + ".." + fmt(hi));
-}
 
 // The output activation, loss and target encoding a network spec asks for, given the data.
 struct OutputChoice {
@@ -131,7 +116,7 @@ void validate_config(const SessionConfig& c) {
         if (a == Activation::Softmax)
             throw std::invalid_argument("network.activation: softmax is only for the output layer");
     optimizer_validate(c.training.optimizer);
-    check_range(c.training.regularization_rate, 0.0, 10.0, "training.regularizationRate");
+    check_range("training.regularizationRate", c.training.regularization_rate, 0.0, 10.0);
     if (c.training.batch_size < 1 || c.training.batch_size > limits::kMaxBatch)
         throw std::out_of_range("training.batchSize: " + std::to_string(c.training.batch_size) +
                                 " is outside 1.." + std::to_string(limits::kMaxBatch));
@@ -307,8 +292,8 @@ StepStats TrainingSession::step(std::size_t n) {
         StepStats st = make_stats();
         st.diverged = true;
         st.message = "Training diverged: the loss or a weight became infinite or NaN at learning rate " +
-                     fmt(last_lr_) + ". The weights from before this step were restored and training paused. "
-                     "Try a smaller learning rate (for example " + fmt(last_lr_ / 10) +
+                     format_number(last_lr_) + ". The weights from before this step were restored and training paused. "
+                     "Try a smaller learning rate (for example " + format_number(last_lr_ / 10) +
                      "), gradient clipping, or a different optimizer.";
         return st;
     }
@@ -344,7 +329,7 @@ StepStats TrainingSession::stats() { return make_stats(); }
 void TrainingSession::evaluate_grid(std::size_t G, double x0, double x1, double y0, double y1) {
     if (G < 2 || G > limits::kMaxGrid)
         throw std::out_of_range("grid: side " + std::to_string(G) + " is outside 2.." + std::to_string(limits::kMaxGrid));
-    for (double v : {x0, x1, y0, y1}) check_finite(v, "grid: bounds");
+    for (double v : {x0, x1, y0, y1}) check_finite("grid: bounds", v);
     if (!(x1 > x0) || !(y1 > y0)) throw std::invalid_argument("grid: bounds need x0 < x1 and y0 < y1");
     if (cols(data_.x_train) != 2) throw std::invalid_argument("grid: the data is not 2-D");
     grid_size_ = G;
@@ -390,7 +375,7 @@ Mat TrainingSession::predict(const Mat& xy) {
     if (rows(xy) > limits::kMaxPoints)
         throw std::out_of_range("predict: " + std::to_string(rows(xy)) + " points is over the limit of " +
                                 std::to_string(limits::kMaxPoints));
-    for (double v : xy) check_finite(v, "predict: coordinates");
+    for (double v : xy) check_finite("predict: coordinates", v);
     Mat x;
     feature_map(xy, config_.features, x);
     return mlp_forward(net_, x, eval_cache_);
@@ -412,9 +397,9 @@ double TrainingSession::loss_and_gradients(const Mat& xy, const Mat& labels) {
 void TrainingSession::validate_labels(const Mat& labels) const {
     for (std::size_t i = 0; i < rows(labels); ++i) {
         const double v = labels(i, 0);
-        check_finite(v, "points: label");
+        check_finite("points: label", v);
         if (data_.classes > 0 && (v != std::floor(v) || v < 0 || v >= static_cast<double>(data_.classes)))
-            throw std::out_of_range("points: label " + fmt(v) + " is not a class of this model (0.." +
+            throw std::out_of_range("points: label " + format_number(v) + " is not a class of this model (0.." +
                                     std::to_string(data_.classes - 1) + ")");
     }
 }
@@ -428,7 +413,7 @@ void TrainingSession::set_weight(std::size_t layer, std::size_t i, std::size_t j
         throw std::out_of_range("setWeight: (" + std::to_string(i) + ", " + std::to_string(j) +
                                 ") is outside the " + std::to_string(rows(W)) + " x " + std::to_string(cols(W)) +
                                 " weight matrix of layer " + std::to_string(layer));
-    check_range(value, -1e6, 1e6, "setWeight: value");
+    check_range("setWeight: value", value, -1e6, 1e6);
     W(i, j) = value;
 }
 

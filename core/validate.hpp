@@ -1,0 +1,51 @@
+// validate.hpp: the checks every entry point of the core makes, and the one wording of their
+// messages: "field: 40 is outside 1..32" (std::out_of_range, a JS RangeError) for a value out
+// of its range, "field: must be a finite number" (std::invalid_argument) for NaN or infinity.
+// The field's name is built only when a check fails, so validating allocates nothing.
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+namespace bp {
+
+// A number as it reads best in a message: 2, 0.25, 1e+30, nan.
+inline std::string format_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+[[noreturn]] inline void fail_range(const std::string& msg) { throw std::out_of_range(msg); }
+[[noreturn]] inline void fail_arg(const std::string& msg) { throw std::invalid_argument(msg); }
+
+[[noreturn]] inline void fail_outside(const std::string& field, std::size_t v, std::size_t lo, std::size_t hi,
+                                      const char* suffix = "") {
+    fail_range(field + ": " + std::to_string(v) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi) +
+               suffix);
+}
+[[noreturn]] inline void fail_outside(const std::string& field, double v, double lo, double hi) {
+    fail_range(field + ": " + format_number(v) + " is outside " + format_number(lo) + ".." + format_number(hi));
+}
+
+// `Field` is anything a std::string can be made from (a literal, a string).
+template <class Field>
+void check_count(const Field& field, std::size_t v, std::size_t lo, std::size_t hi, const char* suffix = "") {
+    if (v < lo || v > hi) fail_outside(std::string(field), v, lo, hi, suffix);
+}
+
+template <class Field>
+void check_finite(const Field& field, double v) {
+    if (!(v - v == 0.0)) fail_arg(std::string(field) + ": must be a finite number");  // NaN or ±inf
+}
+
+// finite, and in [lo, hi]
+template <class Field>
+void check_range(const Field& field, double v, double lo, double hi) {
+    check_finite(field, v);
+    if (v < lo || v > hi) fail_outside(std::string(field), v, lo, hi);
+}
+
+}  // namespace bp
