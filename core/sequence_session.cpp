@@ -8,7 +8,6 @@
 
 #include "limits.hpp"
 #include "validate.hpp"
-#include "mathfn.hpp"
 
 namespace bp {
 
@@ -203,11 +202,9 @@ const SequenceTrace& SequenceSession::inspect(std::size_t index) {
         for (std::size_t k = 0; k < K; ++k) tr.target[t * K + k] = one_.y[t](0, k);
         const Mat& y = lstm ? lstm_cache_.steps[t].y : elman_cache_.steps[t].y;
         const Mat& h = lstm ? lstm_cache_.steps[t].h : elman_cache_.steps[t].h;
-        for (std::size_t k = 0; k < K; ++k) {
-            // the sigmoid cross-entropy output is a logit; show the probability
-            const double v = y(0, k);
-            tr.prediction[t * K + k] = one_.classes == 2 ? fn::sigmoid(v) : v;
-        }
+        // y_t as the cache holds it: already σ(z_t) for the sigmoid cross-entropy output (parity),
+        // the linear output otherwise. Not σ again: that would squeeze every prediction into 0.5..0.73.
+        for (std::size_t k = 0; k < K; ++k) tr.prediction[t * K + k] = y(0, k);
         for (std::size_t j = 0; j < H; ++j) tr.hidden[t * H + j] = h(0, j);
         const Mat& dh = lstm ? lstm_cache_.steps[t].dh : elman_cache_.steps[t].dh;
         const Mat& dy = lstm ? lstm_cache_.steps[t].dy : elman_cache_.steps[t].dy;

@@ -60,7 +60,7 @@ struct SequenceTrace {
     std::size_t T = 0, D = 0, H = 0, K = 0;
     std::vector<double> input;       // (T, D)
     std::vector<double> target;      // (T, K)
-    std::vector<double> prediction;  // (T, K)
+    std::vector<double> prediction;  // (T, K) y_t: σ(z_t) for parity (a probability), else linear
     std::vector<double> hidden;      // (T, H) h_t
     std::vector<double> cell;        // (T, H) c_t, LSTM only (empty for Elman)
     std::vector<double> dh_norm;     // (T) ||dL/dh_t|| for this sequence's loss

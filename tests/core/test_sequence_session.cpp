@@ -145,3 +145,50 @@ TEST_CASE("sequence configs: defaults, round trip and field-named errors", "[seq
     CHECK_THROWS_WITH(parse_sequence_config(R"({"task": {"name": "echo", "length": 5, "delay": 9}})"), Catch::Contains("delay"));
     CHECK_THROWS_WITH(parse_sequence_config(R"({"training": {"regularization": "l2"}})"), Catch::Contains("regularization"));
 }
+
+namespace {
+
+SequenceSessionConfig parity_config(CellKind cell, std::size_t hidden) {
+    SequenceSessionConfig c;
+    c.task.task = SequenceTask::Parity;
+    c.task.length = 6;
+    c.task.sequences = 16;
+    c.test_sequences = 4;
+    c.cell = cell;
+    c.hidden = hidden;
+    return c;
+}
+
+Mat* param(SequenceSession& s, const std::string& name) {
+    for (const ParamRef& p : s.params())
+        if (p.name == name) return p.value;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("sequence session: parity predictions are σ(z), applied once", "[sequence_session][issue12]") {
+    // Wy = [[0]], by = [[-5]]: z_t = h_t·0 − 5 at every step, so the prediction is
+    // σ(−5) = 1 / (1 + e⁵) = 0.0066928509 (σ(σ(−5)) would be 0.50167).
+    for (CellKind cell : {CellKind::Elman, CellKind::Lstm}) {
+        SequenceSession s(parity_config(cell, 1));
+        *param(s, "Wy") = zeros(1, 1);
+        Mat* by = param(s, "by");
+        (*by)(0, 0) = -5.0;
+        const SequenceTrace& tr = s.inspect(0);
+        REQUIRE(tr.prediction.size() == 6);
+        std::size_t S = 0;
+        for (unsigned char l : tr.loss_step) S += l;
+        for (std::size_t t = 0; t < tr.T; ++t) {
+            CHECK(tr.prediction[t] == Approx(0.0066928509242848554).epsilon(1e-12));
+            // the fused gradient: dL/dz_t = (σ(z_t) − target_t) / S at the loss steps
+            if (tr.loss_step[t]) CHECK(tr.dy[t] == Approx((tr.prediction[t] - tr.target[t]) / S).epsilon(1e-12));
+        }
+        // and the loss is the cross-entropy of those probabilities
+        double l = 0;
+        for (std::size_t t = 0; t < tr.T; ++t)
+            if (tr.loss_step[t])
+                l -= tr.target[t] > 0.5 ? std::log(tr.prediction[t]) : std::log(1 - tr.prediction[t]);
+        CHECK(tr.loss == Approx(l / S).epsilon(1e-9));
+    }
+}
