@@ -41,16 +41,27 @@ public:
         return val::global("JSON").call<val>("parse", bp::sequence_config_to_json(s_->config(), -1));
     }
     // Live change of the training part (optimizer, learningRate, clipNorm, batchSize, ...) and of
-    // the truncation window k (0 = full BPTT).
+    // the truncation window k (0 = full BPTT). One validation with the constructor: the current
+    // configuration with these changes goes through the constructor's parser
+    // (parse_sequence_config), so a field one refuses (regularization) the other refuses too,
+    // with the same message. Nothing changes when it throws.
     void updateTraining(val training, double truncation) {
         guarded([&] {
             if (!(truncation >= 0 && truncation <= static_cast<double>(bp::limits::kMaxSequenceLength)))
                 throw std::out_of_range("truncation: must be in 0.." + std::to_string(bp::limits::kMaxSequenceLength));
+            const std::string changes = stringify(training);
+            // the strict parser first (unknown fields, types, ranges, duplicate keys): after it the
+            // text is known to be a JSON object, so JSON.parse below cannot throw
             bp::TrainingSpec base;
             base.optimizer = s_->config().optimizer;
             base.batch_size = s_->config().batch_size;
-            const bp::TrainingSpec t = bp::parse_training(stringify(training), base);
-            s_->update_training(t.optimizer, static_cast<std::size_t>(truncation), t.batch_size);
+            bp::parse_training(changes, base);
+            const val JSON = val::global("JSON");
+            val config = JSON.call<val>("parse", bp::sequence_config_to_json(s_->config(), -1));
+            val::global("Object").call<void>("assign", config["training"], JSON.call<val>("parse", changes));
+            config.set("truncation", truncation);
+            const bp::SequenceSessionConfig next = bp::parse_sequence_config(JSON.call<std::string>("stringify", config));
+            s_->update_training(next.optimizer, next.truncation, next.batch_size);
             return 0;
         });
     }

@@ -71,10 +71,49 @@ test('export/import of a recurrent model reproduces the run', () => {
 });
 
 test('sequence sessions do not leak over 200 create/train/delete cycles', () => {
-  const cycle = () => withSession(echo, (s) => { s.step(2); s.inspect(0); s.traceHidden(); try { s.loadJSON('{}'); } catch { /* expected */ } });
+  const cycle = () => withSession(echo, (s) => {
+    s.step(2); s.inspect(0); s.traceHidden();
+    try { s.loadJSON('{}'); } catch { /* expected */ }
+    try { s.updateTraining({ regularization: 'l2' }, 0); } catch { /* expected */ }
+  });
   for (let i = 0; i < 10; i++) cycle();
   const before = bp.heapBytes();
   for (let i = 0; i < 200; i++) cycle();
   const grown = bp.heapBytes() - before;
   assert.ok(grown < 4096, `heap in use grew by ${grown} bytes`);
+});
+
+// issue 12, item 8: the parity output is σ(z), shown once (not σ(σ(z)), which is always 0.5..0.73)
+test('parity predictions are the probability σ(z), for a loaded model', () => {
+  const parity = { task: { name: 'parity', length: 6, sequences: 16, testSequences: 4 }, hidden: 1 };
+  withSession(parity, (s) => {
+    const file = JSON.parse(s.toJSON());
+    file.weights.Wy = [[0]];
+    file.weights.by = [[-5]];
+    s.loadJSON(JSON.stringify(file));
+    s.inspect(0);
+    const p = Array.from(s.tracePrediction());
+    assert.equal(p.length, 6);
+    const sigma = 1 / (1 + Math.exp(5));  // 0.0066928509
+    for (const v of p) assert.ok(Math.abs(v - sigma) < 1e-12, `prediction ${v}, expected ${sigma}`);
+  });
+});
+
+// issue 12, item 11: updateTraining accepts what the constructor accepts, and nothing more
+test('updateTraining refuses regularization like the constructor does', () => {
+  assert.throws(() => new bp.SequenceSession({ ...echo, training: { regularization: 'l2' } }),
+    /\/training\/regularization: recurrent sessions take none/);
+  withSession(echo, (s) => {
+    const before = s.config();
+    for (const r of ['l1', 'l2'])
+      assert.throws(() => s.updateTraining({ regularization: r, regularizationRate: 0.1 }, 0),
+        /\/training\/regularization: recurrent sessions take none/);
+    assert.deepEqual(s.config(), before);  // nothing changed
+    // what the constructor accepts is accepted live too
+    s.updateTraining({ regularization: 'none', optimizer: 'rmsprop', batchSize: 8 }, 3);
+    assert.equal(s.config().training.optimizer, 'rmsprop');
+    assert.equal(s.config().training.batchSize, 8);
+    assert.equal(s.config().truncation, 3);
+    assert.throws(() => s.updateTraining({ learningRate: 11 }, 0), /\/training\/learningRate: 11 is outside 0..10/);
+  });
 });
