@@ -6,6 +6,7 @@
 // written to docs/screenshot-recurrent.png.
 import fs from 'node:fs';
 import { test, expect, shot } from './helpers.js';
+import { serializeState, parseState, sequenceConfig, fixedPointConfig } from '../../web/js/recurrent/state.js';
 
 async function openRecurrent(page, hash = '', query = '') {
   if (page.url() !== 'about:blank') await page.goto('about:blank');
@@ -362,4 +363,237 @@ test('embedding: embed=1 hides the settings, controls=none everything but the vi
   await openRecurrent(page, 'mode=fp', '?embed=1&controls=none');
   await expect(page.locator('.rc-top')).toBeHidden();
   await expect(page.locator('.rc-panel-settle')).toBeVisible();
+});
+
+// ---- imports are all-or-nothing (issue 12 item 2) ---------------------------------------------------
+
+/** Everything the page and the engine say about the current settings. */
+async function pictureOf(page) {
+  await page.evaluate(() => window.__recurrent.idle());
+  return page.evaluate(async () => {
+    const hook = window.__recurrent;
+    const file = JSON.parse(await hook.toJSON());
+    const controls = {};
+    for (const el of document.querySelectorAll('.rc-hyper select')) controls[el.name] = el.value;
+    return { state: hook.state(), config: file.config, step: file.progress.step, share: new URL(hook.shareURL()).hash, controls };
+  });
+}
+
+/** Imports `text` as a file named `name` through the page's file input. */
+async function importFile(page, text, name) {
+  await page.locator('input[type=file]').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+}
+
+/** The model file the page exports at `hash` (then the page at the current link again). */
+async function exportOf(page, hash) {
+  const back = await page.evaluate(() => window.location.hash.slice(1));
+  await openRecurrent(page, hash);
+  const text = await page.evaluate(() => window.__recurrent.toJSON());
+  await openRecurrent(page, back);
+  return text;
+}
+
+/** The page's own export with `edit(config)` applied. */
+function edited(text, edit) {
+  const file = JSON.parse(text);
+  edit(file.config);
+  return JSON.stringify(file);
+}
+
+/** Waits until the URL hash is the state's link (the page writes it 150 ms after a change). */
+async function hashSettled(page) {
+  await expect.poll(async () => {
+    const [hash, state] = await page.evaluate(() => [window.location.hash, window.__recurrent.state()]);
+    return hash === `#${serializeState(state)}`;
+  }, { message: 'the URL hash is the state' }).toBe(true);
+}
+
+/** After an accepted import: the state, every control, the link, the share link and the engine agree. */
+async function expectAgreement(page, config, expectState) {
+  await hashSettled(page);
+  const p = await pictureOf(page);
+  for (const [k, v] of Object.entries(expectState)) expect(p.state[k], k).toEqual(v);
+  expect(p.config).toEqual(config);                             // the engine runs the file's config
+  const mode = p.state.mode;
+  const pageConfig = mode === 'fp' ? fixedPointConfig(p.state) : sequenceConfig(p.state);
+  // what the page would build from its own state is the file's config (the fields the page sets)
+  expect(subsetDifference(pageConfig, config)).toBe(null);
+  expect(p.share).toBe(`#${serializeState(p.state)}`);
+  // a link opened elsewhere gives the same engine config
+  const fresh = parseState(p.share);
+  expect(fresh.notices).toEqual([]);
+  // every setting's control shows the state's value (the selects are named after the state)
+  for (const [name, value] of Object.entries(p.controls)) expect(value, name).toBe(String(p.state[name]));
+  return p;
+}
+
+/** The first leaf of `sub` that differs from `whole` (null: none). */
+function subsetDifference(sub, whole, path = '') {
+  if (sub && typeof sub === 'object') {
+    for (const k of Object.keys(sub)) {
+      const d = subsetDifference(sub[k], whole ? whole[k] : undefined, path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+    return null;
+  }
+  return Object.is(sub, whole) ? null : `${path}: ${JSON.stringify(sub)} vs ${JSON.stringify(whole)}`;
+}
+
+test('import: a model the page cannot hold exactly is refused whole; one it can is shown exactly (sequences)', async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
+  await openRecurrent(page, 'task=echo&len=12&delay=3&cell=elman&hidden=8');
+  await page.keyboard.press('s');
+  await expect.poll(async () => (await stats(page)).step).toBe(1);
+  const text = await page.evaluate(() => window.__recurrent.toJSON());
+  // the engine accepts every one of these; the page cannot show or reproduce them
+  const refused = [
+    ['training.learningRate', (c) => { c.training.learningRate = 0; }],
+    ['training.learningRate', (c) => { c.training.learningRate = 50; }],
+    ['training.beta1', (c) => { c.training.beta1 = 0.8; }],
+    ['training.schedule', (c) => { c.training.schedule = 'exponential'; }],
+    ['task.noise', (c) => { c.task.noise = 0.1; }],
+    ['task.testSequences', (c) => { c.task.testSequences = 10; }],
+    ['task.length', (c) => { c.task.name = 'sine'; c.task.length = 1; c.task.delay = 0; }],
+    ['task.delay', (c) => { c.task.name = 'parity'; c.task.delay = 2; }],
+    ['training.clipNorm', (c) => { c.training.clipNorm = 5000; }],
+  ];
+  await hashSettled(page);
+  for (const [field, edit] of refused) {
+    const before = await pictureOf(page);
+    const hash = await page.evaluate(() => window.location.hash);
+    await page.evaluate(() => document.querySelector('.bp-messages').replaceChildren());
+    await importFile(page, edited(text, edit), 'cli-model.json');
+    const err = page.locator('.bp-msg-error').last();
+    await expect(err, field).toContainText('Nothing was changed');
+    await expect(err, field).toContainText(`/config/${field.replace('.', '/')}: `);
+    const after = await pictureOf(page);
+    expect(after, field).toEqual(before);
+    expect(await page.evaluate(() => window.location.hash)).toBe(hash);
+  }
+  // ... and these it can: each shown exactly, everywhere
+  // (edits that keep the weights' shapes; another network comes from another page's export)
+  const other = await exportOf(page, 'task=adding&len=30&cell=lstm&hidden=7&opt=nesterov&lr=0.003&batch=4');
+  const accepted = [
+    [(c) => { c.training.learningRate = 0.02; }, { learningRate: 0.02 }],
+    [(c) => { c.truncation = 13; c.task.length = 30; c.task.delay = 7; }, { truncation: 13, length: 30, delay: 7 }],
+    [(c) => { c.seed = 4294967295; c.task.seed = 123456789; }, { netSeed: 4294967295, dataSeed: 123456789 }],
+    [(c) => { c.training.batchSize = 100; c.task.sequences = 300; c.training.clipNorm = 2.5; }, { batchSize: 100, sequences: 300, clipNorm: 2.5 }],
+    [(c) => { c.hidden = 7; }, { hidden: 7, task: 'adding', cell: 'lstm', optimizer: 'nesterov', learningRate: 0.003, batchSize: 4 }, other],
+  ];
+  for (const [edit, expectState, from = text] of accepted) {
+    const file = edited(from, edit);
+    await page.evaluate(() => document.querySelector('.bp-messages').replaceChildren());
+    await importFile(page, file, 'cli-model.json');
+    await expect(page.locator('.bp-messages')).toContainText('Loaded cli-model.json.');
+    await expectAgreement(page, JSON.parse(file).config, expectState);
+    // and it trains on
+    await page.keyboard.press('s');
+    await expect.poll(async () => (await stats(page)).step).toBe(JSON.parse(file).progress.step + 1);
+    expect((await pictureOf(page)).config).toEqual(JSON.parse(file).config);
+  }
+});
+
+test('import: a model the page cannot hold exactly is refused whole; one it can is shown exactly (fixed point)', async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
+  await openRecurrent(page, 'mode=fp&fptask=letters&letters=CHX');
+  const text = await page.evaluate(() => window.__recurrent.toJSON());
+  const refused = [
+    ['training.learningRate', (c) => { c.training.learningRate = 0; }],
+    ['training.clipNorm', (c) => { c.training.clipNorm = 1; }],
+    ['training.epsilon', (c) => { c.training.epsilon = 1e-6; }],
+    ['task.damage', (c) => { c.task.damage = 20; }],
+    ['task.cues', (c) => { c.task.cues = 8; }],
+    ['task.testCues', (c) => { c.task.testCues = 50; }],
+    ['activation', (c) => { c.activation = 'sigmoid'; }],
+    ['relax.alpha', (c) => { c.relax.alpha = 0.0005; }],
+    ['relax.tol', (c) => { c.relax.tol = 0.5; }],
+    ['task.letters', (c) => { c.task.letters = 'XC'; }],
+  ];
+  for (const [field, edit] of refused) {
+    const before = await pictureOf(page);
+    await page.evaluate(() => document.querySelector('.bp-messages').replaceChildren());
+    await importFile(page, edited(text, edit), 'fp-model.json');
+    const err = page.locator('.bp-msg-error').last();
+    await expect(err, field).toContainText('Nothing was changed');
+    await expect(err, field).toContainText(`/config/${field.replace('.', '/')}: `);
+    expect(await pictureOf(page), field).toEqual(before);
+  }
+  const xor = await exportOf(page, 'mode=fp&fptask=xor&fphidden=2&fpopt=rmsprop');
+  const accepted = [
+    [(c) => { c.relax.tol = 1e-5; c.relax.maxIters = 300; }, { tol: 1e-5, maxIters: 300 }],
+    [(c) => { c.task.letters = 'AX'; c.initScale = 0.7; c.seed = 123456; }, { letters: 'AX', fpHidden: 10, initScale: 0.7, fpSeed: 123456 }],
+    [(c) => { c.training.learningRate = 0.07; }, { fpTask: 'xor', fpHidden: 2, fpLearningRate: 0.07, fpOptimizer: 'rmsprop' }, xor],
+  ];
+  for (const [edit, expectState, from = text] of accepted) {
+    const file = edited(from, edit);
+    await page.evaluate(() => document.querySelector('.bp-messages').replaceChildren());
+    await importFile(page, file, 'fp-model.json');
+    await expect(page.locator('.bp-messages')).toContainText('Loaded fp-model.json.');
+    await expectAgreement(page, JSON.parse(file).config, expectState);
+  }
+});
+
+// ---- the worker (issue 10: the defects the copies caused) ---------------------------------------------
+
+/** The page's training worker (Playwright reaches its global scope). */
+async function trainingWorker(page) {
+  await expect.poll(() => page.workers().length).toBeGreaterThan(0);
+  return page.workers()[0];
+}
+
+test('an engine error inside a training step is shown as a message; the engine stays alive and trains on', async ({ page, consoleErrors }) => {
+  await openRecurrent(page, 'task=echo&len=12&delay=3&hidden=8');
+  const worker = await trainingWorker(page);
+  await worker.evaluate(() => self.__recurrentWorker.failNextSteps(1, 'step: the engine failed here'));
+  await page.evaluate(() => window.__recurrent.play());
+  await expect(page.locator('.bp-msg-error')).toContainText('Training stopped: step: the engine failed here');
+  await expect.poll(() => page.evaluate(() => window.__recurrent.playing())).toBe(false);
+  await expect(page.locator('.bp-play-btn')).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.locator('.bp-messages')).not.toContainText('could not start');
+  expect((await stats(page)).step).toBe(0);   // the failed step changed nothing
+  // the same engine: a step, then training again
+  await page.keyboard.press('s');
+  await expect.poll(async () => (await stats(page)).step).toBe(1);
+  const draws = await page.evaluate(() => window.__recurrent.framesDrawn);
+  await page.evaluate(() => window.__recurrent.play());
+  await waitFor(page, (st) => st.step >= 50);
+  expect(await page.evaluate(() => window.__recurrent.framesDrawn)).toBeGreaterThan(draws);
+  await pause(page);
+  // a step asked for by the user that fails: its message, and the engine still answers
+  await worker.evaluate(() => self.__recurrentWorker.failNextSteps(1, 'step: failed again'));
+  const before = (await stats(page)).step;
+  await page.keyboard.press('s');
+  await expect(page.locator('.bp-msg-error').last()).toContainText('step: failed again');
+  await page.keyboard.press('s');
+  await expect.poll(async () => (await stats(page)).step).toBe(before + 1);
+});
+
+test('a trace is answered with its buffers moved, not copied', async ({ page, consoleErrors }) => {
+  await openRecurrent(page, 'task=sine&len=30&hidden=8');
+  const worker = await trainingWorker(page);
+  await worker.evaluate(() => {
+    const post = self.postMessage.bind(self);
+    self.__moved = [];
+    self.postMessage = (msg, transfer) => {
+      if (msg && msg.id && msg.result && msg.result.gradNorms) self.__moved.push(transfer ? transfer.length : 0);
+      post(msg, transfer);
+    };
+  });
+  const tr = await page.evaluate(async () => {
+    const t = await window.__recurrent.trace();
+    return { T: t.T, H: t.H, hidden: t.hidden.length, dh: t.dh.length, grads: t.gradNorms.length, free: t.freeRun.length };
+  });
+  expect(tr).toEqual({ T: 30, H: 8, hidden: 240, dh: 240, grads: 30, free: 30 });
+  // input, target, prediction, hidden, cell, gradNorms, dh, dy, lossSteps and the free run
+  expect(await worker.evaluate(() => self.__moved)).toEqual([10]);
+});
+
+test('a file name in a message is cut short and cleaned', async ({ page, consoleErrors }) => {
+  await openRecurrent(page);
+  const name = `${'a'.repeat(50)}\u0000\u202e${'b'.repeat(250)}.json`;
+  await importFile(page, 'not json', name);
+  const err = page.locator('.bp-msg-error').last();
+  await expect(err).toContainText('Nothing was changed');
+  const text = await err.locator('.bp-msg-text').textContent();
+  expect(text).toBe(`Could not load ${'a'.repeat(50)}${'b'.repeat(9)}…: the file is not valid JSON. Nothing was changed.`);
 });

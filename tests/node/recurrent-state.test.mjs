@@ -6,6 +6,7 @@ import {
   defaultState, parseState, serializeState, cloneState, fitState, diffStates, sequenceConfig,
   sequenceTraining, fixedPointConfig, fixedPointTraining, fixedPointRelax, fromEngineConfig,
   cueFromPixels, pixelsFromCue, evaluationPatterns, canonicalLetters, speedOf, STATE_KEYS,
+  importedSettings, applySettings, withDefaults, configDifference, engineConfigOf,
 } from '../../web/js/recurrent/state.js';
 
 test('defaults: sequences mode, echo with delay 3, Elman, full BPTT, Adam 0.01', () => {
@@ -193,4 +194,74 @@ test('hand-drawn cues', () => {
   assert.deepEqual(cue.slice(0, 5), [1, -1, 0, 1, 1]);
   assert.equal(pixelsFromCue(cue), px);
   assert.equal(pixelsFromCue([0.3, -0.2, 0, ...new Array(22).fill(1)]).slice(0, 3), '+-0');
+});
+
+// The engine's config for {} (what SequenceSession({}).config() / FixedPointSession({}).config()
+// return), written out: the fields the page never sets are at these values.
+const TRAINING_DEFAULTS = { optimizer: 'adam', learningRate: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999, rho: 0.9, epsilon: 1e-8, schedule: 'constant', decayRate: 0.5, decaySteps: 1000, clipNorm: 0 };
+const SEQ_DEFAULTS = {
+  task: { name: 'echo', length: 20, sequences: 256, testSequences: 64, delay: 3, noise: 0, seed: 1 },
+  cell: 'elman', hidden: 16, truncation: 0, training: { ...TRAINING_DEFAULTS, batchSize: 16 }, seed: 1,
+};
+const FP_DEFAULTS = {
+  task: { name: 'xor', letters: 'CHLTX', damage: 3, erase: false, cues: 4, testCues: 20 },
+  hidden: 3, activation: 'tanh', initScale: 1, relax: { alpha: 0.5, beta: 0.5, tol: 1e-10, maxIters: 2000 },
+  training: { ...TRAINING_DEFAULTS, learningRate: 0.05 }, seed: 1,
+};
+
+test('an import is taken only when the state holds every field of its config exactly', () => {
+  const st = { ...defaultState(), task: 'adding', length: 50, cell: 'lstm', hidden: 7, learningRate: 0.02, netSeed: 4294967295 };
+  const config = withDefaults(SEQ_DEFAULTS, engineConfigOf(st));
+  assert.equal(config.training.beta1, 0.9);
+  assert.equal(config.task.noise, 0);
+  const ok = importedSettings('seq', config, SEQ_DEFAULTS);
+  assert.equal(ok.error, undefined);
+  for (const k of ['task', 'length', 'cell', 'hidden', 'learningRate', 'netSeed']) assert.equal(ok.settings[k], st[k], k);
+  assert.equal(ok.settings.mode, 'seq');
+  assert.ok(!('sample' in ok.settings) && !('speed' in ok.settings), 'no view settings');
+  // each of these the engine runs, the page could not show or reproduce: refused, naming the field
+  const refused = [
+    [(c) => { c.training.learningRate = 0; }, '/config/training/learningRate: 0 is outside 0.000001..10 on this page'],
+    [(c) => { c.training.beta1 = 0.8; }, '/config/training/beta1: 0.8 in the file, but this page can only use 0.9'],
+    [(c) => { c.task.noise = 0.25; }, '/config/task/noise: 0.25 in the file, but this page can only use 0'],
+    [(c) => { c.task.testSequences = 8; }, '/config/task/testSequences: 8 in the file, but this page can only use 64'],
+    [(c) => { c.hidden = '7'; }, '/config/hidden: "7" is outside 1..128 on this page'],
+    [(c) => { c.cell = 'gru'; }, '/config/cell: "gru" is not one of elman, lstm'],
+    [(c) => { delete c.truncation; }, '/config/truncation: missing is outside 0..400 on this page'],
+    [(c) => { c.extra = 1; }, '/config/extra: 1 in the file, but this page can only use missing'],
+  ];
+  for (const [edit, message] of refused) {
+    const c = structuredClone(config);
+    edit(c);
+    assert.deepEqual(importedSettings('seq', c, SEQ_DEFAULTS), { error: message });
+  }
+  // non-echo tasks: the page sends delay 0
+  const parity = withDefaults(SEQ_DEFAULTS, engineConfigOf({ ...defaultState(), task: 'parity' }));
+  assert.equal(importedSettings('seq', parity, SEQ_DEFAULTS).settings.task, 'parity');
+  assert.match(importedSettings('seq', { ...parity, task: { ...parity.task, delay: 2 } }, SEQ_DEFAULTS).error, /^\/config\/task\/delay: 2 in the file/);
+  assert.match(importedSettings('nope', config, SEQ_DEFAULTS).error, /^mode: /);
+});
+
+test('fixed-point imports: letters in the font order, the page cues, no clipping', () => {
+  const st = { ...defaultState(), mode: 'fp', fpTask: 'letters', letters: 'AX', fpHidden: 12, tol: 1e-5, fpSeed: 9 };
+  const config = withDefaults(FP_DEFAULTS, engineConfigOf(st));
+  const ok = importedSettings('fp', config, FP_DEFAULTS);
+  assert.deepEqual([ok.settings.letters, ok.settings.fpHidden, ok.settings.tol, ok.settings.fpSeed], ['AX', 12, 1e-5, 9]);
+  const bad = (edit) => {
+    const c = structuredClone(config);
+    edit(c);
+    return importedSettings('fp', c, FP_DEFAULTS).error;
+  };
+  assert.equal(bad((c) => { c.task.letters = 'XA'; }), '/config/task/letters: "XA" in the file, but this page can only use "AX"');
+  assert.equal(bad((c) => { c.training.clipNorm = 1; }), '/config/training/clipNorm: 1 in the file, but this page can only use 0');
+  assert.equal(bad((c) => { c.task.cues = 8; }), '/config/task/cues: 8 in the file, but this page can only use 4');
+  assert.equal(bad((c) => { c.task.erase = 1; }), '/config/task/erase: 1 is not allowed on this page');
+  assert.equal(bad((c) => { c.hidden = 130; }), '/config/hidden: 130 is outside 0..127 on this page');
+  assert.equal(bad((c) => { c.hidden = 104; }), '/config/hidden: 104 in the file, but this page can only use 103');
+  // applied: the other mode and the view stay; a new set of letters shows its first cue
+  const base = { ...defaultState(), task: 'parity', sample: 9, speed: 30, mode: 'fp', fpTask: 'letters', letters: 'CHLTX', pattern: 77, cueLetter: 3 };
+  const next = applySettings(base, ok.settings);
+  assert.deepEqual([next.task, next.sample, next.speed], ['parity', 9, 30]);
+  assert.deepEqual([next.letters, next.pattern, next.cueLetter], ['AX', 0, 0]);
+  assert.equal(configDifference(withDefaults(FP_DEFAULTS, engineConfigOf(next)), config), null);
 });

@@ -13,7 +13,7 @@
 import { RecurrentEngine } from './engine.js';
 import {
   defaultState, cloneState, fitState, diffStates, serializeState, sequenceConfig, sequenceTraining,
-  fixedPointConfig, fixedPointTraining, fixedPointRelax, fixedPointDefaults, fromEngineConfig,
+  fixedPointConfig, fixedPointTraining, fixedPointRelax, fixedPointDefaults, applySettings,
   cueFromPixels, pixelsFromCue, speedOf, LIMITS,
 } from './state.js';
 import { RecurrentControls } from './controls.js';
@@ -26,7 +26,6 @@ import { h, download, clear, fmt } from '../dom.js';
 import { showMessage } from '../shared/messages.js';
 
 const CHART_EVERY_MS = 100;       // training charts redraw at most this often while playing
-const MAX_MODEL_BYTES = 16 << 20; // core/limits.hpp kMaxModelBytes
 
 export class RecurrentPlayground {
   /**
@@ -170,6 +169,11 @@ export class RecurrentPlayground {
     this.raf = requestAnimationFrame(this.loop);
     this.engine = new RecurrentEngine({
       onFrame: (f) => { this.pendingFrame = f; },
+      // training stopped on an engine error; the session is kept and stays usable
+      onError: (msg) => {
+        this.setPlaying(false);
+        this.message('error', `Training stopped: ${msg}`);
+      },
       onFatal: (msg) => this.message('error', `${msg} Serve the page with "npm start" after "npm run build" (the build puts the wasm module in web/engine/).`),
     });
     const loading = this.message('notice', 'Loading the training engine…');
@@ -644,26 +648,29 @@ export class RecurrentPlayground {
   }
 
   async importModel(file) {
-    if (file.size > MAX_MODEL_BYTES) {
-      this.message('error', `"${file.name.slice(0, 80)}" is too large to be a model file (limit 16 MB). Nothing was changed.`);
+    if (file.size > LIMITS.maxModelBytes) {
+      this.message('error', `"${fileLabel(file.name)}" is too large to be a model file (limit 16 MB). Nothing was changed.`);
       return false;
     }
     return this.importModelText(await file.text(), file.name);
   }
 
-  /** Loads a model file of either kind; a bad file changes nothing and says why. */
-  async importModelText(text, name = 'the file') {
-    const shown = String(name).slice(0, 80);
+  /**
+   * Loads a model file of either kind, all or nothing: a bad file, or one whose settings this page
+   * cannot show exactly (the worker checks, state.js importedSettings), changes nothing and says why.
+   */
+  async importModelText(text, name) {
+    const shown = name === undefined ? 'the file' : fileLabel(name);
     let result = null;
     await this.enqueue(async () => {
       try {
         result = await this.engine.loadJSON(text);
       } catch (e) {
-        this.message('error', `Could not load ${shown}: ${e.message} Nothing was changed.`, { timeout: 15000 });
+        this.message('error', `Could not load ${shown}: ${sentence(e.message)} Nothing was changed.`, { timeout: 15000 });
       }
     });
     if (!result) return false;
-    const { state, notices } = fromEngineConfig(result.mode, result.config, this.state);
+    const state = applySettings(this.state, result.settings);
     this.state = state;
     this.goodState = cloneState(state);
     this.seqHistory.clear();
@@ -675,7 +682,6 @@ export class RecurrentPlayground {
     this.showMode();
     this.emitState();
     await this.engine.setView(this.viewOf(state));
-    for (const n of notices) this.message('notice', n, { timeout: 8000 });
     this.message('notice', `Loaded ${shown}.`, { timeout: 4000 });
     return true;
   }
@@ -737,6 +743,7 @@ export class RecurrentPlayground {
       pause: () => this.pause(),
       playing: () => this.playing,
       update: (patch) => this.update(patch),
+      idle: () => this.queue.then(() => undefined),   // every queued engine change is done
       toJSON: () => this.engine.toJSON(),
       importModelText: (text, name) => this.importModelText(text, name),
       shareURL: () => this.shareURL(),
@@ -763,6 +770,23 @@ export class RecurrentPlayground {
 function metricRow(pairs) {
   return h('div', { class: 'bp-metric-row' },
     pairs.map(([label, value]) => h('span', { class: 'bp-metric' }, `${label} `, h('output', { class: 'bp-metric-value', text: value }))));
+}
+
+/**
+ * A file name as a message shows it: control characters (and bidirectional overrides) dropped,
+ * and cut to 60 characters with an ellipsis (a name can be any length; the message stays short).
+ */
+export function fileLabel(name) {
+  // eslint-disable-next-line no-control-regex
+  const clean = String(name).replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+  const chars = [...clean];   // (by code point: a cut never splits a surrogate pair)
+  return chars.length > 60 ? `${chars.slice(0, 59).join('')}…` : clean;
+}
+
+/** An engine message as a sentence (a full stop at its end). */
+function sentence(text) {
+  const t = String(text).trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
 function roundStep(v) {

@@ -25,15 +25,20 @@ export const FONT = 'ACEHLOTX';
 /** Steps per second offered; 0 means as fast as the machine goes. */
 export const SPEEDS = [1, 3, 10, 30, 100, 300, 1000, 0];
 
+// The page's limits: each within the engine's (tests/node/recurrent-limits.test.mjs reads the
+// core's headers and checks that), so that whatever the page sends, the engine accepts.
 export const LIMITS = {
   maxLength: 400,          // core/limits.hpp kMaxSequenceLength
   maxHidden: 128,          // kMaxRecurrentHidden
-  maxSequences: 4096,
+  maxSequences: 4096,      // kMaxSequences
+  maxBatch: 1024,          // kMaxBatch
   testSequences: 64,       // held-out sequences (the "sample" picker)
-  maxSeed: 2147483647,
+  maxSeed: 4294967295,     // core/json_io.hpp Fields::seed: 0..2^32 − 1
   maxHashLength: 20000,
   maxIters: 100000,        // core/fixed_point.hpp kMaxRelaxIterations
+  cues: 4,                 // training cues per letter per step (the core's default)
   testCues: 20,            // held-out cues per letter (the core's default)
+  maxModelBytes: 16 << 20, // core/limits.hpp kMaxModelBytes
 };
 
 /** Fixed-point defaults that depend on the task (core fixed_point_session_defaults). */
@@ -59,7 +64,7 @@ const FIELDS = [
   { key: 'clip', prop: 'clipNorm', type: 'num', min: 0, max: 1000, def: 0, mode: 'seq' },
   { key: 'opt', prop: 'optimizer', type: 'enum', values: OPTIMIZERS, def: 'adam', mode: 'seq' },
   { key: 'lr', prop: 'learningRate', type: 'num', min: 1e-6, max: 10, def: 0.01, mode: 'seq' },
-  { key: 'batch', prop: 'batchSize', type: 'int', min: 1, max: 1024, def: 16, mode: 'seq' },
+  { key: 'batch', prop: 'batchSize', type: 'int', min: 1, max: LIMITS.maxBatch, def: 16, mode: 'seq' },
   { key: 'seqs', prop: 'sequences', type: 'int', min: 1, max: LIMITS.maxSequences, def: 256, mode: 'seq' },
   { key: 'seed', prop: 'dataSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1, mode: 'seq' },
   { key: 'wseed', prop: 'netSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1, mode: 'seq' },
@@ -328,7 +333,7 @@ export function fixedPointConfig(state) {
       letters: state.letters,
       damage: state.damage,
       erase: state.erase,
-      cues: 4,
+      cues: LIMITS.cues,
       testCues: LIMITS.testCues,
     },
     hidden: state.fpHidden,
@@ -391,40 +396,152 @@ export function diffStates(a, b) {
   return training ? 'training' : view ? 'view' : 'none';
 }
 
+// Where each mode's settings sit in the engine's config (docs/wasm-api.md "Sequence sessions",
+// docs/fixed-point-api.md): the inverse of sequenceConfig / fixedPointConfig.
+const ENGINE_PATHS = {
+  seq: {
+    task: 'task.name', length: 'task.length', delay: 'task.delay', sequences: 'task.sequences', dataSeed: 'task.seed',
+    cell: 'cell', hidden: 'hidden', truncation: 'truncation', optimizer: 'training.optimizer',
+    learningRate: 'training.learningRate', batchSize: 'training.batchSize', clipNorm: 'training.clipNorm', netSeed: 'seed',
+  },
+  fp: {
+    fpTask: 'task.name', letters: 'task.letters', damage: 'task.damage', erase: 'task.erase', fpHidden: 'hidden',
+    initScale: 'initScale', alpha: 'relax.alpha', beta: 'relax.beta', tol: 'relax.tol', maxIters: 'relax.maxIters',
+    fpOptimizer: 'training.optimizer', fpLearningRate: 'training.learningRate', fpSeed: 'seed',
+  },
+};
+const BY_PROP = new Map(FIELDS.map((f) => [f.prop, f]));
+
+function at(obj, path) {
+  let v = obj;
+  for (const k of path.split('.')) v = v && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, k) ? v[k] : undefined;
+  return v;
+}
+
+/** A config value as link text (so that a config is validated exactly like a link). */
+function asText(f, v) {
+  if (f.type === 'bool') return v === true ? '1' : v === false ? '0' : undefined;
+  return typeof v === 'number' || typeof v === 'string' ? String(v) : undefined;
+}
+
 /**
- * A state from an engine config (a model file's `config`), validated like a link; the other
- * mode's settings and the view settings are kept from `base`.
+ * A state from an engine config (a model file's `config`), validated like a link: a bad value
+ * falls back to its default with a notice. The other mode's settings and the view settings are
+ * kept from `base`. (An import uses importedSettings below, which refuses instead.)
  * @param {'seq' | 'fp'} mode
  * @returns {{ state, notices }}
  */
 export function fromEngineConfig(mode, config, base = defaultState()) {
-  const c = config && typeof config === 'object' ? config : {};
-  const obj = (v) => (v && typeof v === 'object' ? v : {});
-  const t = obj(c.task);
-  const tr = obj(c.training);
   const pairs = [['mode', mode]];
-  const put = (key, v) => { if (v !== undefined && v !== null) pairs.push([key, String(v)]); };
-  if (mode === 'seq') {
-    put('task', t.name); put('len', t.length); put('delay', t.delay); put('seqs', t.sequences); put('seed', t.seed);
-    put('cell', c.cell); put('hidden', c.hidden); put('trunc', c.truncation);
-    put('opt', tr.optimizer); put('lr', tr.learningRate); put('batch', tr.batchSize); put('clip', tr.clipNorm);
-    put('wseed', c.seed);
-  } else {
-    const r = obj(c.relax);
-    put('fptask', t.name); put('letters', t.letters); put('damage', t.damage); put('erase', t.erase === true ? 1 : t.erase === false ? 0 : undefined);
-    put('fphidden', c.hidden); put('init', c.initScale);
-    put('alpha', r.alpha); put('beta', r.beta); put('tol', r.tol); put('iters', r.maxIters);
-    put('fpopt', tr.optimizer); put('fplr', tr.learningRate); put('fpseed', c.seed);
+  for (const [prop, path] of Object.entries(ENGINE_PATHS[mode] || {})) {
+    const f = BY_PROP.get(prop);
+    const v = at(config, path);
+    if (v === undefined || v === null) continue;
+    pairs.push([f.key, asText(f, v) ?? JSON.stringify(v)]);
   }
   const parsed = parseState(pairs);
-  // keep the other mode and the view from the base
-  const state = cloneState(base);
-  for (const f of FIELDS) {
-    if (f.mode === mode || f.prop === 'mode') state[f.prop] = parsed.state[f.prop];
-  }
-  for (const p of VIEW) state[p] = base[p];
+  const state = mergeMode(base, mode, parsed.state);
   const notices = [...parsed.notices, ...fitState(state)];
   return { state, notices };
+}
+
+/** `base` with the mode and that mode's settings of `from` (its view settings stay). */
+function mergeMode(base, mode, from) {
+  const state = cloneState(base);
+  for (const f of FIELDS) {
+    if ((f.mode === mode || f.prop === 'mode') && !VIEW.includes(f.prop)) state[f.prop] = from[f.prop];
+  }
+  return state;
+}
+
+/** The engine config of a state's mode. */
+export function engineConfigOf(state) {
+  return state.mode === 'fp' ? fixedPointConfig(state) : sequenceConfig(state);
+}
+
+/**
+ * `config` with every field it leaves out taken from `defaults` (the engine's config for `{}`):
+ * what the engine runs when the page sends `config`.
+ */
+export function withDefaults(defaults, config) {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return config;
+  const out = {};
+  for (const k of Object.keys(defaults && typeof defaults === 'object' ? defaults : {})) out[k] = defaults[k];
+  for (const k of Object.keys(config)) out[k] = withDefaults(defaults && typeof defaults === 'object' ? defaults[k] : undefined, config[k]);
+  return out;
+}
+
+/** The first field where two configs differ, as { path, a, b }, or null when they are the same. */
+export function configDifference(a, b, path = '') {
+  const obj = (v) => v !== null && typeof v === 'object';
+  if (obj(a) && obj(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = configDifference(a[k], b[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+    return null;
+  }
+  return Object.is(a, b) ? null : { path, a, b };
+}
+
+/** A config path as the engine names fields in a model file: task.length -> /config/task/length. */
+function pointer(path) {
+  return `/config/${path.split('.').join('/')}`;
+}
+
+function showValue(v) {
+  return v === undefined ? 'missing' : typeof v === 'string' ? `"${show(v)}"` : show(JSON.stringify(v));
+}
+
+/**
+ * The settings of a loaded model, or why the page cannot take it. All or nothing: the model is
+ * taken only when the page's state can hold every field of its config exactly, so that the
+ * controls, the link and the engine agree (a link opened elsewhere builds the same session).
+ * A field outside the page's range, or one the page does not set (a learning-rate schedule, Adam's
+ * β₁, input noise, ...) at another value than the page's, refuses the whole model.
+ * @param {'seq' | 'fp'} mode
+ * @param {object} config    the loaded session's config(), complete
+ * @param {object} defaults  the engine's config of a session made from `{}` (same mode)
+ * @returns {{ settings: object } | { error: string }}  settings: the mode and its settings
+ */
+export function importedSettings(mode, config, defaults) {
+  if (!MODES.includes(mode)) return { error: `mode: "${show(mode)}" is not one of ${MODES.join(', ')}` };
+  const state = defaultState();
+  state.mode = mode;
+  for (const [prop, path] of Object.entries(ENGINE_PATHS[mode])) {
+    const f = BY_PROP.get(prop);
+    const v = at(config, path);
+    const text = asText(f, v);
+    const r = text === undefined ? { ok: false } : PARSERS[f.type](f, text);
+    // (a value must be of the engine's own type, not only read back from text: "3" is no count)
+    const typed = f.type === 'bool' ? typeof v === 'boolean' : ['int', 'num'].includes(f.type) ? typeof v === 'number' : typeof v === 'string';
+    if (!r.ok || !typed) {
+      const range = f.type === 'int' || f.type === 'num' ? `is outside ${f.min}..${f.max} on this page`
+        : f.type === 'enum' ? `is not one of ${f.values.join(', ')}` : 'is not allowed on this page';
+      return { error: `${pointer(path)}: ${showValue(v)} ${range}` };
+    }
+    state[prop] = r.value;
+  }
+  fitState(state);
+  // every field the engine runs with, against what the page would send for this state
+  const d = configDifference(config, withDefaults(defaults, engineConfigOf(state)));
+  if (d) return { error: `${pointer(d.path)}: ${showValue(d.a)} in the file, but this page can only use ${showValue(d.b)}` };
+  const settings = {};
+  for (const f of FIELDS) if ((f.mode === mode || f.prop === 'mode') && !VIEW.includes(f.prop)) settings[f.prop] = state[f.prop];
+  return { settings };
+}
+
+/**
+ * The page's state after an import: `base` with the imported settings; what is inspected goes
+ * back to the first pattern / cue when the letters change.
+ */
+export function applySettings(base, settings) {
+  const state = { ...cloneState(base), ...settings };
+  if (settings.mode === 'fp' && (state.fpTask !== base.fpTask || state.letters !== base.letters)) {
+    Object.assign(state, { pattern: 0, cueLetter: 0, cuePixels: '' });
+  }
+  fitState(state);
+  return state;
 }
 
 /** A state property's field description (for the UI's ranges), or undefined. */

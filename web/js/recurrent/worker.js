@@ -6,12 +6,16 @@
 // held-out sequence (or relaxes one pattern and the completion cue) and posts a *frame* of copies
 // as transferable buffers. At most two frames are in flight (the page acks each one it draws).
 //
-// Protocol (recurrent/engine.js is the page side):
+// Protocol (recurrent/engine.js is the page side, shared/worker-client.js the common part):
 //   page -> worker  { id, cmd, ...args }   a request; answered { id, ok, result | error }
 //                   { cmd: 'ack', seq }     frames up to seq were drawn
 //   worker -> page  { type: 'frame', frame }
+//                   { type: 'error', message }   the training loop stopped on an engine error
+//                                                (the session is kept and stays usable)
+// Bulk data (frames, traces) leaves as transferred buffers: moved, not copied.
 
 import createBackpropModule from '../../engine/backprop-recurrent.mjs';
+import { importedSettings } from './state.js';
 
 const SLICE_MS = 6;          // aim for step() calls of at least this long ...
 const STATS_SHARE = 3;       // ... and of STATS_SHARE times the session's own stats() cost: every
@@ -39,8 +43,38 @@ let lastTick = 0;
 let lastFrameTime = 0;
 let sleeping = false;
 const rate = { t: 0, step: 0, perSec: 0 };
+const defaults = {};         // per mode: the engine's config of a session made from {}
+let failSteps = 0;           // tests only: the next this many step() calls throw ...
+let failMessage = '';        // ... with this message
+
+// Tests reach the worker through this (Playwright's worker.evaluate); nothing else uses it.
+self.__recurrentWorker = {
+  /** The next n session steps throw `message`, as an engine error inside step() would. */
+  failNextSteps(n, message = 'test: a step that throws') { failSteps = n; failMessage = message; },
+};
 
 // ---- the engine adapter: every use of the wasm API is in this section -------------------------
+
+/** The engine's config for `{}`: every field the page does not set is at this value. */
+function engineDefaults(m) {
+  if (!defaults[m]) {
+    const s = m === 'fp' ? new bp.FixedPointSession({}) : new bp.SequenceSession({});
+    try {
+      defaults[m] = s.config();
+    } finally {
+      s.delete();
+    }
+  }
+  return defaults[m];
+}
+
+function sessionStep(n) {
+  if (failSteps > 0) {
+    failSteps--;
+    throw new Error(failMessage);
+  }
+  return session.step(n);
+}
 
 function newSession(m, config) {
   const s = m === 'fp' ? new bp.FixedPointSession(config) : new bp.SequenceSession(config);  // throws on bad input
@@ -96,6 +130,13 @@ function sequenceTrace() {
   return tr;
 }
 
+/** The buffers of a sequence trace (each a fresh copy, so each can be transferred). */
+function traceBuffers(tr) {
+  const out = ['input', 'target', 'prediction', 'hidden', 'cell', 'gradNorms', 'dh', 'dy', 'lossSteps'].map((k) => tr[k].buffer);
+  if (tr.freeRun) out.push(tr.freeRun.buffer);
+  return out;
+}
+
 /** Copies of the current trace views of the fixed-point session, with its summary. */
 function fixedTrace(info) {
   return {
@@ -138,7 +179,22 @@ function resetRate() {
 
 const channel = new MessageChannel();
 let scheduled = false;
-channel.port1.onmessage = () => { scheduled = false; tick(); };
+channel.port1.onmessage = () => { scheduled = false; safeTick(); };
+
+/**
+ * The loop must never die silently: an engine error (in a step, an inspect, a frame) pauses
+ * training and is reported as a message; the session stays as it was, usable. (Unguarded, the
+ * error would reach the page's Worker.onerror, which takes the engine for dead.)
+ */
+function safeTick() {
+  try {
+    tick();
+  } catch (e) {
+    playing = false;
+    dirty = true;
+    self.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+}
 function schedule() {
   if (!scheduled) {
     scheduled = true;
@@ -182,7 +238,7 @@ function train(budget) {
       if (n < 1) break;
     }
     const ts = performance.now();
-    const s = plainStats(session.step(n));
+    const s = plainStats(sessionStep(n));
     const dt = performance.now() - ts;
     stats = s;
     dirty = true;
@@ -217,8 +273,7 @@ function postFrame() {
   const transfer = [];
   if (mode === 'seq') {
     frame.seqTrace = sequenceTrace();
-    for (const k of ['input', 'target', 'prediction', 'hidden', 'cell', 'gradNorms', 'dh', 'dy', 'lossSteps']) transfer.push(frame.seqTrace[k].buffer);
-    if (frame.seqTrace.freeRun) transfer.push(frame.seqTrace.freeRun.buffer);
+    transfer.push(...traceBuffers(frame.seqTrace));
   } else {
     frame.fp = fixedPointFrame();
     for (const tr of [frame.fp.trace, frame.fp.completion]) {
@@ -243,6 +298,12 @@ function afterRebuild() {
 }
 
 // ---- requests --------------------------------------------------------------------------------
+
+const TRANSFER = Symbol('transfer');
+/** An answer whose buffers are moved to the page, not copied. */
+function transferable(value, buffers) {
+  return { [TRANSFER]: { value, buffers } };
+}
 
 const handlers = {
   async init({ mode: m, config, view: v }) {
@@ -301,7 +362,7 @@ const handlers = {
   },
   step({ steps = 1 }) {
     playing = false;
-    stats = plainStats(session.step(Math.max(1, Math.round(steps))));
+    stats = plainStats(sessionStep(Math.max(1, Math.round(steps))));
     dirty = true;
     return stats;
   },
@@ -310,7 +371,13 @@ const handlers = {
   },
   /** A fresh trace of the inspected sequence (tests compare the page's numbers with it). */
   trace() {
-    return mode === 'seq' ? sequenceTrace() : null;
+    if (mode !== 'seq') return null;
+    const tr = sequenceTrace();
+    return transferable(tr, traceBuffers(tr));
+  },
+  /** The session's config, with the engine's defaults (what the page does not set). */
+  config() {
+    return { mode, config: session.config(), defaults: engineDefaults(mode) };
   },
   toJSON() {
     return session.toJSON();
@@ -327,8 +394,13 @@ const handlers = {
       : format === 'backprop-playground-sequence-model' ? 'seq' : null;
     if (!m) throw new Error(`this is not a recurrent model file (format "${format.slice(0, 60)}"); static networks load on the Static networks page`);
     const s = m === 'fp' ? new bp.FixedPointSession({}) : new bp.SequenceSession({});
+    let settings;
     try {
       s.loadJSON(text);
+      // all or nothing: a model the page cannot show exactly is refused before it replaces anything
+      const check = importedSettings(m, s.config(), engineDefaults(m));
+      if (check.error) throw new RangeError(check.error);
+      settings = check.settings;
     } catch (e) {
       s.delete();
       throw e;
@@ -338,7 +410,7 @@ const handlers = {
     mode = m;
     playing = false;
     afterRebuild();
-    return { mode, config: session.config(), stats };
+    return { mode, config: session.config(), settings, stats };
   },
   frame() {
     dirty = true;
@@ -365,7 +437,12 @@ self.onmessage = async (ev) => {
     if (!handler) throw new Error(`unknown request "${msg.cmd}"`);
     if (!session && msg.cmd !== 'init') throw new Error('the engine is not loaded yet');
     const result = await handler(msg);
-    self.postMessage({ id: msg.id, ok: true, result });
+    if (result && result[TRANSFER]) {
+      const { value, buffers } = result[TRANSFER];
+      self.postMessage({ id: msg.id, ok: true, result: value }, buffers);
+    } else {
+      self.postMessage({ id: msg.id, ok: true, result });
+    }
   } catch (e) {
     const err = e instanceof Error ? e : new Error(typeof e === 'number' ? `engine error ${e}` : String(e));
     self.postMessage({ id: msg.id, ok: false, error: { name: err.name, message: err.message } });
