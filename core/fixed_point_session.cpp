@@ -271,6 +271,13 @@ FixedPointSessionStats FixedPointSession::make_stats() {
 
 FixedPointSessionStats FixedPointSession::stats() { return make_stats(); }
 
+// batch_ and ws_ are the training step's scratch (step() rebuilds both), last_ is untouched.
+FixedPointStats FixedPointSession::gradients() {
+    training_batch(step_, batch_);
+    fixed_point_zero_grad(net_);
+    return fixed_point_forward_backward(net_, batch_, config_.relax, ws_);
+}
+
 std::size_t FixedPointSession::evaluation_patterns() const { return rows(eval_.inputs); }
 
 const FixedPointTrace& FixedPointSession::run_trace(const Vec& u, const Vec* x0, const Vec& target, bool backward) {

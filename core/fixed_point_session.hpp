@@ -133,6 +133,16 @@ public:
     // The trace of the last inspect() or complete() (empty before the first).
     const FixedPointTrace& last_trace() const { return trace_; }
 
+    // Gradients from outside (to check the core against finite differences or another
+    // framework): the batch the next step() trains on (XOR: its 4 patterns; letters: the cues of
+    // step steps_taken(), fixed by the seed and that number), relaxed through the current
+    // weights; returns its figures (loss = mean E over the patterns used) and leaves the mean
+    // gradient ∂E/∂θ of those patterns in the grad of every entry of params() (W, U, b, named as
+    // in model files), before clipping. As in training, a pattern whose forward or backward
+    // relaxation does not settle is left out (used < patterns then). Changes nothing else: not
+    // the weights, the optimizer, the step count, the stats or the last trace.
+    FixedPointStats gradients();
+
     const FixedPointSessionConfig& config() const { return config_; }
     const FixedPointNet& network() const { return net_; }
     ParamList params() { return fixed_point_params(net_); }

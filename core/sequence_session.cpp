@@ -91,8 +91,8 @@ void SequenceSession::update_training(const OptimizerConfig& optimizer, std::siz
     config_ = next;
 }
 
-double SequenceSession::forward_backward(const SequenceData& batch) {
-    const BpttOptions opts{config_.truncation};
+double SequenceSession::forward_backward(const SequenceData& batch, std::size_t truncation) {
+    const BpttOptions opts{truncation};
     if (config_.cell == CellKind::Elman) {
         elman_zero_grad(elman_);
         return elman_forward_backward(elman_, batch, elman_cache_, opts);
@@ -117,7 +117,7 @@ SequenceStats SequenceSession::step(std::size_t n) {
         // Batches walk through the training sequences in order (they are i.i.d. draws already).
         const std::size_t first = (static_cast<std::size_t>(step_) % per_epoch) * config_.batch_size;
         sequence_rows(train_, first, std::min(B, N - first), batch_);
-        const double loss = forward_backward(batch_);
+        const double loss = forward_backward(batch_, config_.truncation);
         if (!std::isfinite(loss)) { diverged = true; break; }
         optimizer_.step(ps);
         last_grad_norm_ = optimizer_.last_grad_norm();
@@ -180,6 +180,10 @@ SequenceStats SequenceSession::make_stats() {
 
 SequenceStats SequenceSession::stats() { return make_stats(); }
 
+// The gradients are scratch between steps (the next step zeroes them first), and the trace
+// keeps its own copies, so running the training set through the caches disturbs nothing.
+double SequenceSession::gradients() { return forward_backward(train_, 0); }
+
 const SequenceTrace& SequenceSession::inspect(std::size_t index) {
     const std::size_t N = rows(test_.x[0]);
     if (index >= N)
@@ -194,7 +198,7 @@ const SequenceTrace& SequenceSession::inspect(std::size_t index) {
     tr.dy.resize(T * K);
     // Forward and backward on this one sequence: its own gradient norms through time. The
     // parameter gradients this leaves behind are zeroed at the next training step.
-    tr.loss = forward_backward(one_);
+    tr.loss = forward_backward(one_, config_.truncation);
     const bool lstm = config_.cell == CellKind::Lstm;
     tr.cell.resize(lstm ? T * H : 0);
     for (std::size_t t = 0; t < T; ++t) {

@@ -87,6 +87,14 @@ public:
     // `steps` more feeding the output back. Returns the (prime + steps) outputs.
     const std::vector<double>& free_run(std::size_t index, std::size_t prime, std::size_t steps);
 
+    // Gradients from outside (to check the core against finite differences or another
+    // framework): the loss over ALL training sequences for the current weights, which is
+    // stats().train_loss, returned, and its exact gradient ∂L/∂θ left in the grad of every entry
+    // of params() (Wx, Wh, b, Wy, by, named as in model files). Full BPTT whatever the truncation
+    // setting (truncated BPTT is not the gradient of any loss), before clipping. Changes nothing
+    // else: not the weights, the optimizer, the step count, the stats or the last inspect() trace.
+    double gradients();
+
     const SequenceSessionConfig& config() const { return config_; }
     ParamList params();
     Optimizer& optimizer() { return optimizer_; }
@@ -96,7 +104,7 @@ public:
     const Mat& recurrent_weights() const;  // Wh: (H,H) Elman, (H,4H) LSTM
 
 private:
-    double forward_backward(const SequenceData& batch);
+    double forward_backward(const SequenceData& batch, std::size_t truncation);
     double loss_on(const SequenceData& data, double* accuracy);
     SequenceStats make_stats();
     double tolerance() const;

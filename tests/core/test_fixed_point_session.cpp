@@ -357,3 +357,51 @@ TEST_CASE("fixed-point configs: defaults by task, round trip and field-named err
     CHECK(parse_fixed_point_training(R"({"learningRate": 0.2})", x.optimizer).learning_rate == 0.2);
     CHECK_THROWS_WITH(parse_fixed_point_training(R"({"seed": 3})", x.optimizer), Catch::Contains("/training/seed"));
 }
+
+// gradients(): the mean ∂E/∂θ of the batch the next step trains on, checked entry by entry
+// against central differences of the loss it returns. The tolerance is tightened to 1e-14 so
+// that the relaxations' own error (about tol·|e| in E) is far under the O(h²) of h = 1e-5.
+TEST_CASE("fixed-point session: gradients() is the central-difference gradient of the batch loss",
+          "[fixed_point_session][gradients]") {
+    for (FixedPointTask task : {FixedPointTask::Xor, FixedPointTask::Letters}) {
+        FixedPointSessionConfig c = fixed_point_session_defaults(task);
+        c.relax.tol = 1e-14;
+        c.relax.max_iters = 20000;
+        if (task == FixedPointTask::Letters) { c.letters = "CX"; c.hidden = 2; c.cues = 1; }
+        FixedPointSession s(c);
+        s.step(3);
+        const std::string before = save_fixed_point_model(s);
+        const FixedPointSessionStats st0 = s.stats();
+        const FixedPointStats g = s.gradients();
+        INFO(fixed_point_task_name(task));
+        REQUIRE(g.used == g.patterns);
+        CHECK(g.patterns == (task == FixedPointTask::Xor ? 4u : 2u));
+        ParamList ps = s.params();
+        std::vector<Mat> grads;
+        for (const ParamRef& p : ps) grads.push_back(*p.grad);
+        CHECK(save_fixed_point_model(s) == before);
+        const FixedPointSessionStats st1 = s.stats();
+        CHECK(st1.loss == st0.loss);  // the stats still describe the last training step
+        const double h = 1e-5;
+        double worst = 0;
+        for (std::size_t p = 0; p < ps.size(); ++p) {
+            for (std::size_t i = 0; i < ps[p].value->size(); ++i) {
+                double& w = ps[p].value->data()[i];
+                const double w0 = w;
+                w = w0 + h;
+                const double up = s.gradients().loss;
+                w = w0 - h;
+                const double down = s.gradients().loss;
+                w = w0;
+                const double numeric = (up - down) / (2 * h);
+                worst = std::max(worst, std::abs(numeric - grads[p].data()[i]) /
+                                            std::max(1e-3, std::abs(numeric) + std::abs(grads[p].data()[i])));
+            }
+        }
+        CHECK(worst < 1e-6);
+        // the next step is the one the session would have taken anyway
+        FixedPointSession twin(c);
+        twin.step(3);
+        CHECK(s.step(2).loss == twin.step(2).loss);
+    }
+}

@@ -192,3 +192,49 @@ TEST_CASE("sequence session: parity predictions are σ(z), applied once", "[sequ
         CHECK(tr.loss == Approx(l / S).epsilon(1e-9));
     }
 }
+
+// gradients(): the exact gradient of stats().train_loss, checked entry by entry against central
+// differences (L(θ + h) − L(θ − h)) / 2h of that loss, h = 1e-5 (error O(h²) ≈ 1e-10 relative,
+// far under the 1e-6 allowed). Truncation is set to 2 to show it is ignored: full BPTT.
+TEST_CASE("sequence session: gradients() is the central-difference gradient of the training loss",
+          "[sequence_session][gradients]") {
+    for (CellKind cell : {CellKind::Elman, CellKind::Lstm}) {
+        for (bool parity : {false, true}) {
+            SequenceSessionConfig c = parity ? parity_config(cell, 3) : echo_config(cell);
+            if (!parity) { c.task.length = 6; c.task.sequences = 8; c.task.delay = 2; c.hidden = 3; c.test_sequences = 2; }
+            c.truncation = 2;
+            SequenceSession s(c);
+            s.step(3);  // away from the initial point, optimizer state non-empty
+            const std::string before = save_sequence_model(s);
+            const SequenceStats st0 = s.stats();
+            const double loss = s.gradients();
+            INFO((cell == CellKind::Lstm ? "lstm" : "elman") << (parity ? " parity" : " echo"));
+            CHECK(loss == Approx(st0.train_loss).epsilon(1e-14));
+            ParamList ps = s.params();
+            std::vector<Mat> grads;
+            for (const ParamRef& p : ps) grads.push_back(*p.grad);
+            CHECK(save_sequence_model(s) == before);  // weights, optimizer, progress unchanged
+            const double h = 1e-5;
+            double worst = 0;
+            for (std::size_t p = 0; p < ps.size(); ++p) {
+                for (std::size_t i = 0; i < ps[p].value->size(); ++i) {
+                    double& w = ps[p].value->data()[i];
+                    const double w0 = w;
+                    w = w0 + h;
+                    const double up = s.stats().train_loss;
+                    w = w0 - h;
+                    const double down = s.stats().train_loss;
+                    w = w0;
+                    const double numeric = (up - down) / (2 * h);
+                    const double analytic = grads[p].data()[i];
+                    worst = std::max(worst, std::abs(numeric - analytic) / std::max(1e-3, std::abs(numeric) + std::abs(analytic)));
+                }
+            }
+            CHECK(worst < 1e-6);
+            // nothing changed: the next step is the one the session would have taken anyway
+            SequenceSession twin(c);
+            twin.step(3);
+            CHECK((s.step(2).train_loss == twin.step(2).train_loss));
+        }
+    }
+}
