@@ -88,8 +88,8 @@ public:
     const std::vector<double>& free_run(std::size_t index, std::size_t prime, std::size_t steps);
 
     // Gradients from outside (to check the core against finite differences or another
-    // framework): the loss over ALL training sequences for the current weights, which is
-    // stats().train_loss, returned, and its exact gradient ∂L/∂θ left in the grad of every entry
+    // framework): the loss over ALL training sequences for the current weights (stats().train_loss
+    // up to rounding), returned, and its exact gradient ∂L/∂θ left in the grad of every entry
     // of params() (Wx, Wh, b, Wy, by, named as in model files). Full BPTT whatever the truncation
     // setting (truncated BPTT is not the gradient of any loss), before clipping. Changes nothing
     // else: not the weights, the optimizer, the step count, the stats or the last inspect() trace.

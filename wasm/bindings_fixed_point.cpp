@@ -30,6 +30,23 @@ std::size_t whole(double v, double lo, double hi, const char* what) {
     return static_cast<std::size_t>(v);
 }
 
+// {name: [[row 0], [row 1], ...]} of every parameter's gradient, in the layout of a model file's
+// "weights" (json_io.hpp's params_json).
+val named_gradients(const bp::ParamList& params) {
+    val out = val::object();
+    for (const bp::ParamRef& p : params) {
+        const bp::Mat& g = *p.grad;
+        val rows = val::array();
+        for (std::size_t i = 0; i < bp::rows(g); ++i) {
+            val row = val::array();
+            for (std::size_t j = 0; j < bp::cols(g); ++j) row.call<void>("push", g(i, j));
+            rows.call<void>("push", row);
+        }
+        out.set(p.name, rows);
+    }
+    return out;
+}
+
 }  // namespace
 
 class FixedPointSessionJS {
@@ -101,6 +118,21 @@ public:
     val traceBackwardStates() { return trace().backward ? view(trace().backward->states) : empty(); }
     val traceBackwardResidual() { return trace().backward ? view(trace().backward->residual) : empty(); }
 
+    // Gradients from outside: {loss, patterns, used, gradients: {W, U, b}} for the current
+    // weights on the batch the next step() trains on; each gradient an array of rows, as the
+    // model file writes the weights. Changes nothing (FixedPointSession::gradients).
+    val gradients() {
+        return guarded([&] {
+            const bp::FixedPointStats g = s_->gradients();
+            val o = val::object();
+            o.set("loss", g.loss);
+            o.set("patterns", static_cast<double>(g.patterns));
+            o.set("used", static_cast<double>(g.used));
+            o.set("gradients", named_gradients(s_->params()));
+            return o;
+        });
+    }
+
     val letters() const { return view(s_->letters()); }
     val weights() const { return view(s_->network().W); }
     val inputWeights() const { return view(s_->network().U); }
@@ -169,6 +201,7 @@ EMSCRIPTEN_BINDINGS(backprop_fixed_point) {
         .function("traceForwardResidual", &FixedPointSessionJS::traceForwardResidual)
         .function("traceBackwardStates", &FixedPointSessionJS::traceBackwardStates)
         .function("traceBackwardResidual", &FixedPointSessionJS::traceBackwardResidual)
+        .function("gradients", &FixedPointSessionJS::gradients)
         .function("letters", &FixedPointSessionJS::letters)
         .function("weights", &FixedPointSessionJS::weights)
         .function("inputWeights", &FixedPointSessionJS::inputWeights)

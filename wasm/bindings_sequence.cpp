@@ -18,6 +18,27 @@ using bpwasm::guarded;
 using bpwasm::stringify;
 using bpwasm::view;
 
+namespace {
+
+// {name: [[row 0], [row 1], ...]} of every parameter's gradient, in the layout of a model file's
+// "weights" (json_io.hpp's params_json).
+val named_gradients(const bp::ParamList& params) {
+    val out = val::object();
+    for (const bp::ParamRef& p : params) {
+        const bp::Mat& g = *p.grad;
+        val rows = val::array();
+        for (std::size_t i = 0; i < bp::rows(g); ++i) {
+            val row = val::array();
+            for (std::size_t j = 0; j < bp::cols(g); ++j) row.call<void>("push", g(i, j));
+            rows.call<void>("push", row);
+        }
+        out.set(p.name, rows);
+    }
+    return out;
+}
+
+}  // namespace
+
 class SequenceSessionJS {
 public:
     explicit SequenceSessionJS(std::unique_ptr<bp::SequenceSession> s) : s_(std::move(s)) {}
@@ -103,6 +124,20 @@ public:
     }
     val recurrentWeights() const { return view(s_->recurrent_weights()); }
 
+    // Gradients from outside: {loss, sequences, gradients: {Wx, Wh, b, Wy, by}} for the current
+    // weights over all training sequences (full BPTT, before clipping); each gradient an array of
+    // rows, as the model file writes the weights. Changes nothing (SequenceSession::gradients).
+    val gradients() {
+        return guarded([&] {
+            const double loss = s_->gradients();
+            val o = val::object();
+            o.set("loss", loss);
+            o.set("sequences", static_cast<double>(s_->config().task.sequences));
+            o.set("gradients", named_gradients(s_->params()));
+            return o;
+        });
+    }
+
     std::string toJSON() {
         return guarded([&] { return bp::save_sequence_model(*s_); });
     }
@@ -148,6 +183,7 @@ EMSCRIPTEN_BINDINGS(backprop_sequence) {
         .function("traceLossSteps", &SequenceSessionJS::traceLossSteps)
         .function("freeRun", &SequenceSessionJS::freeRun)
         .function("recurrentWeights", &SequenceSessionJS::recurrentWeights)
+        .function("gradients", &SequenceSessionJS::gradients)
         .function("toJSON", &SequenceSessionJS::toJSON)
         .function("loadJSON", &SequenceSessionJS::loadJSON);
 
