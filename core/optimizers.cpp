@@ -89,6 +89,21 @@ double scheduled_learning_rate(const OptimizerConfig& c, long step) {
     throw std::invalid_argument("schedule: invalid Schedule value");
 }
 
+bool params_finite(const ParamList& params) {
+    for (const ParamRef& p : params)
+        for (double v : *p.value)
+            if (!finite(v)) return false;
+    return true;
+}
+
+bool optimizer_state_finite(const OptimizerState& state) {
+    for (const std::vector<Mat>& slot : state.slots)
+        for (const Mat& m : slot)
+            for (double v : m)
+                if (!finite(v)) return false;
+    return true;
+}
+
 double global_grad_norm(const ParamList& params) {
     double s = 0.0;
     for (const ParamRef& p : params) {

@@ -95,6 +95,15 @@ struct OptimizerState {
     std::vector<std::vector<Mat>> slots;
 };
 
+// True when every value of every parameter in the list is finite (no NaN, no ±inf). A step
+// that leaves a non-finite weight has diverged, whatever its loss says.
+bool params_finite(const ParamList& params);
+
+// True when every slot of the state is finite: Adam's v and RMSprop's s hold g², which
+// overflows to +inf for a finite gradient above ~1e154 while the update g/√inf = 0 still looks
+// harmless. A model file cannot hold inf, so that state has diverged too.
+bool optimizer_state_finite(const OptimizerState& state);
+
 class Optimizer {
 public:
     // Throws like optimizer_validate.

@@ -48,4 +48,17 @@ void check_range(const Field& field, double v, double lo, double hi) {
     if (v < lo || v > hi) fail_outside(std::string(field), v, lo, hi);
 }
 
+// An index given as a number from outside (JS, a file): an integer in [0, size), returned as
+// such, or std::out_of_range naming it. Taking a double is the point: Embind turns Infinity,
+// 2**32 and 1.5 into some int without a word, so bindings take the double and check it here.
+template <class Field>
+std::size_t check_index(const Field& field, double v, std::size_t size) {
+    if (!(v >= 0.0 && v < static_cast<double>(size) && v == static_cast<double>(static_cast<std::size_t>(v)))) {
+        if (size == 0) fail_range(std::string(field) + ": " + format_number(v) + " is not an index (there are none)");
+        fail_range(std::string(field) + ": " + format_number(v) + " is not an integer in 0.." +
+                   std::to_string(size - 1));
+    }
+    return static_cast<std::size_t>(v);
+}
+
 }  // namespace bp
