@@ -28,6 +28,8 @@ export class RecurrentEngine extends WorkerClient {
   /** Sequences: a fresh trace of the inspected sequence, as a frame carries it. */
   trace() { return this.request('trace'); }
   toJSON() { return this.request('toJSON'); }
+  /** The session's config and the engine's config for {} (what the page does not set): { mode, config, defaults }. */
+  config() { return this.request('config'); }
   loadJSON(text) { return this.request('loadJSON', { text }); }
   requestFrame() { return this.request('frame'); }
 }

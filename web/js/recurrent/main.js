@@ -745,6 +745,8 @@ export class RecurrentPlayground {
       update: (patch) => this.update(patch),
       idle: () => this.queue.then(() => undefined),   // every queued engine change is done
       toJSON: () => this.engine.toJSON(),
+      /** The engine's own config: { mode, config, defaults } (defaults: its config for {}). */
+      engineConfig: () => this.engine.config(),
       importModelText: (text, name) => this.importModelText(text, name),
       shareURL: () => this.shareURL(),
       walk: () => (this.walk ? { ...this.walk } : null),
