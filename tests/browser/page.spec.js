@@ -21,9 +21,10 @@ async function pauseAndSettle(page) {
   })).toBe(true);
 }
 
-test('the page loads with no console errors and shows every part', async ({ page, consoleErrors }) => {
+test('the page loads with no console errors and shows every part', async ({ page, consoleErrors, baseURL }) => {
   const remote = [];
-  page.on('request', (r) => { if (!/^(http:\/\/127\.0\.0\.1:8123\/|data:|blob:|about:)/.test(r.url())) remote.push(r.url()); });
+  const local = new URL(baseURL).origin;
+  page.on('request', (r) => { if (!(r.url().startsWith(`${local}/`) || /^(data:|blob:|about:)/.test(r.url()))) remote.push(r.url()); });
   await openPlayground(page);
   for (const sel of ['.bp-runbar', '.bp-hyper', '.bp-datasets', '.bp-net', '.bp-plot', '.bp-legend', '.bp-charts', '.bp-files']) {
     await expect(page.locator(sel)).toBeVisible();

@@ -210,8 +210,13 @@ export class Playground {
     if (!frame || (!this.visible && this.lastFrame)) return;
     this.pendingFrame = null;
     const t0 = performance.now();
-    this.draw(frame, now);
-    this.engine.ack(frame.seq);
+    try {
+      this.draw(frame, now);
+    } finally {
+      // Acked even when a view throws: an unacked frame would stop the worker's frames for good
+      // (it keeps at most two in flight) while it goes on training.
+      this.engine.ack(frame.seq);
+    }
     this.perf.drawMs += performance.now() - t0;
     this.perf.draws++;
     this.perf.workerMs += frame.timing ? frame.timing.gridMs : 0;
@@ -744,6 +749,8 @@ export class Playground {
       snapshot: () => this.engine.snapshot(),
       linkMidpoint: (l, i, j) => this.network.linkMidpoint(l, i, j),
       linkLabels: () => this.network.linkLabels(),
+      /** Links the diagram holds geometry for (one per weight of the network on screen). */
+      linkCount: () => this.network.links.length,
       playing: () => this.playing,
       history: () => this.history,
       /** Explain mode: open/close, choose, step, apply, inspect; state() is what the page shows. */

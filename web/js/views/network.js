@@ -79,8 +79,10 @@ export class NetworkView {
    * @param {object} layout the engine's layout (normalized by the worker): features, hidden, output
    */
   setStructure(state, layout) {
-    const key = JSON.stringify([state.features, state.hidden, state.activations, layout.features,
-      layout.hidden, layout.output]);
+    // Everything drawn comes from the engine's layout, never from the page's state: the state may
+    // already hold a change the engine has not made yet (or will refuse), and a diagram of that
+    // shape would meet weights of the other one.
+    const key = JSON.stringify([layout.features, layout.hidden, layout.output]);
     if (key === this.structureKey) return;
     this.structureKey = key;
     this.hideTooltip();
@@ -88,7 +90,11 @@ export class NetworkView {
     clear(this.cols);
     this.nodes = [];
     this.columns = [];
-    const n = state.hidden.length;
+    this.links = [];          // geometry of the old columns must never meet the new ones
+    this.weights = null;      // (nor their weights: the next frame brings the new ones)
+    this.biases = null;
+    this.hoverLink = null;
+    const n = layout.hidden.length;
     this.layerCount.textContent = `${n} hidden layer${n === 1 ? '' : 's'}`;
     this.addLayerBtn.disabled = n >= LIMITS.maxHiddenLayers;
     this.removeLayerBtn.disabled = n === 0;
@@ -143,8 +149,8 @@ export class NetworkView {
           'aria-label': `Activation of hidden layer ${l + 1}`,
           on: { change: () => this.on.activation(l, sel.value) },
         }, ACTIVATIONS.map((a) => h('option', { value: a, text: ACTIVATION_LABELS[a] })));
-        sel.value = state.activations[l] || layer.activation;
-        const size = state.hidden[l] ?? layer.size;
+        sel.value = layer.activation;
+        const size = layer.size;
         headChildren.push(
           h('div', { class: 'bp-neuron-btns bp-edit-only' },
             h('button', { type: 'button', class: 'bp-icon-btn', text: '+', 'aria-label': `Add a neuron to layer ${l + 1}`, disabled: size >= LIMITS.maxNeurons, on: { click: () => this.on.neurons(l, +1) } }),
@@ -190,7 +196,16 @@ export class NetworkView {
       if (!this.fits(this.explain)) this.explain.stale = true;
       this.applyExplain();
     }
-    requestAnimationFrame(() => this.relayout());
+    this.relayout();                                  // link geometry of these columns, now
+    requestAnimationFrame(() => this.relayout());     // (and again once the fonts have settled)
+  }
+
+  /** Whether per-layer weights (or biases) have the shape of the columns on screen. */
+  fitsColumns(weights, biases) {
+    if (!weights || weights.length !== this.columns.length) return false;
+    if (biases && biases.length !== this.columns.length) return false;
+    return this.columns.every((col, l) => weights[l] && weights[l].length === col.from.length * col.to.length
+      && (!biases || (biases[l] && biases[l].length === col.to.length)));
   }
 
   featureThumb(name) {
@@ -220,6 +235,9 @@ export class NetworkView {
    * then a few frames old at most); small networks refresh every node every frame.
    */
   update(frame) {
+    // A frame of another shape (one made before a change of layers or neurons) is not drawn:
+    // the next one fits.
+    if (!this.fitsColumns(frame.weights, frame.biases) || frame.nodeCount !== this.nodes.length) return false;
     const T = frame.thumb;
     const TT = T * T;
     const count = Math.min(this.nodes.length, frame.nodeCount);
@@ -254,6 +272,7 @@ export class NetworkView {
     this.biases = frame.biases;
     this.drawLinks();
     if (this.tipNode !== undefined && this.tipNode !== null) this.showNodeTip(this.tipNode);
+    return true;
   }
 
   /** Recomputes link geometry after a structure change or a resize. */
@@ -295,7 +314,7 @@ export class NetworkView {
       this.drawExplainLinks(ctx);
       return;
     }
-    if (!this.weights) return;
+    if (!this.weights || !this.fitsColumns(this.weights)) return;
     // Width and opacity follow |w| on an absolute scale up to 1; in a layer whose weights grow
     // larger, relative to that layer's largest (so big networks stay readable).
     const scale = this.weights.map((W) => {
@@ -698,8 +717,9 @@ export class NetworkView {
   }
 
   weightOf(link) {
-    const W = this.weights && this.weights[link.l];
-    return W ? W[link.i * this.columns[link.l].to.length + link.j] : NaN;
+    const W = this.weights && this.columns[link.l] && this.weights[link.l];
+    const k = W ? link.i * this.columns[link.l].to.length + link.j : -1;
+    return k >= 0 && k < W.length ? W[k] : NaN;
   }
 
   linkName(link) {
