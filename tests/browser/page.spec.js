@@ -278,10 +278,10 @@ test('keyboard: space plays and pauses, s steps one epoch, r resets', async ({ p
 });
 
 test('a garbled link opens the defaults with a visible notice', async ({ page, consoleErrors }) => {
-  await openPlayground(page, 'dataset=xor&lr=fast&hidden=4,99&bogus=1&act=%E0%A4%A');
+  await openPlayground(page, 'dataset=xor&lr=fast&hidden=4,999&bogus=1&act=%E0%A4%A');
   const notices = page.locator('.bp-msg-notice');
   await expect(notices.filter({ hasText: '"lr=fast" is not valid' })).toBeVisible();
-  await expect(notices.filter({ hasText: '"hidden=4,99" is not valid' })).toBeVisible();
+  await expect(notices.filter({ hasText: '"hidden=4,999" is not valid' })).toBeVisible();
   await expect(notices.filter({ hasText: 'Unknown setting "bogus"' })).toBeVisible();
   await expect(notices.filter({ hasText: 'garbled' })).toBeVisible();
   const st = await page.evaluate(() => window.backpropPlayground.state());

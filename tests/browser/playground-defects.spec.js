@@ -51,3 +51,89 @@ test('a hash that removes layers while training keeps drawing (issue 12 item 1)'
     expect(d.drawn).toBe(d.links);
   }
 });
+
+// ---- imports: all or nothing (issue 12 item 2) ---------------------------------------------------
+
+/** A model file as the CLI would write it: a session of the engine itself, built in Node. */
+async function modelFile(config, steps = 3) {
+  const { loadBackprop } = await import('../node/load.mjs');
+  const bp = await loadBackprop('backprop');
+  const s = new bp.Session(config);
+  if (steps) s.step(steps);
+  const text = s.toJSON();
+  const xy = [-4, -4, -2, 3, 0.5, 0.5, 1.5, -2.5, 3, 3];
+  const predictions = Array.from(s.predict(Float64Array.from(xy)));
+  s.delete();
+  return { text, xy, predictions };
+}
+
+async function importText(page, name, text) {
+  await page.locator('.bp-files input[type="file"]').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+}
+
+/** The page's state, its link and what the engine itself runs. */
+async function agreement(page) {
+  return page.evaluate(async () => {
+    const hook = window.backpropPlayground;
+    const runs = await hook.engineRuns();
+    return { state: hook.state(), hash: window.location.hash, sent: hook.engineConfig(), runs };
+  });
+}
+
+const LARGE = [
+  ['hidden [64] (a CLI model)', { dataset: { name: 'spiral', points: 300 }, network: { hidden: [64], activation: 'relu' } },
+    (st) => expect(st.hidden).toEqual([64]), 'hidden=64'],
+  ['5,000 points', { dataset: { name: 'circle', points: 5000 }, network: { hidden: [3] } },
+    (st) => expect(st.points).toBe(5000), 'points=5000'],
+  ['learning rate 0', { dataset: { name: 'xor' }, network: { hidden: [4] }, training: { learningRate: 0, optimizer: 'adam' } },
+    (st) => expect(st.learningRate).toBe(0), 'lr=0&'],
+];
+
+for (const [what, config, check, inLink] of LARGE) {
+  test(`a model the engine accepts is held exactly: ${what}`, async ({ page, consoleErrors }) => {
+    await openPlayground(page, 'dataset=xor&hidden=2');
+    const file = await modelFile(config);
+    await importText(page, 'cli.json', file.text);
+    await expect(page.locator('.bp-msg-notice', { hasText: 'Loaded cli.json' })).toBeVisible();
+    const pred = await page.evaluate(async (xy) => Array.from(await window.backpropPlayground.predict(xy)), file.xy);
+    expect(pred).toEqual(file.predictions);
+    const a = await agreement(page);
+    check(a.state);
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toContain(inLink);
+    // the link rebuilds the session the engine holds, field for field
+    expect(a.runs.config.network.hidden).toEqual(a.sent.network.hidden);
+    expect(a.runs.config.training.learningRate).toBe(a.sent.training.learningRate);
+    expect(a.runs.config.dataset.points).toBe(a.sent.dataset.points);
+    await expect(page.locator('.bp-msg-error')).toHaveCount(0);
+    // Play trains the loaded model and draws it (no exception, frames keep coming)
+    await page.locator('.bp-play-btn').click();
+    await framesKeepComing(page);
+    await page.locator('.bp-play-btn').click();
+  });
+}
+
+const REFUSED = [
+  ['Adam β₁ the page does not set', { network: { hidden: [3] }, training: { optimizer: 'adam', beta1: 0.8 } }, '/config/training/beta1'],
+  ['ε the page does not set', { network: { hidden: [3] }, training: { epsilon: 1e-6 } }, '/config/training/epsilon'],
+  ['2,500 points of your own data', { dataset: { name: 'custom', custom: Array.from({ length: 2500 }, (_, i) => [((i % 50) - 25) / 5, (Math.floor(i / 50) - 25) / 5, i % 2]) }, network: { hidden: [2] } }, '/config/dataset/custom'],
+  ['a point with more decimals than a link holds', { dataset: { name: 'custom', custom: [[1.23456, 1, 0], [2, 2, 1], [-1, -1, 0]] }, network: { hidden: [2] } }, '/config/dataset/custom/0'],
+];
+
+for (const [what, config, field] of REFUSED) {
+  test(`a model the page cannot hold is refused, naming the field: ${what}`, async ({ page, consoleErrors }) => {
+    await openPlayground(page, 'dataset=xor&hidden=3&lr=0.1');
+    const before = await agreement(page);
+    const xy = [-4, -4, 0.5, 0.5, 3, 3];
+    const predBefore = await page.evaluate(async (p) => Array.from(await window.backpropPlayground.predict(p)), xy);
+    const file = await modelFile(config, 0);
+    await importText(page, 'other.json', file.text);
+    const alert = page.locator('.bp-msg-error', { hasText: 'other.json' });
+    await expect(alert).toBeVisible();
+    await expect(alert).toContainText(field);
+    await expect(alert).toContainText('Nothing was changed');
+    const after = await agreement(page);
+    expect(after.state).toEqual(before.state);
+    expect(after.runs.config).toEqual(before.runs.config);
+    expect(await page.evaluate(async (p) => Array.from(await window.backpropPlayground.predict(p)), xy)).toEqual(predBefore);
+  });
+}

@@ -130,7 +130,7 @@ test('garbled and unknown values fall back to defaults, each with a notice', () 
     ['lr=NaN', 'learningRate', 'lr'],
     ['lr=Infinity', 'learningRate', 'lr'],
     ['dataset=mnist', 'dataset', 'dataset'],
-    ['hidden=4,99', 'hidden', 'hidden'],
+    ['hidden=4,129', 'hidden', 'hidden'],
     ['hidden=1,1,1,1,1,1,1,1,1', 'hidden', 'hidden'],
     ['hidden=-3', 'hidden', 'hidden'],
     ['features=x3', 'features', 'features'],

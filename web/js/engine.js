@@ -37,6 +37,8 @@ export class Engine extends WorkerClient {
   toJSON() { return this.request('toJSON'); }
   loadJSON(text) { return this.request('loadJSON', { text }); }
   snapshot() { return this.request('snapshot'); }
+  /** { config, defaults, classes, knowsTask }: what the engine runs, and its defaults. */
+  config() { return this.request('config'); }
   previews(specs) { return this.request('previews', { specs }); }
   gradCheck() { return this.request('gradCheck'); }
   // explain mode: each answer holds copies of the core's own numbers (docs/wasm-api.md)

@@ -7,7 +7,7 @@
 import { Engine } from './engine.js';
 import {
   defaultState, cloneState, problemOf, toEngineConfig, trainingConfig, diffStates, fitActivations,
-  fromEngineConfig, serializeState, sanitizePoints, roundPoint, LIMITS, DATASETS,
+  serializeState, sanitizePoints, roundPoint, LIMITS, DATASETS,
 } from './state.js';
 import { outputMode, labelClass } from './colors.js';
 import { BoundaryView } from './views/boundary.js';
@@ -618,18 +618,22 @@ export class Playground {
       this.message('error', `Could not load ${name}: ${check.message} Nothing was changed.`, { timeout: 15000 });
       return false;
     }
-    let ok = false;
+    let loaded = null;
+    const wasPlaying = this.playing;
     this.pause();   // the loaded model is shown as saved, not trained further
     await this.enqueue(async () => {
       try {
-        await this.engine.loadJSON(text);
-        ok = true;
+        loaded = await this.engine.loadJSON(text);
       } catch (e) {
         this.message('error', `Could not load ${name}: ${e.message} Nothing was changed.`, { timeout: 15000 });
       }
     });
-    if (!ok) return false;
-    const { state, notices } = fromEngineConfig(check.config, this.state);
+    if (!loaded) {
+      if (wasPlaying) this.play();   // nothing was changed: not even the playing
+      return false;
+    }
+    // All or nothing: the worker took the model only if the state can hold its config exactly.
+    const state = { ...cloneState(this.state), ...loaded.settings };
     this.state = state;
     this.goodState = cloneState(state);
     this.history.clear();
@@ -637,7 +641,6 @@ export class Playground {
     this.setPlaying(false);
     this.controls.render(state);
     this.emitState();
-    for (const n of notices) this.message('notice', n);
     this.message('notice', `Loaded ${name}.`, { timeout: 4000 });
     if (this.explainer.active) this.explainer.refresh();
     return true;
@@ -784,6 +787,8 @@ export class Playground {
         hovered: () => this.jacobianHover.last || null,
       },
       engineConfig: () => toEngineConfig(this.state),
+      /** What the engine itself runs: { config, defaults, classes, knowsTask }. */
+      engineRuns: () => this.engine.config(),
       /** The data on screen: { train, test } flat [x, y, label, ...]. */
       points: () => ({ train: Array.from(this.points.train), test: Array.from(this.points.test) }),
     };

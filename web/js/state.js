@@ -45,14 +45,17 @@ export const CUSTOM_TASKS = ['classify', 'regress'];
 /** Training speeds offered, in epochs per second; 0 means "as fast as the machine goes". */
 export const SPEEDS = [1, 3, 10, 30, 100, 300, 1000, 0];
 
-/** Limits the page enforces (the engine's own limits are wider; see core/limits.hpp). */
+// The page's limits are the engine's (core/limits.hpp and the config parser in core/model_io.cpp;
+// tests/node/page-limits.test.mjs reads both and checks): whatever the page sends, the engine
+// accepts, and whatever model the engine can hold, the page can show and link to exactly.
 export const LIMITS = {
-  maxHiddenLayers: 8,
-  maxNeurons: 32,
-  maxPoints: 2000,        // generated data sets, train + test
-  maxCustomPoints: 2000,  // your own data
-  maxBatch: 1024,
-  maxSeed: 2147483647,
+  maxHiddenLayers: 8,     // kMaxHiddenLayers
+  maxNeurons: 128,        // kMaxNeurons (the + button goes that far; a CLI model may use them)
+  maxPoints: 20000,       // kMaxPoints: generated data sets, train + test
+  maxCustomPoints: 2000,  // your own data (its points are written into the link)
+  maxBatch: 1024,         // kMaxBatch
+  maxSeed: 4294967295,    // core/json_io.hpp Fields::seed: 0..2^32 − 1
+  maxModelBytes: 16 << 20, // kMaxModelBytes
   maxHashLength: 200000,  // longer URL fragments are cut before parsing
   domain: 6,              // the input plane shown is [-6, 6] x [-6, 6]
 };
@@ -78,14 +81,14 @@ const FIELDS = [
   { key: 'init', prop: 'init', type: 'enum', values: INITS, def: 'glorot' },
   { key: 'wseed', prop: 'netSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1 },
   { key: 'opt', prop: 'optimizer', type: 'enum', values: OPTIMIZERS, def: 'sgd' },
-  { key: 'lr', prop: 'learningRate', type: 'num', min: 1e-6, max: 10, def: 0.03 },
-  { key: 'mom', prop: 'momentum', type: 'num', min: 0, max: 0.999, def: 0.9 },
+  { key: 'lr', prop: 'learningRate', type: 'num', min: 0, max: 10, def: 0.03 },
+  { key: 'mom', prop: 'momentum', type: 'num', min: 0, max: 0.9999, def: 0.9 },
   { key: 'sched', prop: 'schedule', type: 'enum', values: SCHEDULES, def: 'constant' },
-  { key: 'decay', prop: 'decayRate', type: 'num', min: 0.01, max: 1, def: 0.5 },
-  { key: 'dsteps', prop: 'decaySteps', type: 'int', min: 1, max: 1000000, def: 1000 },
+  { key: 'decay', prop: 'decayRate', type: 'num', min: 1e-6, max: 1, def: 0.5 },
+  { key: 'dsteps', prop: 'decaySteps', type: 'int', min: 1, max: 1e9, def: 1000 },
   { key: 'reg', prop: 'regularization', type: 'enum', values: REGULARIZATIONS, def: 'none' },
   { key: 'rrate', prop: 'regRate', type: 'num', min: 0, max: 10, def: 0 },
-  { key: 'clip', prop: 'clipNorm', type: 'num', min: 0, max: 1000, def: 0 },
+  { key: 'clip', prop: 'clipNorm', type: 'num', min: 0, max: 1e6, def: 0 },
   { key: 'tseed', prop: 'trainSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1 },
   { key: 'speed', prop: 'speed', type: 'speed', values: SPEEDS, def: 100 },
   { key: 'discretize', prop: 'discretize', type: 'bool', def: false },
@@ -390,7 +393,12 @@ export function toEngineConfig(state) {
     trainRatio: state.trainRatio,
     seed: state.dataSeed,
   };
-  if (state.dataset === 'custom') dataset.custom = state.customPoints.map((p) => [...p]);
+  if (state.dataset === 'custom') {
+    dataset.custom = state.customPoints.map((p) => [...p]);
+    // Whether the labels are classes or targets is the user's choice, never inferred from them
+    // (targets that happen to be 0 and 1 are still a regression).
+    dataset.task = state.customTask;
+  }
   let output = state.output;
   // Your own data has no name telling the engine whether it is regression: say it.
   if (state.dataset === 'custom' && problem.kind === 'regress' && output === 'auto') output = 'linear';
@@ -505,4 +513,140 @@ export function fromEngineConfig(config, base = defaultState()) {
 export function fieldOf(prop) {
   const f = BY_PROP.get(prop);
   return f ? { ...f } : undefined;
+}
+
+// ---- imports: all or nothing -------------------------------------------------------------------
+
+// Where each setting sits in the engine's config (docs/wasm-api.md): the inverse of toEngineConfig.
+const ENGINE_PATHS = {
+  dataset: 'dataset.name', points: 'dataset.points', noise: 'dataset.noise', trainRatio: 'dataset.trainRatio',
+  dataSeed: 'dataset.seed', features: 'features', hidden: 'network.hidden', activations: 'network.activation',
+  output: 'network.output', loss: 'network.loss', init: 'network.init', netSeed: 'network.seed',
+  optimizer: 'training.optimizer', learningRate: 'training.learningRate', momentum: 'training.momentum',
+  batchSize: 'training.batchSize', schedule: 'training.schedule', decayRate: 'training.decayRate',
+  decaySteps: 'training.decaySteps', clipNorm: 'training.clipNorm', regularization: 'training.regularization',
+  regRate: 'training.regularizationRate', trainSeed: 'training.seed',
+};
+
+function at(obj, path) {
+  let v = obj;
+  for (const k of path.split('.')) v = v && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, k) ? v[k] : undefined;
+  return v;
+}
+
+/**
+ * `config` with every field it leaves out taken from `defaults` (the engine's config for `{}`):
+ * what the engine runs when the page sends `config`.
+ */
+export function withDefaults(defaults, config) {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return config;
+  const d = defaults && typeof defaults === 'object' && !Array.isArray(defaults) ? defaults : {};
+  const out = {};
+  for (const k of Object.keys(d)) out[k] = d[k];
+  for (const k of Object.keys(config)) out[k] = withDefaults(d[k], config[k]);
+  return out;
+}
+
+/** The first field where two configs differ, as { path, a, b }, or null when they are the same. */
+export function configDifference(a, b, path = '') {
+  const obj = (v) => v !== null && typeof v === 'object';
+  if (obj(a) && obj(b) && Array.isArray(a) === Array.isArray(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = configDifference(a[k], b[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+    return null;
+  }
+  return Object.is(a, b) ? null : { path, a, b };
+}
+
+/**
+ * A config as the engine means it, so that two spellings of the same session compare equal:
+ * one activation name is one per layer; on a regression problem output 'auto' is 'linear'; a
+ * custom data set's task 'auto' is the task the engine inferred; a custom data set has as many
+ * points as it holds (the engine ignores `points` there).
+ * @param {number} classes  the session's layout().classes (0 for regression)
+ */
+function meaning(config, classes) {
+  const c = JSON.parse(JSON.stringify(config));
+  if (c.network) {
+    const hidden = Array.isArray(c.network.hidden) ? c.network.hidden : [];
+    if (typeof c.network.activation === 'string') c.network.activation = hidden.map(() => c.network.activation);
+    if (classes === 0 && c.network.output === 'auto') c.network.output = 'linear';
+  }
+  if (c.dataset && c.dataset.name === 'custom') {
+    if (c.dataset.task === 'auto') c.dataset.task = classes === 0 ? 'regress' : 'classify';
+    if (Array.isArray(c.dataset.custom)) c.dataset.points = c.dataset.custom.length;
+  }
+  return c;
+}
+
+/** A config path as a model file names it: training.learningRate -> /config/training/learningRate. */
+function pointer(path) {
+  return `/config/${path.split('.').join('/')}`;
+}
+
+function showValue(v) {
+  return v === undefined ? 'missing' : typeof v === 'string' ? `"${show(v)}"` : show(JSON.stringify(v));
+}
+
+/** A config value as link text (so that a config is validated exactly like a link), or undefined. */
+function asText(f, v) {
+  if (f.type === 'intlist') return Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v.length ? v.join(',') : 'none') : undefined;
+  if (f.type === 'set' || f.type === 'actlist') return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join(',') : typeof v === 'string' ? v : undefined;
+  if (f.type === 'int' || f.type === 'num') return typeof v === 'number' ? String(v) : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * The settings of a loaded model, or why the page cannot take it. All or nothing: the model is
+ * taken only when the page's state can hold every field of its config exactly, so that the
+ * controls, the link and the engine agree (the link opened elsewhere builds the same session).
+ * A field outside the page's range, or one the page does not set (Adam's β₁, ε, ...) at another
+ * value than the page sends, refuses the whole model, naming the field.
+ * @param {object} config    the loaded session's config(), complete
+ * @param {object} defaults  the engine's config of a session made from `{}`
+ * @param {number} classes   the loaded session's layout().classes (0: regression)
+ * @param {(config: object) => object} [adapt]  what the engine is sent for a config (the worker's)
+ * @returns {{ settings: object } | { error: string }}  settings: every non-view state property
+ */
+export function importedSettings(config, defaults, classes, adapt = (c) => c) {
+  const state = defaultState();
+  const custom = at(config, 'dataset.name') === 'custom';
+  for (const [prop, path] of Object.entries(ENGINE_PATHS)) {
+    if (prop === 'points' && custom) continue;   // (the engine counts the custom points instead)
+    const f = BY_PROP.get(prop);
+    const v = at(config, path);
+    const text = asText(f, v);
+    const r = text === undefined ? { ok: false } : PARSERS[f.type](f, text);
+    if (!r.ok) {
+      const range = f.type === 'int' || f.type === 'num' ? `is outside ${fmtRange(f)} on this page`
+        : f.type === 'enum' ? `is not one of ${f.values.join(', ')}`
+          : f.type === 'intlist' ? `is not up to ${f.maxLength} layers of ${fmtRange(f)} neurons` : 'is not allowed on this page';
+      return { error: `${pointer(path)}: ${showValue(v)} ${range}` };
+    }
+    state[prop] = r.value;
+  }
+  state.activations = fitActivations(state.activations, state.hidden.length);
+  if (custom) {
+    const pts = at(config, 'dataset.custom');
+    const task = at(config, 'dataset.task');
+    state.customTask = task === 'classify' || task === 'regress' ? task : classes === 0 ? 'regress' : 'classify';
+    if (!Array.isArray(pts) || pts.length > LIMITS.maxCustomPoints) {
+      return { error: `${pointer('dataset.custom')}: ${Array.isArray(pts) ? pts.length : 'no'} points; this page holds 2 to ${LIMITS.maxCustomPoints}` };
+    }
+    for (let i = 0; i < pts.length; i++) {
+      // (the link writes coordinates with 3 decimals: a point must be one a link can hold)
+      if (configDifference(sanitizePoints([pts[i]], state.customTask), [pts[i]])) {
+        return { error: `${pointer(`dataset.custom.${i}`)}: ${showValue(pts[i])} is not a point of this page (x and y within ±${LIMITS.domain} with 3 decimals; ${state.customTask === 'regress' ? 'a target within ±1' : 'a class 0, 1 or 2'})` };
+      }
+    }
+    state.customPoints = pts.map((p) => [...p]);
+    if (state.customTask === 'regress' && state.output === 'linear') state.output = 'auto';
+  }
+  const d = configDifference(meaning(config, classes), meaning(withDefaults(defaults, adapt(toEngineConfig(state))), classes));
+  if (d) return { error: `${pointer(d.path)}: ${showValue(d.a)} in the file, but this page can only use ${showValue(d.b)}` };
+  const settings = {};
+  for (const f of FIELDS) if (!VIEW_PROPS.includes(f.prop)) settings[f.prop] = clone(state[f.prop]);
+  return { settings };
 }

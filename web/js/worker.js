@@ -20,6 +20,7 @@
 
 import createBackpropModule from '../engine/backprop.mjs';
 import { jacobianGridPoints } from './explain-model.js';
+import { importedSettings } from './state.js';
 
 const DOMAIN = 6;            // the plane shown is [-DOMAIN, DOMAIN]^2
 let GRID = 200;              // decision-boundary grid side (G x G evaluated points)
@@ -40,8 +41,44 @@ async function loadModule() {
   bp = await createBackpropModule();
 }
 
+let defaults = null;          // the engine's config for a session made from {}
+let knowsTask = null;        // whether this engine reads dataset.task (see adapt)
+
+/** The engine's config for `{}`: every field the page does not set is at this value. */
+function engineDefaults() {
+  if (!defaults) {
+    const s = new bp.Session({});
+    try {
+      defaults = s.config();
+    } finally {
+      s.delete();
+    }
+  }
+  return defaults;
+}
+
+/**
+ * The config as this engine takes it. The page always says whether your own data is a
+ * classification or a regression (dataset.task); an engine built before the core read that
+ * field would refuse it as unknown, so it is left out there (the page then also sends
+ * output 'linear' for a regression, which such an engine needs).
+ */
+function adapt(config) {
+  if (knowsTask === null) {
+    try {
+      new bp.Session({ dataset: { task: 'auto' }, network: { hidden: [] } }).delete();
+      knowsTask = true;
+    } catch {
+      knowsTask = false;
+    }
+  }
+  if (knowsTask || !config || !config.dataset || !('task' in config.dataset)) return config;
+  const { task, ...dataset } = config.dataset;
+  return { ...config, dataset };
+}
+
 function newSession(config) {
-  const s = new bp.Session(config);   // throws Error / RangeError with a message on bad input
+  const s = new bp.Session(adapt(config));   // throws Error / RangeError with a message on bad input
   if (session) session.delete();
   session = s;
 }
@@ -453,10 +490,32 @@ const handlers = {
   toJSON() {
     return session.toJSON();
   },
+  /**
+   * All or nothing: the model is loaded into a new session, and taken only if the page can hold
+   * its config exactly (importedSettings names the first field it cannot); otherwise the old
+   * session goes on unchanged.
+   */
   loadJSON({ text }) {
-    session.loadJSON(text);  // all-or-nothing: on error the session is unchanged
+    const s = new bp.Session({ network: { hidden: [] } });
+    let settings;
+    try {
+      s.loadJSON(text);
+      const check = importedSettings(s.config(), engineDefaults(), s.layout().classes, adapt);
+      if (check.error) throw new RangeError(check.error);
+      settings = check.settings;
+    } catch (e) {
+      s.delete();
+      throw e;
+    }
+    session.delete();
+    session = s;
+    playing = false;
     afterRebuild();
-    return { layout, stepsPerEpoch, stats };
+    return { layout, stepsPerEpoch, stats, settings };
+  },
+  /** The session's config and the engine's defaults (tests compare them with the page's state). */
+  config() {
+    return { config: session.config(), defaults: engineDefaults(), classes: layout.classes, knowsTask: adapt({ dataset: { task: 'auto' } }).dataset.task === 'auto' };
   },
   snapshot() {
     const { weights, biases } = readParams(layout.hidden.length + 1);
