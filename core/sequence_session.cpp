@@ -109,11 +109,17 @@ SequenceStats SequenceSession::step(std::size_t n) {
     for (std::size_t p = 0; p < ps.size(); ++p) snapshot_[p] = *ps[p].value;
     snapshot_optimizer_ = optimizer_;
     const long step_before = step_;
+    const double grad_before = last_grad_norm_;
 
+    // A divergence is anything a later step or a model file could not start from: a non-finite
+    // batch loss, weight or optimizer slot (Adam's v and RMSprop's s hold g², which overflows for
+    // |g| > ~1e154 while g/√∞ = 0 leaves the weights finite), or, after the last update, a
+    // non-finite training or test loss. Whatever the number of calls it is spread over, the
+    // state is never left diverged: it goes back to where this call started.
     const std::size_t N = rows(train_.x[0]), B = std::min(config_.batch_size, N);
     const std::size_t per_epoch = steps_per_epoch();
     bool diverged = false;
-    for (std::size_t s = 0; s < n; ++s) {
+    for (std::size_t s = 0; s < n && !diverged; ++s) {
         // Batches walk through the training sequences in order (they are i.i.d. draws already).
         const std::size_t first = (static_cast<std::size_t>(step_) % per_epoch) * config_.batch_size;
         sequence_rows(train_, first, std::min(B, N - first), batch_);
@@ -122,24 +128,26 @@ SequenceStats SequenceSession::step(std::size_t n) {
         optimizer_.step(ps);
         last_grad_norm_ = optimizer_.last_grad_norm();
         ++step_;
+        diverged = !params_finite(ps) || !optimizer_state_finite(optimizer_.state());
     }
-    if (!diverged)
-        for (const ParamRef& p : ps)
-            for (double v : *p.value)
-                if (!std::isfinite(v)) diverged = true;
+    SequenceStats st;
+    if (!diverged) {
+        st = make_stats();
+        diverged = !std::isfinite(st.train_loss) || !std::isfinite(st.test_loss);
+    }
     if (diverged) {
         for (std::size_t p = 0; p < ps.size(); ++p) *ps[p].value = snapshot_[p];
         optimizer_ = snapshot_optimizer_;
         step_ = step_before;
-        SequenceStats st = make_stats();
+        last_grad_norm_ = grad_before;
+        st = make_stats();
         st.diverged = true;
-        st.message = "Training diverged: the loss or a weight became infinite or NaN at learning rate " +
-                     format_number(optimizer_.config().learning_rate) +
+        st.message = "Training diverged: the loss, a weight or the optimizer's state became infinite or NaN at "
+                     "learning rate " + format_number(optimizer_.config().learning_rate) +
                      ". The weights from before this step were restored and training paused. Try a smaller "
                      "learning rate, or turn on gradient clipping (exploding gradients are common in RNNs).";
-        return st;
     }
-    return make_stats();
+    return st;
 }
 
 double SequenceSession::tolerance() const {

@@ -9,8 +9,9 @@
 //               ||dL/dh_t|| at every step (vanishing / exploding gradients, seen directly)
 //   free_run()  sine continuation with the network's output fed back as its next input
 //
-// Divergence is handled as in TrainingSession: a non-finite loss or weight restores the state
-// from before the step(n) call and is reported.
+// Divergence: a non-finite loss, weight or optimizer slot after any step of a step(n) call
+// restores the state from before the call (weights, optimizer state, counters) and is
+// reported, so the session can always save and load its own export.
 #pragma once
 
 #include <cstddef>
