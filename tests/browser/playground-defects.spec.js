@@ -137,3 +137,46 @@ for (const [what, config, field] of REFUSED) {
     expect(await page.evaluate(async (p) => Array.from(await window.backpropPlayground.predict(p)), xy)).toEqual(predBefore);
   });
 }
+
+// ---- your own data: the task is the user's, never inferred (issue 12 item 3) ---------------------
+
+const ZERO_ONE = [[1, 1, 1], [2, 2, 0], [-1, -1, 1], [-2, -2, 0], [3, -1, 1], [-3, 1, 0]];
+const ptsText = (pts) => pts.map((p) => p.join(',')).join(';');
+
+test('a regression link whose targets happen to be 0 and 1 opens as a regression (needs the core\'s dataset.task)', async ({ page, consoleErrors }) => {
+  await openPlayground(page, `dataset=custom&task=regress&pts=${ptsText(ZERO_ONE)}`);
+  await expect(page.locator('.bp-msg-error')).toHaveCount(0);
+  const a = await agreement(page);
+  expect(a.state.dataset).toBe('custom');
+  expect(a.state.customTask).toBe('regress');
+  expect(a.state.customPoints).toEqual(ZERO_ONE);
+  expect(a.sent.dataset.task).toBe('regress');
+  expect(a.runs.knowsTask, 'the engine reads dataset.task').toBe(true);
+  expect(a.runs.config.dataset.task).toBe('regress');
+  expect(a.runs.classes).toBe(0);                      // a regression: no classes
+  expect(await page.evaluate(() => window.backpropPlayground.frame().layout.classes)).toBe(0);
+  await expect.poll(() => page.evaluate(() => window.location.hash)).toContain('task=regress');
+  // and the regression's model file comes back as a regression
+  const text = await page.evaluate(() => window.backpropPlayground.toJSON());
+  await openPlayground(page, 'dataset=xor');
+  await importText(page, 'regress.json', text);
+  await expect(page.locator('.bp-msg-notice', { hasText: 'Loaded regress.json' })).toBeVisible();
+  const b = await agreement(page);
+  expect(b.state.customTask).toBe('regress');
+  expect(b.state.customPoints).toEqual(ZERO_ONE);
+});
+
+test('a link the engine refuses keeps your own points (issue 12 item 3)', async ({ page, consoleErrors }) => {
+  // (valid for the link parser; no engine takes a linear output for two classes)
+  await openPlayground(page, `dataset=custom&task=classify&output=linear&pts=${ptsText(ZERO_ONE)}`);
+  await expect(page.locator('.bp-msg-error')).toContainText('could not be used');
+  await expect(page.locator('.bp-msg-error')).toContainText('6 points');
+  const a = await agreement(page);
+  expect(a.state.customPoints).toEqual(ZERO_ONE);      // kept, not dropped
+  expect(a.state.dataset).toBe('circle');              // the engine runs the defaults meanwhile
+  expect(a.runs.config.dataset.name).toBe('circle');
+  // choosing "Your own data" brings them back, and the engine trains on them
+  await page.locator('.bp-ds[data-name="custom"]').click();
+  await expect.poll(async () => (await agreement(page)).runs.config.dataset.custom).toEqual(ZERO_ONE);
+  expect((await agreement(page)).state.customPoints).toEqual(ZERO_ONE);
+});

@@ -170,9 +170,13 @@ export class Playground {
     } catch (e) {
       loading.remove();
       if (this.engine.dead) return;   // no engine at all: onFatal said how to get one
-      // A state from a link the engine rejects: fall back to the defaults, say why.
-      this.message('error', `These settings could not be used (${e.message}); the defaults are shown instead.`);
-      this.state = defaultState();
+      // A state from a link the engine rejects: fall back to the defaults, say why. Your own
+      // points are never dropped: they stay in the state (not in use), and come back when
+      // "Your own data" is chosen again.
+      const kept = this.state.customPoints.length;
+      const keep = kept ? ` Your ${kept} point${kept === 1 ? ' is' : 's are'} kept: choose "Your own data" to get ${kept === 1 ? 'it' : 'them'} back.` : '';
+      this.message('error', `These settings could not be used (${e.message}); the defaults are shown instead.${keep}`);
+      this.state = { ...defaultState(), customPoints: this.state.customPoints, customTask: this.state.customTask };
       try {
         await this.engine.init(toEngineConfig(this.state), { grid: GRID, thumb: THUMB });
       } catch (e2) {
@@ -410,7 +414,9 @@ export class Playground {
         if (this.explainer.active && kind !== 'config') this.explainer.refresh();   // (a new layout refreshes on its frame)
       } catch (e) {
         this.message('error', `That change could not be made: ${e.message}`, { timeout: 12000 });
-        this.state = cloneState(this.goodState);
+        // (your own points stay when the engine is not using other ones: nothing typed is lost)
+        const points = this.goodState.dataset === 'custom' ? {} : { customPoints: this.state.customPoints, customTask: this.state.customTask };
+        this.state = { ...cloneState(this.goodState), ...points };
         this.controls.render(this.state);
         this.emitState();
       }
