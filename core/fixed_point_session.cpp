@@ -194,11 +194,13 @@ FixedPointSessionStats FixedPointSession::step(std::size_t n) {
         }
         optimizer_.step(ps);
         ++step_;
-        // checked after every update: the next relaxation refuses non-finite weights
-        for (const ParamRef& p : ps)
-            for (double v : *p.value)
-                if (!std::isfinite(v)) diverged = true;
-        if (diverged) break;
+        // checked after every update: the next relaxation refuses non-finite weights, and a
+        // model file cannot hold a non-finite slot (Adam's v or RMSprop's s at +inf make the
+        // update g/√inf = 0, so the weights alone would look fine)
+        if (!params_finite(ps) || !optimizer_state_finite(optimizer_.state())) {
+            diverged = true;
+            break;
+        }
     }
     if (diverged) {
         for (std::size_t p = 0; p < ps.size(); ++p) *ps[p].value = snapshot_[p];
@@ -209,8 +211,8 @@ FixedPointSessionStats FixedPointSession::step(std::size_t n) {
         last_grad_norm_ = grad_before;
         FixedPointSessionStats st = make_stats();
         st.diverged = true;
-        st.message = "Training diverged: the loss or a weight became infinite or NaN at learning rate " +
-                     format_number(optimizer_.config().learning_rate) +
+        st.message = "Training diverged: the loss, a weight or the optimizer's state became infinite or NaN at "
+                     "learning rate " + format_number(optimizer_.config().learning_rate) +
                      ". The weights from before this step were restored and training paused. Try a smaller "
                      "learning rate, or turn on gradient clipping.";
         return st;

@@ -21,8 +21,9 @@
 // a generator seeded by (seed, step) so that a run is reproducible from its step count (model
 // files); evaluation uses `test_cues` held-out cues per letter, fixed for the session.
 //
-// Divergence is handled as in the other sessions: a non-finite loss or weight restores the state
-// from before the step(n) call and is reported.
+// Divergence is handled as in the other sessions: a non-finite loss, gradient, weight or optimizer
+// slot after any step restores the state from before the step(n) call (weights, optimizer state,
+// counters, the last step's figures) and is reported.
 #pragma once
 
 #include <cstddef>
@@ -85,7 +86,7 @@ struct FixedPointSessionStats {
     double contraction_bound = 0;  // max|f′|·‖W‖₂; below 1 the network is a contraction
     double grad_norm = 0;          // global gradient norm of the last step, before clipping
     long clip_count = 0;           // steps at which clipping changed the gradients
-    bool diverged = false;         // a weight or the loss became non-finite: weights restored
+    bool diverged = false;         // the loss, a weight or a slot became non-finite: state restored
     bool stalled = false;          // a step in which no pattern settled: nothing trained, call stopped
     std::string message;           // says what happened (skips, stalls, divergence); else empty
 };
