@@ -21,6 +21,7 @@
 #include "limits.hpp"
 #include "model_io.hpp"
 #include "session.hpp"
+#include "validate.hpp"
 
 using emscripten::val;
 using bpwasm::guarded;
@@ -84,7 +85,7 @@ public:
     }
     void updateTraining(val training) {
         guarded([&] {
-            s_->update_training(bp::parse_training(stringify(training), s_->config().training));
+            s_->update_training(bp::parse_training(stringify(training, "training"), s_->config().training));
             return 0;
         });
     }
@@ -154,8 +155,8 @@ public:
     }
     void setWeight(double l, double i, double j, double v) {
         guarded([&] {
-            if (!(l >= 0 && i >= 0 && j >= 0)) throw std::out_of_range("setWeight: indices must be 0 or more");
-            s_->set_weight(static_cast<std::size_t>(l), static_cast<std::size_t>(i), static_cast<std::size_t>(j), v);
+            const WeightIndex w = weight_index("setWeight", l, i, j);
+            s_->set_weight(w.l, w.i, w.j, v);
             return 0;
         });
     }
@@ -213,9 +214,8 @@ public:
     }
     val chainRule(double l, double i, double j) {
         return guarded([&] {
-            if (!(l >= 0 && i >= 0 && j >= 0)) throw std::out_of_range("chainRule: indices must be 0 or more");
-            const bp::ChainRule c = s_->chain_rule(static_cast<std::size_t>(l), static_cast<std::size_t>(i),
-                                                    static_cast<std::size_t>(j));
+            const WeightIndex w = weight_index("chainRule", l, i, j);
+            const bp::ChainRule c = s_->chain_rule(w.l, w.i, w.j);
             val o = val::object();
             o.set("layer", l); o.set("i", i); o.set("j", j);
             o.set("deltaJ", copy(c.delta_j));
@@ -295,9 +295,17 @@ private:
 
     const bp::Dense& layer(double l) const {
         const auto& layers = s_->network().layers;
-        if (!(l >= 0 && l < static_cast<double>(layers.size())))
-            throw std::out_of_range("layer: " + std::to_string(l) + " is outside 0.." + std::to_string(layers.size() - 1));
-        return layers[static_cast<std::size_t>(l)];
+        return layers[bp::check_index("layer", l, layers.size())];
+    }
+
+    // (layer, i, j) of a weight as JS gives them: integers in range, else a RangeError naming
+    // the one that is not (Embind would turn Infinity, 2**32 or 1.5 into some index silently).
+    struct WeightIndex { std::size_t l, i, j; };
+    WeightIndex weight_index(const std::string& method, double l, double i, double j) const {
+        const auto& layers = s_->network().layers;
+        const std::size_t L = bp::check_index(method + ": layer", l, layers.size());
+        const bp::Mat& W = layers[L].W;
+        return {L, bp::check_index(method + ": i", i, bp::rows(W)), bp::check_index(method + ": j", j, bp::cols(W))};
     }
 
     std::unique_ptr<bp::TrainingSession> s_;

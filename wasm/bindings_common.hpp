@@ -40,9 +40,14 @@ auto guarded(F&& f) -> decltype(f()) {
 }
 
 // A config given as a JS object (or JSON text) as JSON text for the core's strict parser.
-inline std::string stringify(const val& v) {
+// Anything else (a function, a number, a symbol, a boolean) is refused by name here: Embind
+// would say "Cannot pass non-string to std::string", or JSON.stringify give undefined. Call it
+// inside guarded(), which turns the std::invalid_argument into a JS Error.
+inline std::string stringify(const val& v, const char* field = "config") {
     if (v.isUndefined() || v.isNull()) return "{}";
     if (v.isString()) return v.as<std::string>();
+    if (v.typeOf().as<std::string>() != "object")
+        throw std::invalid_argument(std::string(field) + ": must be an object or JSON text");
     return val::global("JSON").call<std::string>("stringify", v);
 }
 

@@ -14,6 +14,7 @@
 #include "fixed_point_io.hpp"
 #include "fixed_point_session.hpp"
 #include "limits.hpp"
+#include "validate.hpp"
 
 using emscripten::val;
 using bpwasm::guarded;
@@ -22,7 +23,8 @@ using bpwasm::view;
 
 namespace {
 
-// A whole number in lo..hi from JS, or a RangeError naming the argument.
+// A count (not an index: those go through bp::check_index) as a whole number in lo..hi from
+// JS, or a RangeError naming the argument.
 std::size_t whole(double v, double lo, double hi, const char* what) {
     if (!(v >= lo && v <= hi) || v != static_cast<double>(static_cast<long long>(v)))
         throw std::out_of_range(std::string(what) + ": must be a whole number in " + std::to_string(static_cast<long long>(lo)) +
@@ -70,8 +72,8 @@ public:
     // relaxation settings (alpha, beta, tol, maxIters); either may be undefined (unchanged).
     void updateTraining(val training, val relax) {
         guarded([&] {
-            const bp::OptimizerConfig o = bp::parse_fixed_point_training(stringify(training), s_->config().optimizer);
-            const bp::RelaxOptions r = bp::parse_relax_options(stringify(relax), s_->config().relax);
+            const bp::OptimizerConfig o = bp::parse_fixed_point_training(stringify(training, "training"), s_->config().optimizer);
+            const bp::RelaxOptions r = bp::parse_relax_options(stringify(relax, "relax"), s_->config().relax);
             s_->update_training(o, r);
             return 0;
         });
@@ -82,15 +84,14 @@ public:
     // summary object and fills the trace views.
     val inspect(double index) {
         return guarded([&] {
-            const auto P = static_cast<double>(s_->evaluation_patterns());
-            return summary(s_->inspect(whole(index, 0, P - 1, "inspect: pattern")));
+            return summary(s_->inspect(bp::check_index("inspect: pattern", index, s_->evaluation_patterns())));
         });
     }
     // Letters: relax from letter `letter` with `damage` pixels flipped (or erased) at random from
     // `seed`; the trace's input is the cue.
     val complete(double letter, double damage, bool erase, double seed) {
         return guarded([&] {
-            const bp::Vec cue = s_->make_cue(whole(letter, 0, 1e9, "complete: letter"), whole(damage, 0, 25, "complete: damage"),
+            const bp::Vec cue = s_->make_cue(bp::check_index("complete: letter", letter, s_->config().letters.size()), whole(damage, 0, 25, "complete: damage"),
                                              erase, whole(seed, 0, 4294967295.0, "complete: seed"));
             return summary(s_->complete(cue));
         });

@@ -12,6 +12,7 @@
 #include "limits.hpp"
 #include "model_io.hpp"
 #include "sequence_session.hpp"
+#include "validate.hpp"
 
 using emscripten::val;
 using bpwasm::guarded;
@@ -68,9 +69,8 @@ public:
     // with the same message. Nothing changes when it throws.
     void updateTraining(val training, double truncation) {
         guarded([&] {
-            if (!(truncation >= 0 && truncation <= static_cast<double>(bp::limits::kMaxSequenceLength)))
-                throw std::out_of_range("truncation: must be in 0.." + std::to_string(bp::limits::kMaxSequenceLength));
-            const std::string changes = stringify(training);
+            const std::size_t k = bp::check_index("truncation", truncation, bp::limits::kMaxSequenceLength + 1);
+            const std::string changes = stringify(training, "training");
             // the strict parser first (unknown fields, types, ranges, duplicate keys): after it the
             // text is known to be a JSON object, so JSON.parse below cannot throw
             bp::TrainingSpec base;
@@ -80,7 +80,7 @@ public:
             const val JSON = val::global("JSON");
             val config = JSON.call<val>("parse", bp::sequence_config_to_json(s_->config(), -1));
             val::global("Object").call<void>("assign", config["training"], JSON.call<val>("parse", changes));
-            config.set("truncation", truncation);
+            config.set("truncation", static_cast<double>(k));
             const bp::SequenceSessionConfig next = bp::parse_sequence_config(JSON.call<std::string>("stringify", config));
             s_->update_training(next.optimizer, next.truncation, next.batch_size);
             return 0;
@@ -90,8 +90,7 @@ public:
     // One held-out sequence; returns {T, D, H, K, loss} and fills the views below.
     val inspect(double index) {
         return guarded([&] {
-            if (!(index >= 0)) throw std::out_of_range("inspect: index must be 0 or more");
-            const bp::SequenceTrace& tr = s_->inspect(static_cast<std::size_t>(index));
+            const bp::SequenceTrace& tr = s_->inspect(bp::check_index("inspect: index", index, s_->config().test_sequences));
             trace_ = &tr;
             val o = val::object();
             o.set("T", static_cast<double>(tr.T));
@@ -117,9 +116,12 @@ public:
 
     val freeRun(double index, double prime, double steps) {
         return guarded([&] {
-            if (!(index >= 0 && prime >= 0 && steps >= 0)) throw std::out_of_range("freeRun: arguments must be 0 or more");
-            return view(s_->free_run(static_cast<std::size_t>(index), static_cast<std::size_t>(prime),
-                                     static_cast<std::size_t>(steps)));
+            // integers in range before the core's own checks (prime 1..T, prime + steps at most
+            // the longest sequence) see them
+            const std::size_t T = s_->config().task.length, most = bp::limits::kMaxSequenceLength;
+            const std::size_t i = bp::check_index("freeRun: index", index, s_->config().test_sequences);
+            const std::size_t p = bp::check_index("freeRun: prime", prime, T + 1);
+            return view(s_->free_run(i, p, bp::check_index("freeRun: steps", steps, most + 1)));
         });
     }
     val recurrentWeights() const { return view(s_->recurrent_weights()); }
