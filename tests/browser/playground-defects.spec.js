@@ -180,3 +180,4 @@ test('a link the engine refuses keeps your own points (issue 12 item 3)', async 
   await expect.poll(async () => (await agreement(page)).runs.config.dataset.custom).toEqual(ZERO_ONE);
   expect((await agreement(page)).state.customPoints).toEqual(ZERO_ONE);
 });
+

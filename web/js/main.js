@@ -742,6 +742,8 @@ export class Playground {
     const pg = this;
     this.hook = {
       ready: this.firstFrame,
+      /** Resolves when every queued engine request has been answered. */
+      idle: () => this.queue.then(() => undefined),
       get framesDrawn() { return pg.perf.draws; },
       play: () => this.play(),
       pause: () => this.pause(),
