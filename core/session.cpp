@@ -394,6 +394,17 @@ double TrainingSession::loss_and_gradients(const Mat& xy, const Mat& labels) {
     return mlp_backward(net_, cache, t);
 }
 
+// The layers' dW, db are scratch between steps (the next step zeroes them first, grad_norms_
+// was taken after the last step), so the training set's gradient can be left there. Its own
+// cache keeps the training and evaluation caches as they were.
+double TrainingSession::gradients() {
+    if (rows(x_train_) == 0) throw std::invalid_argument("gradients: there are no training points");
+    MlpCache cache;
+    mlp_zero_grad(net_);
+    mlp_forward(net_, x_train_, cache);
+    return mlp_backward(net_, cache, t_train_);
+}
+
 void TrainingSession::validate_labels(const Mat& labels) const {
     for (std::size_t i = 0; i < rows(labels); ++i) {
         const double v = labels(i, 0);

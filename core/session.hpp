@@ -118,6 +118,18 @@ public:
     // parameter's gradient in the network's dW / db (the CLI's `grad` command).
     double loss_and_gradients(const Mat& xy, const Mat& labels);
 
+    // Gradients from outside (to check the core against finite differences or another
+    // framework), as SequenceSession::gradients: the objective over ALL training points for the
+    // current weights, returned, and its exact gradient ∂L/∂θ left in the grad of every entry of
+    // params() (W1, b1, W2, b2, ..., the model file's layers in order). The objective is the
+    // data loss plus the regularization penalty (so with regularization none it is
+    // stats().train_loss, up to rounding). Changes nothing else: not the weights, the optimizer,
+    // the step count, the stats, grad_norms() or the explained trace. Throws
+    // std::invalid_argument when there are no training points.
+    double gradients();
+    // W1, b1, W2, b2, ... (values and gradients), borrowed from the network.
+    ParamList params() { return mlp_params(net_); }
+
     const SessionConfig& config() const { return config_; }
     const Mlp& network() const { return net_; }
     Mlp& network() { return net_; }
