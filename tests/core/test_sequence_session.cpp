@@ -331,11 +331,12 @@ TEST_CASE("sequence session: divergence is caught across many small step calls",
     }
     CHECK(divergences > 0);
 }
-// issue 12, item 5, one step: by = 1e153 gives y ≈ 1e153 and a finite training loss of about
-// ½·1e306 (tanh keeps h in ±1, so Wy h is lost in by), summed over 16·12 outputs before the
-// mean: 9.6e307. SGD at 10 then overflows the state; the call reports it and leaves the state of
-// before it, from which a learning rate of 1e-5 trains on (the loss goes down).
-TEST_CASE("sequence session: a step from a loss near overflow diverges and is undone", "[sequence_session][issue12]") {
+// issue 12, item 5, one step: with Wy = 0 and by = 1e153 every output is y = 1e153, a training
+// loss of ½·(1e153)² = 5e305 (the targets, sines of amplitude ≤ 1, are lost in it) and no
+// gradient into the recurrent layer (dh = Wyᵀ dy = 0). SGD at 10 moves by to about −9e153 and
+// Wy to about −3e151: every weight finite, the loss +inf. That used to come back as "no
+// divergence", after which every step diverged at any learning rate.
+TEST_CASE("sequence session: a step that leaves an infinite loss is a divergence", "[sequence_session][issue12]") {
     SequenceSessionConfig c = echo_config(CellKind::Elman);
     c.task.task = SequenceTask::Sine;
     c.task.sequences = 16;
@@ -343,6 +344,7 @@ TEST_CASE("sequence session: a step from a loss near overflow diverges and is un
     c.optimizer.kind = OptimizerKind::Sgd;
     c.optimizer.learning_rate = 10;
     SequenceSession s(c);
+    for (double& v : *param(s, "Wy")) v = 0;
     (*param(s, "by"))(0, 0) = 1e153;
     const SequenceStats st0 = s.stats();
     CHECK(st0.train_loss == Approx(0.5e306).epsilon(1e-6));
@@ -358,4 +360,31 @@ TEST_CASE("sequence session: a step from a loss near overflow diverges and is un
     const SequenceStats st2 = s.step(1);
     CHECK_FALSE(st2.diverged);
     CHECK(st2.train_loss < st0.train_loss);
+}
+
+// issue 12, item 5, over several calls (the issue's four step(1) calls): from by = 1e150 the
+// loss grows 5e299 -> 4.3e301 -> 7.8e302 in two finite calls, and the third would make it +inf.
+TEST_CASE("sequence session: a divergence spread over several calls is caught at the call that overflows",
+          "[sequence_session][issue12]") {
+    SequenceSessionConfig c = echo_config(CellKind::Elman);
+    c.task.task = SequenceTask::Sine;
+    c.task.sequences = 16;
+    c.test_sequences = 16;
+    c.optimizer.kind = OptimizerKind::Sgd;
+    c.optimizer.learning_rate = 10;
+    SequenceSession s(c);
+    for (double& v : *param(s, "Wy")) v = 0;
+    (*param(s, "by"))(0, 0) = 1e150;
+    const SequenceStats a = s.step(1), b = s.step(1);
+    CHECK_FALSE(a.diverged);
+    CHECK_FALSE(b.diverged);
+    CHECK(a.train_loss == Approx(4.26563e301).epsilon(1e-5));
+    CHECK(b.train_loss == Approx(7.84093e302).epsilon(1e-5));
+    const std::string before = save_sequence_model(s);
+    const SequenceStats st = s.step(1);
+    CHECK(st.diverged);
+    CHECK(st.step == 2);
+    CHECK(st.train_loss == b.train_loss);
+    CHECK(save_sequence_model(s) == before);
+    CHECK_NOTHROW(load_sequence_model(save_sequence_model(s)));
 }
