@@ -25,6 +25,7 @@
 
 using emscripten::val;
 using bpwasm::guarded;
+using bpwasm::named_gradients;
 using bpwasm::stringify;
 using bpwasm::view;
 
@@ -253,6 +254,21 @@ public:
         });
     }
 
+    // Gradients from outside: {loss, points, gradients: {W1, b1, W2, b2, ...}} for the current
+    // weights over all training points (the objective: data loss plus the regularization
+    // penalty), each gradient an array of rows as the model file writes the weights. Changes
+    // nothing (TrainingSession::gradients).
+    val gradients() {
+        return guarded([&] {
+            const double loss = s_->gradients();
+            val o = val::object();
+            o.set("loss", loss);
+            o.set("points", static_cast<double>(bp::rows(s_->data().x_train)));
+            o.set("gradients", named_gradients(s_->params()));
+            return o;
+        });
+    }
+
     // Bytes of the wasm heap in use by malloc (for leak tests), and the heap's total size.
     static double heapBytes() { return bpwasm::heap_bytes(); }
     static double memoryBytes() { return static_cast<double>(EM_ASM_DOUBLE({ return HEAP8.length; })); }
@@ -345,6 +361,7 @@ EMSCRIPTEN_BINDINGS(backprop) {
         .function("commitExplained", &Session::commitExplained)
         .function("chainRule", &Session::chainRule)
         .function("inputJacobian", &Session::inputJacobian)
+        .function("gradients", &Session::gradients)
         .function("toJSON", &Session::toJSON)
         .function("loadJSON", &Session::loadJSON)
         .class_function("heapBytes", &Session::heapBytes)

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "optimizers.hpp"
 #include "tensor.hpp"
 
 namespace bpwasm {
@@ -55,6 +56,23 @@ inline std::string stringify(const val& v, const char* field = "config") {
 inline val view(const std::vector<double>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
 inline val view(const std::vector<float>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
 inline val view(const bp::Mat& m) { return val(emscripten::typed_memory_view(m.size(), m.data())); }
+
+// {name: [[row 0], [row 1], ...]} of every parameter's gradient, in the layout of a model file's
+// "weights" (json_io.hpp's params_json): what every session's gradients() returns.
+inline val named_gradients(const bp::ParamList& params) {
+    val out = val::object();
+    for (const bp::ParamRef& p : params) {
+        const bp::Mat& g = *p.grad;
+        val rows = val::array();
+        for (std::size_t i = 0; i < bp::rows(g); ++i) {
+            val row = val::array();
+            for (std::size_t j = 0; j < bp::cols(g); ++j) row.call<void>("push", g(i, j));
+            rows.call<void>("push", row);
+        }
+        out.set(p.name, rows);
+    }
+    return out;
+}
 
 // Bytes of the wasm heap in use by malloc: the leak tests watch it. Each module registers it
 // as bp.heapBytes().

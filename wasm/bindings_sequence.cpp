@@ -16,29 +16,10 @@
 
 using emscripten::val;
 using bpwasm::guarded;
+using bpwasm::named_gradients;
 using bpwasm::stringify;
 using bpwasm::view;
 
-namespace {
-
-// {name: [[row 0], [row 1], ...]} of every parameter's gradient, in the layout of a model file's
-// "weights" (json_io.hpp's params_json).
-val named_gradients(const bp::ParamList& params) {
-    val out = val::object();
-    for (const bp::ParamRef& p : params) {
-        const bp::Mat& g = *p.grad;
-        val rows = val::array();
-        for (std::size_t i = 0; i < bp::rows(g); ++i) {
-            val row = val::array();
-            for (std::size_t j = 0; j < bp::cols(g); ++j) row.call<void>("push", g(i, j));
-            rows.call<void>("push", row);
-        }
-        out.set(p.name, rows);
-    }
-    return out;
-}
-
-}  // namespace
 
 class SequenceSessionJS {
 public:

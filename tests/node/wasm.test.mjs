@@ -208,3 +208,52 @@ test('native and wasm give bit-identical initial weights, and losses within 1e-9
     });
   }
 });
+
+// Session.gradients(): the objective over all training points (data loss + penalty) and ∂/∂θ by
+// model-file name, checked entry by entry against central differences (L(θ + h) − L(θ − h)) / 2h
+// computed here, in JS, with the weights set through the model file and L read back from a
+// second session's gradients().loss.
+for (const [label, config] of [
+  ['sigmoid cross-entropy, tanh', { dataset: { name: 'xor', points: 60, seed: 3 }, network: { hidden: [3, 2], activation: 'tanh', seed: 5 } }],
+  ['softmax cross-entropy (3 classes), L2', { dataset: { name: 'spiral3', points: 60, seed: 2 },
+    network: { hidden: [4], activation: 'sigmoid', seed: 1 }, training: { regularization: 'l2', regularizationRate: 0.01 } }],
+  ['linear output, regression', { dataset: { name: 'plane', points: 60, seed: 1 }, network: { hidden: [3], activation: 'tanh', seed: 2 } }],
+]) {
+  test(`Session.gradients(): ${label}, against central differences computed in JS`, () => {
+    withSession(config, (s) => {
+      s.step(3);
+      const text = s.toJSON(), stats = s.stats();
+      const g = s.gradients();
+      assert.equal(s.toJSON(), text, 'gradients() changed the session');
+      assert.deepEqual(s.stats(), stats);
+      assert.equal(g.points, s.trainPoints().length / 3);
+      const file = JSON.parse(text);
+      const names = Object.keys(g.gradients);
+      assert.deepEqual(names, names.map((_, k) => `${k % 2 ? 'b' : 'W'}${(k >> 1) + 1}`));  // W1 b1 W2 b2 ...
+      if (!config.training) assert.ok(Math.abs(g.loss - stats.trainLoss) <= 1e-12 * stats.trainLoss, `${g.loss} vs ${stats.trainLoss}`);
+      const probe = new bp.Session(config);
+      try {
+        const loss = () => { probe.loadJSON(JSON.stringify(file)); return probe.gradients().loss; };
+        let worst = 0, n = 0;
+        const h = 1e-5;
+        const visit = (name, rows) => {
+          const gr = g.gradients[name];
+          assert.deepEqual([gr.length, gr[0].length], [rows.length, rows[0].length], name);
+          for (let i = 0; i < rows.length; i++) for (let j = 0; j < rows[i].length; j++) {
+            const w0 = rows[i][j];
+            rows[i][j] = w0 + h; const up = loss();
+            rows[i][j] = w0 - h; const down = loss();
+            rows[i][j] = w0;
+            const numeric = (up - down) / (2 * h);
+            worst = Math.max(worst, Math.abs(numeric - gr[i][j]) / Math.max(1e-3, Math.abs(numeric) + Math.abs(gr[i][j])));
+            n++;
+          }
+        };
+        // the model file holds weights as [{W, b}, ...] by layer; gradients() names them W1, b1, ...
+        file.weights.forEach((layer, l) => { visit(`W${l + 1}`, layer.W); visit(`b${l + 1}`, layer.b); });
+        assert.ok(n > 10);
+        assert.ok(worst < 1e-6, `worst relative difference ${worst}`);
+      } finally { probe.delete(); }
+    });
+  });
+}
