@@ -106,6 +106,15 @@ void TrainingSession::commit_explained() {
         if (explained_.W_before[l] != net_.layers[l].W || explained_.b_before[l] != net_.layers[l].b)
             throw std::invalid_argument("commit: the weights changed since the explanation; explain again");
     }
+    // The same rule as step(): a state with a non-finite weight or optimizer slot is never taken.
+    bool finite = optimizer_state_finite(explained_.optimizer_after.state());
+    for (std::size_t l = 0; finite && l < net_.layers.size(); ++l)
+        for (const Mat* m : {&explained_.W_after[l], &explained_.b_after[l]})
+            for (double v : *m)
+                if (!std::isfinite(v)) finite = false;
+    if (!finite)
+        throw std::invalid_argument("commit: this update makes a weight or the optimizer's state infinite or NaN; "
+                                    "nothing was changed (try a smaller learning rate)");
     for (std::size_t l = 0; l < net_.layers.size(); ++l) {
         net_.layers[l].W = explained_.W_after[l];
         net_.layers[l].b = explained_.b_after[l];

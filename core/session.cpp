@@ -197,6 +197,13 @@ void TrainingSession::update_training(const TrainingSpec& training) {
     optimizer_.set_config(training.optimizer);
     net_.config.l1 = training.regularization == Regularization::L1 ? training.regularization_rate : 0.0;
     net_.config.l2 = training.regularization == Regularization::L2 ? training.regularization_rate : 0.0;
+    // An explanation made before the change holds the old optimizer's update (and the old
+    // penalty's gradients): explain the same points again, so that commit_explained() applies
+    // what the settings now in force give, and the trace shows it.
+    if (explained_.valid) {
+        const Mat xy = explained_.xy, labels = explained_.labels;
+        explain(xy, labels);
+    }
 }
 
 void TrainingSession::set_points(const std::vector<std::array<double, 3>>& points) {
@@ -260,7 +267,9 @@ StepStats TrainingSession::step(std::size_t n) {
     snapshot_values_.resize(params_.size());
     for (std::size_t p = 0; p < params_.size(); ++p) snapshot_values_[p] = *params_[p].value;
     snapshot_optimizer_ = optimizer_;
+    snapshot_grad_norms_ = grad_norms_;
     const long step_before = step_;
+    const double lr_before = last_lr_;
 
     const std::size_t B = config_.training.batch_size;
     bool diverged = false;
@@ -279,25 +288,37 @@ StepStats TrainingSession::step(std::size_t n) {
         last_lr_ = optimizer_.last_learning_rate();
         ++step_;
     }
-    if (!diverged && !weights_finite()) diverged = true;
+    // Once a weight or an optimizer slot is NaN or ±inf it stays so (inf − finite = inf, any
+    // operation with NaN is NaN, β·inf = inf), so checking them once, after the last step,
+    // sees a non-finite value left by any step of the call.
+    if (!diverged) diverged = !params_finite(params_) || !optimizer_state_finite(optimizer_.state());
     for (std::size_t l = 0; l < net_.layers.size(); ++l) {
         double s2 = 0;
         for (double g : net_.layers[l].dW) s2 += g * g;
         grad_norms_[l] = std::sqrt(s2);
     }
-    if (diverged) {
-        for (std::size_t p = 0; p < params_.size(); ++p) *params_[p].value = snapshot_values_[p];
-        optimizer_ = snapshot_optimizer_;
-        step_ = step_before;
-        StepStats st = make_stats();
-        st.diverged = true;
-        st.message = "Training diverged: the loss or a weight became infinite or NaN at learning rate " +
-                     format_number(last_lr_) + ". The weights from before this step were restored and training paused. "
-                     "Try a smaller learning rate (for example " + format_number(last_lr_ / 10) +
-                     "), gradient clipping, or a different optimizer.";
-        return st;
+    // Finite weights can still be large enough that the loss over the whole training or test
+    // set overflows (the batch loss of the last step was finite): that state cannot be trained
+    // on either, so it has diverged too. These are the stats the call returns anyway.
+    StepStats st;
+    if (!diverged) {
+        st = make_stats();
+        diverged = !std::isfinite(st.train_loss) || (rows(x_test_) > 0 && !std::isfinite(st.test_loss));
     }
-    return make_stats();
+    if (!diverged) return st;
+    const double lr_diverged = last_lr_;
+    for (std::size_t p = 0; p < params_.size(); ++p) *params_[p].value = snapshot_values_[p];
+    optimizer_ = snapshot_optimizer_;
+    grad_norms_ = snapshot_grad_norms_;
+    step_ = step_before;
+    last_lr_ = lr_before;
+    st = make_stats();
+    st.diverged = true;
+    st.message = "Training diverged: the loss, a weight or the optimizer's state became infinite or NaN at learning "
+                 "rate " + format_number(lr_diverged) + ". The state from before this call was restored and training "
+                 "paused. Try a smaller learning rate (for example " + format_number(lr_diverged / 10) +
+                 "), gradient clipping, or a different optimizer.";
+    return st;
 }
 
 double TrainingSession::evaluate(const Mat& x, const Mat& target, const Mat& labels, double* accuracy) {

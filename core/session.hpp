@@ -7,9 +7,11 @@
 //   evaluate_grid()  the network over a G x G grid of the input plane in one batched pass,
 //                    keeping every neuron's output (the page's neuron thumbnails)
 //
-// Divergence: if a step produces a non-finite loss or weight, the session puts back the weights
-// and optimizer state from before the step(n) call and reports it in StepStats; nothing else
-// changes. Invalid configurations throw before anything is changed.
+// Divergence: a non-finite loss (of a batch, or over the training or test set after the call),
+// weight or optimizer slot after any step of a step(n) call is a divergence: the session puts
+// back the state from before the call (weights, optimizer state, step count, grad norms) and
+// reports it in StepStats; nothing else changes. So the session can always save and load its
+// own export. Invalid configurations throw before anything is changed.
 #pragma once
 
 #include <array>
@@ -100,6 +102,7 @@ public:
     // Re-initialise weights (same seed) and optimizer state; epoch 0. Data unchanged.
     void reset();
     // Change the training part (learning rate, optimizer, regularization, batch size) live.
+    // A pending explanation is made again with the new settings (its points kept).
     void update_training(const TrainingSpec& training);
     // Replace the data with user points (x, y, label-or-target); the dataset becomes Custom.
     // Re-initialises the network when the number of outputs changes.
@@ -157,6 +160,7 @@ public:
     // The same for the mini-batch the next training step would use.
     const ExplainTrace& explain_next_batch();
     // Apply the explained update as one training step (weights, optimizer state, step count).
+    // Throws, changing nothing, when that update leaves a weight or optimizer slot non-finite.
     void commit_explained();
     const ExplainTrace& explained() const { return explained_; }
     // ∂L/∂W_layer(i, j) on the explained points, written out, with the numeric gradient.
@@ -197,6 +201,7 @@ private:
     // divergence snapshot, reused between calls
     std::vector<Mat> snapshot_values_;
     Optimizer snapshot_optimizer_;
+    std::vector<double> snapshot_grad_norms_;
     ExplainTrace explained_;
     // grid buffers
     std::size_t grid_size_ = 0;
