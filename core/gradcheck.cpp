@@ -2,6 +2,7 @@
 #include "gradcheck.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -32,15 +33,25 @@ double numeric_gradient(Mat& value, std::size_t index, const std::function<doubl
     return (plus - minus) / h;
 }
 
+namespace {
+
+bool finite(double v) { return v - v == 0.0; }  // false for NaN and ±inf
+
+}  // namespace
+
+bool GradCheckResult::passed(double tolerance) const {
+    return finite(loss) && nonfinite == 0 && max_rel_error < tolerance;  // NaN < t is false too
+}
+
 GradCheckResult gradcheck(ParamList params, const std::function<double()>& loss_and_grad,
                           const std::function<double()>& loss_only, double eps,
                           std::size_t max_per_param, Rng* rng) {
-    loss_and_grad();
+    GradCheckResult result;
+    result.loss = loss_and_grad();
     std::vector<Mat> analytic;  // a copy: loss_only may not, but could, touch the grads
     analytic.reserve(params.size());
     for (const ParamRef& p : params) analytic.push_back(*p.grad);
 
-    GradCheckResult result;
     for (std::size_t i = 0; i < params.size(); ++i) {
         Mat& value = *params[i].value;
         const std::size_t size = value.size();
@@ -66,16 +77,24 @@ GradCheckResult gradcheck(ParamList params, const std::function<double()>& loss_
         for (std::size_t j : indices) {
             const double a = analytic[i].data()[j];
             const double n = numeric_gradient(value, j, loss_only, eps);
-            const double rel = grad_rel_error(a, n);
-            if (entry.checked == 0 || rel > entry.max_rel_error) {
+            const bool bad = !finite(a) || !finite(n);
+            const double rel = bad ? std::numeric_limits<double>::quiet_NaN() : grad_rel_error(a, n);
+            // The first non-finite entry is the worst and stays so; else the largest error.
+            const bool worse = entry.nonfinite == 0 && (bad || entry.checked == 0 || rel > entry.max_rel_error);
+            if (worse) {
                 entry.max_rel_error = rel;
                 entry.worst_index = j;
                 entry.analytic = a;
                 entry.numeric = n;
             }
+            if (bad) ++entry.nonfinite;
             ++entry.checked;
         }
-        if (entry.max_rel_error > result.max_rel_error) result.max_rel_error = entry.max_rel_error;
+        result.nonfinite += entry.nonfinite;
+        if (entry.nonfinite > 0 || !finite(result.max_rel_error))
+            result.max_rel_error = std::numeric_limits<double>::quiet_NaN();
+        else if (entry.max_rel_error > result.max_rel_error)
+            result.max_rel_error = entry.max_rel_error;
         result.per_param.push_back(entry);
     }
     return result;

@@ -28,18 +28,27 @@
 
 namespace bp {
 
+// NaN anywhere is a failure, never hidden: an entry whose analytic or numeric gradient is NaN
+// or ±inf (weights so large that the loss overflows, for example) counts as non-finite, its
+// relative error is NaN, and the NaN is carried up into every maximum (a plain max would drop
+// it and report 0). The worst entry of a parameter is then its first non-finite one.
 struct GradCheckEntry {
     std::string name;          // the parameter's name ("W1")
-    double max_rel_error = 0;  // worst relative error over the checked entries
+    double max_rel_error = 0;  // worst relative error over the checked entries; NaN if any is non-finite
     std::size_t checked = 0;   // how many entries were checked
+    std::size_t nonfinite = 0; // how many of them had a NaN or ±inf gradient (analytic or numeric)
     std::size_t worst_index = 0;  // flat (row-major) index of the worst entry
     double analytic = 0;       // the two gradients at the worst entry
     double numeric = 0;
 };
 
 struct GradCheckResult {
-    double max_rel_error = 0;  // worst over all parameters
+    double max_rel_error = 0;  // worst over all parameters; NaN if any entry is non-finite
+    std::size_t nonfinite = 0; // non-finite entries over all parameters
+    double loss = 0;           // the loss loss_and_grad() returned
     std::vector<GradCheckEntry> per_param;  // in the order of the ParamList
+    // The verdict: a finite loss, no non-finite entry, and max_rel_error < tolerance.
+    bool passed(double tolerance = 1e-6) const;
 };
 
 // |a − n| / max(|a| + |n|, 1e-8)

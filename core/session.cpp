@@ -467,11 +467,13 @@ TrainingSession::GradCheckSummary TrainingSession::gradient_check() {
     auto loss_only = [&]() { return mlp_loss(net_, xb, tb, cache) + mlp_penalty(net_); };
     const GradCheckResult r = gradcheck(params_, loss_and_grad, loss_only);
     mlp_zero_grad(net_);
-    GradCheckSummary s{r.max_rel_error, {}};
-    // params_ are ordered W1, b1, W2, b2, ...: fold each layer's pair into one figure.
+    GradCheckSummary s{r.max_rel_error, {}, r.nonfinite, r.passed()};
+    // params_ are ordered W1, b1, W2, b2, ...: fold each layer's pair into one figure, keeping
+    // a NaN (std::max would drop it).
     for (std::size_t p = 0; p < r.per_param.size(); ++p) {
-        if (p % 2 == 0) s.per_layer.push_back(r.per_param[p].max_rel_error);
-        else s.per_layer.back() = std::max(s.per_layer.back(), r.per_param[p].max_rel_error);
+        const double e = r.per_param[p].max_rel_error;
+        if (p % 2 == 0) s.per_layer.push_back(e);
+        else if (std::isnan(e) || e > s.per_layer.back()) s.per_layer.back() = e;
     }
     return s;
 }

@@ -150,7 +150,14 @@ public:
     const std::vector<double>& grad_norms() const { return grad_norms_; }
 
     // Gradient check of the whole network on the first mini-batch of the training set.
-    struct GradCheckSummary { double max_rel_error; std::vector<double> per_layer; };
+    // max_rel_error and a layer's figure are NaN when any of its entries is non-finite (see
+    // gradcheck.hpp); passed is the verdict (gradcheck's passed(1e-6)).
+    struct GradCheckSummary {
+        double max_rel_error;
+        std::vector<double> per_layer;
+        std::size_t nonfinite = 0;
+        bool passed = false;
+    };
     GradCheckSummary gradient_check();
 
     // ---- explain mode (explain.cpp, explain.hpp) ----

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 #include "gradcheck.hpp"
 #include "mathfn.hpp"
@@ -102,4 +103,48 @@ TEST_CASE("sampling checks at most max_per_param entries", "[gradcheck]") {
     const auto all = bp::gradcheck(p.params(), [&] { return p.loss_and_grad(true); },
                                    [&] { return p.loss(); }, 1e-5, 3);
     CHECK(all.per_param[1].max_rel_error > 1e-3);
+}
+
+// issue 12, item 9: NaN anywhere is a failure. Before, the maximum dropped NaN (NaN > x is
+// false), so weights of 1e200 reported "max relative error 0" and passed.
+TEST_CASE("a NaN or infinite gradient fails the check and is located", "[gradcheck]") {
+    Problem p;
+    // A[1,0] = 1e200: A³ overflows, so the loss is +inf at every perturbation and each numeric
+    // gradient is inf − inf = NaN (the analytic 3A² at A[1,0] is +inf).
+    p.A(1, 0) = 1e200;
+    const auto r = bp::gradcheck(p.params(), [&] { return p.loss_and_grad(false); },
+                                 [&] { return p.loss(); });
+    CHECK(std::isnan(r.max_rel_error));
+    CHECK_FALSE(r.passed());
+    CHECK(r.nonfinite == 7);                 // all 4 + 3 entries
+    CHECK(std::isnan(r.per_param[0].max_rel_error));
+    CHECK(r.per_param[0].worst_index == 0);  // the first non-finite entry
+    CHECK(std::isinf(r.loss));
+    // One NaN entry after finite ones, in the last parameter: a plain maximum would drop it
+    // and report the others' ~1e-10. Here only the analytic dB[2] is NaN.
+    Problem q;
+    const auto r2 = bp::gradcheck(
+        q.params(),
+        [&] {
+            const double l = q.loss_and_grad(false);
+            q.dB(0, 2) = std::numeric_limits<double>::quiet_NaN();
+            return l;
+        },
+        [&] { return q.loss(); });
+    CHECK(std::isnan(r2.max_rel_error));
+    CHECK_FALSE(r2.passed());
+    CHECK(r2.nonfinite == 1);
+    CHECK(r2.per_param[0].nonfinite == 0);
+    CHECK(r2.per_param[0].max_rel_error < 1e-8);
+    CHECK(r2.per_param[1].nonfinite == 1);
+    CHECK(r2.per_param[1].worst_index == 2);
+    CHECK(std::isnan(r2.per_param[1].analytic));
+    CHECK(r2.per_param[1].numeric == Approx(2.0 * std::cos(1.1)).epsilon(1e-8));
+    // a correct, finite gradient passes
+    Problem ok;
+    const auto r3 = bp::gradcheck(ok.params(), [&] { return ok.loss_and_grad(false); },
+                                  [&] { return ok.loss(); });
+    CHECK(r3.passed());
+    CHECK(r3.nonfinite == 0);
+    CHECK(r3.loss == Approx(ok.loss()));
 }

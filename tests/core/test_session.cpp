@@ -158,7 +158,26 @@ TEST_CASE("whole-network gradient check from the session", "[session][gradcheck]
         const auto r = s.gradient_check();  // the objective includes the L2 penalty
         CHECK(r.max_rel_error < 1e-6);
         CHECK(r.per_layer.size() == 3);
+        CHECK(r.passed);
+        CHECK(r.nonfinite == 0);
     }
+}
+
+// issue 12, item 9: weights of 1e200 (loaded from a file) make ε = 1e-5 vanish below their
+// last bit, so w + ε and w − ε are the same number and the central difference is 0/0 = NaN.
+// Before, the maximum dropped the NaN and the check reported 0 and passed.
+TEST_CASE("gradient check of a model with 1e200 weights fails with NaN", "[session][gradcheck]") {
+    SessionConfig c = config_for(DatasetKind::Xor, {4}, Activation::Tanh, OptimizerKind::Sgd, 0.03);
+    TrainingSession a(c);
+    for (const ParamRef& p : a.params())
+        for (double& w : *p.value) w = 1e200;
+    auto s = load_model(save_model(a));
+    const auto r = s->gradient_check();
+    CHECK(std::isnan(r.max_rel_error));
+    CHECK_FALSE(r.passed);
+    CHECK(r.nonfinite > 0);
+    REQUIRE(r.per_layer.size() == 2);
+    CHECK(std::isnan(r.per_layer[0]));
 }
 
 TEST_CASE("config JSON: defaults, round trip and errors that name the field", "[model_io]") {
