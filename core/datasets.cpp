@@ -223,17 +223,24 @@ void shuffle_split(const Mat& x, const Mat& y, double ratio, Rng& rng, Dataset& 
     }
 }
 
-// The custom rule: classification when every label is exactly 0, 1 or 2.
-std::size_t custom_classes(const std::vector<std::array<double, 3>>& pts) {
+bool is_custom_class(double l) { return l == 0.0 || l == 1.0 || l == 2.0; }
+
+// The custom rule: regression when the task says so, or (auto) when some label is not exactly
+// 0, 1 or 2; else 3 classes if a 2 occurs, 2 otherwise. Labels are checked by
+// validate_dataset_config.
+std::size_t custom_classes(const std::vector<std::array<double, 3>>& pts, DatasetTask task) {
+    if (task == DatasetTask::Regress) return 0;
     bool all_classes = true, has_two = false;
     for (const auto& p : pts) {
         const double l = p[2];
-        if (l != 0.0 && l != 1.0 && l != 2.0) all_classes = false;
+        if (!is_custom_class(l)) all_classes = false;
         if (l == 2.0) has_two = true;
     }
-    if (!all_classes) return 0;
+    if (!all_classes && task == DatasetTask::Auto) return 0;
     return has_two ? 3 : 2;
 }
+
+constexpr const char* kTaskNamesDataset[] = {"auto", "classify", "regress"};
 
 void check_label(const std::string& field, double label, std::size_t classes) {
     if (!is_finite(label)) fail_arg(field + ": " + num(label) + " is not a finite number");
@@ -263,6 +270,18 @@ DatasetKind dataset_from_name(const std::string& name) {
     for (std::size_t i = 0; i < kDatasetCount; ++i)
         if (name == kDatasetNames[i]) return static_cast<DatasetKind>(i);
     fail_arg("dataset.name: '" + name + "' is not a data set; allowed: " + join(kDatasetNames));
+}
+
+const char* dataset_task_name(DatasetTask task) {
+    const auto i = static_cast<std::size_t>(task);
+    if (i >= 3) fail_arg("dataset.task: unknown task " + std::to_string(i));
+    return kTaskNamesDataset[i];
+}
+
+DatasetTask dataset_task_from_name(const std::string& name) {
+    for (std::size_t i = 0; i < 3; ++i)
+        if (name == kTaskNamesDataset[i]) return static_cast<DatasetTask>(i);
+    fail_arg("dataset.task: '" + name.substr(0, 40) + "' is not a task; allowed: " + join(kTaskNamesDataset));
 }
 
 const char* feature_name(Feature f) {
@@ -318,24 +337,44 @@ SequenceTask sequence_task_from_name(const std::string& name) {
 
 void validate_dataset_config(const DatasetConfig& c) {
     dataset_name(c.kind);  // throws for a kind outside the enum
+    dataset_task_name(c.task);
     check_size("dataset.points", c.points, 1, limits::kMaxPoints);
     check_real("dataset.noise", c.noise, 0.0, 1.0);
     check_real("dataset.trainRatio", c.train_ratio, 0.1, 0.9);
-    if (c.kind != DatasetKind::Custom) return;
+    if (c.kind != DatasetKind::Custom) {
+        // A built-in set has its own task: auto, or that one.
+        const bool regression = c.kind == DatasetKind::Plane || c.kind == DatasetKind::MultiGaussian;
+        const DatasetTask own = regression ? DatasetTask::Regress : DatasetTask::Classify;
+        if (c.task != DatasetTask::Auto && c.task != own)
+            fail_arg(std::string("dataset.task: ") + dataset_task_name(c.task) + " does not fit the " +
+                     dataset_name(c.kind) + " data set; allowed: auto, " + dataset_task_name(own));
+        return;
+    }
     if (c.custom.empty() || c.custom.size() > limits::kMaxPoints)
         fail_range("dataset.custom: " + std::to_string(c.custom.size()) + " points is outside 1.." +
                    std::to_string(limits::kMaxPoints));
-    const std::size_t classes = custom_classes(c.custom);
+    // Under auto, the first label that is not a class makes every label a regression target:
+    // name it in the message, so a class label found out of range later says why.
+    std::size_t first_target = c.custom.size();
+    if (c.task == DatasetTask::Auto)
+        for (std::size_t i = 0; i < c.custom.size() && first_target == c.custom.size(); ++i)
+            if (!is_custom_class(c.custom[i][2])) first_target = i;
+    const std::size_t classes = custom_classes(c.custom, c.task);
     for (std::size_t i = 0; i < c.custom.size(); ++i) {
         const std::string at = "dataset.custom[" + std::to_string(i) + "]";
         check_real(at + ".x", c.custom[i][0], -kDataExtent, kDataExtent);
         check_real(at + ".y", c.custom[i][1], -kDataExtent, kDataExtent);
-        if (classes == 0) {
-            const double t = c.custom[i][2];
-            if (!is_finite(t)) fail_arg(at + ".label: " + num(t) + " is not a finite number");
-            if (t < -1.0 || t > 1.0)
-                fail_range(at + ".label: " + num(t) +
-                           " is neither a class (0, 1 or 2) nor a regression target in -1..1");
+        const double t = c.custom[i][2];
+        if (!is_finite(t)) fail_arg(at + ".label: " + num(t) + " is not a finite number");
+        if (classes > 0) {
+            if (!is_custom_class(t))
+                fail_range(at + ".label: " + num(t) + " is not a class; with dataset.task classify a label is 0, 1 or 2");
+        } else if (t < -1.0 || t > 1.0) {
+            if (c.task == DatasetTask::Regress)
+                fail_range(at + ".label: " + num(t) + " is outside -1..1 (a regression target, dataset.task regress)");
+            fail_range(at + ".label: " + num(t) + " is outside -1..1: the labels are regression targets, since " +
+                       "dataset.custom[" + std::to_string(first_target) + "].label " + num(c.custom[first_target][2]) +
+                       " is not a class 0, 1 or 2 (set dataset.task to say which you mean)");
         }
     }
 }
@@ -362,7 +401,7 @@ Dataset make_dataset(const DatasetConfig& c) {
                 x(i, 1) = c.custom[i][1];
                 y(i, 0) = c.custom[i][2];
             }
-            out.classes = custom_classes(c.custom);
+            out.classes = custom_classes(c.custom, c.task);
             break;
     }
     shuffle_split(x, y, c.train_ratio, rng, out);

@@ -47,15 +47,26 @@ enum class DatasetKind { Circle, Xor, Gaussians, Spiral, Moons, Spiral3, Plane, 
 const char* dataset_name(DatasetKind kind);
 DatasetKind dataset_from_name(const std::string& name);  // throws std::invalid_argument
 
+// Whether the labels are classes or regression targets. Auto infers it from the labels (the
+// built-in sets know their own; custom points: classification when every label is exactly 0, 1
+// or 2). Classify and Regress say it, so that targets that happen to be only 0 and 1 are still
+// a regression. A built-in set takes auto or its own task.
+enum class DatasetTask { Auto, Classify, Regress };
+
+// Names: auto classify regress.
+const char* dataset_task_name(DatasetTask task);
+DatasetTask dataset_task_from_name(const std::string& name);  // throws std::invalid_argument
+
 struct DatasetConfig {
     DatasetKind kind = DatasetKind::Spiral;
     std::size_t points = 500;     // train + test, 1..limits::kMaxPoints (ignored for Custom)
     double noise = 0.1;           // 0..1, a fraction of the data set's scale (docs/datasets.md)
     double train_ratio = 0.5;     // 0.1..0.9 of the points go to the training set
     std::uint64_t seed = 1;
-    // For Custom only: (x, y, label or target), x and y in [-6, 6]. Classification when every
-    // label is exactly 0, 1 or 2 (3 classes if a 2 occurs, else 2); otherwise regression and
-    // every target must lie in [-1, 1].
+    DatasetTask task = DatasetTask::Auto;
+    // For Custom only: (x, y, label or target), x and y in [-6, 6]. Classification (task
+    // classify, or auto when every label is exactly 0, 1 or 2): 3 classes if a 2 occurs, else
+    // 2. Regression (task regress, or auto otherwise): every target must lie in [-1, 1].
     std::vector<std::array<double, 3>> custom;
 };
 

@@ -17,8 +17,9 @@ using namespace json_io;  // Fields, named, parse_text, matrix_json, read_matrix
 namespace {
 
 DatasetConfig read_dataset(const Fields& f, DatasetConfig d) {
-    f.allow_only({"name", "points", "noise", "trainRatio", "seed", "custom"});
+    f.allow_only({"name", "points", "noise", "trainRatio", "seed", "task", "custom"});
     d.kind = named(f, "name", dataset_name(d.kind), dataset_from_name);
+    d.task = named(f, "task", dataset_task_name(d.task), dataset_task_from_name);  // absent (older files): auto
     d.points = static_cast<std::size_t>(f.count("points", static_cast<double>(d.points), 1, limits::kMaxPoints));
     d.noise = f.number("noise", d.noise, 0.0, 1.0);
     d.train_ratio = f.number("trainRatio", d.train_ratio, 0.1, 0.9);
@@ -149,7 +150,8 @@ json config_json(const SessionConfig& c) {
               {"points", c.dataset.points},
               {"noise", c.dataset.noise},
               {"trainRatio", c.dataset.train_ratio},
-              {"seed", c.dataset.seed}};
+              {"seed", c.dataset.seed},
+              {"task", dataset_task_name(c.dataset.task)}};
     if (c.dataset.kind == DatasetKind::Custom) {
         json pts = json::array();
         for (const auto& p : c.dataset.custom) pts.push_back({p[0], p[1], p[2]});

@@ -759,3 +759,60 @@ TEST_CASE("parity: pinned FNV-1a hashes of make_sequences({task, T 20, N 8, dela
         CHECK(fnv1a(y) == g.y);
     }
 }
+
+// issue 12, items 3 and 14: dataset.task says whether custom labels are classes or targets.
+TEST_CASE("datasets: dataset.task auto, classify and regress for custom points", "[datasets][task]") {
+    CHECK(std::string(dataset_task_name(DatasetTask::Auto)) == "auto");
+    CHECK(dataset_task_from_name("regress") == DatasetTask::Regress);
+    CHECK(dataset_task_from_name("classify") == DatasetTask::Classify);
+    require_throw<std::invalid_argument>([] { dataset_task_from_name("regression"); },
+                                         {"dataset.task", "'regression'", "auto classify regress"});
+    DatasetConfig c;
+    c.kind = DatasetKind::Custom;
+    c.custom = {{1, 1, 1}, {2, 2, 0}, {-1, 3, 1}, {0, -2, 0}};  // targets that happen to be 0 and 1
+    CHECK(make_dataset(c).classes == 2);  // auto: today's inference
+    c.task = DatasetTask::Regress;
+    Dataset d = make_dataset(c);
+    CHECK(d.classes == 0);
+    double sum = 0;
+    for (double l : d.y_train) sum += l;
+    for (double l : d.y_test) sum += l;
+    CHECK(sum == 2.0);  // the targets as given
+    c.custom.push_back({0, 0, 2});  // 2 is outside the targets' -1..1
+    require_throw<std::out_of_range>([&] { make_dataset(c); },
+                                     {"dataset.custom[4].label", "2 is outside -1..1", "dataset.task regress"});
+    c.task = DatasetTask::Classify;
+    CHECK(make_dataset(c).classes == 3);
+    c.custom.push_back({0, 0, 0.5});
+    require_throw<std::out_of_range>([&] { make_dataset(c); },
+                                     {"dataset.custom[5].label", "0.5 is not a class", "0, 1 or 2"});
+    // built-in sets: auto or their own task
+    c = DatasetConfig{};
+    c.kind = DatasetKind::Plane;
+    c.task = DatasetTask::Regress;
+    CHECK(make_dataset(c).classes == 0);
+    c.task = DatasetTask::Classify;
+    require_throw<std::invalid_argument>([&] { make_dataset(c); }, {"dataset.task", "plane", "allowed: auto, regress"});
+    c.kind = DatasetKind::Circle;
+    CHECK(make_dataset(c).classes == 2);
+    c.task = DatasetTask::Regress;
+    require_throw<std::invalid_argument>([&] { make_dataset(c); }, {"dataset.task", "circle", "allowed: auto, classify"});
+}
+
+// Mixed labels under auto: before, "2 is neither a class (0, 1 or 2) nor a regression target",
+// which reads as if 2 were not a class. Now the message names the label that made the set a
+// regression and the field that decides.
+TEST_CASE("datasets: mixed custom labels say which label made them targets", "[datasets][task]") {
+    DatasetConfig c;
+    c.kind = DatasetKind::Custom;
+    c.custom = {{1, 1, 0}, {2, 2, 0.5}, {0, 0, 1}, {0, 1, 2}};
+    require_throw<std::out_of_range>([&] { make_dataset(c); },
+                                     {"dataset.custom[3].label: 2 is outside -1..1", "dataset.custom[1].label 0.5",
+                                      "not a class 0, 1 or 2", "dataset.task"});
+    try {
+        make_dataset(c);
+    } catch (const std::exception& e) {
+        CHECK(std::string(e.what()).find("neither") == std::string::npos);
+        CHECK(std::string(e.what()).size() < 200);
+    }
+}

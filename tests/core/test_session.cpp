@@ -311,3 +311,43 @@ TEST_CASE("session: gradients() is the central-difference gradient of the traini
         CHECK(s.step(2).train_loss == twin.step(2).train_loss);
     }
 }
+
+// issue 12, item 3 (core side): regression targets that happen to be only 0 and 1, with
+// dataset.task regress, train a linear output (before: "linear output is for regression
+// datasets"); the task is written to model files and read back; a file without it loads as auto.
+TEST_CASE("session: dataset.task regress with 0/1 targets, in config and model files", "[session][model_io][task]") {
+    SessionConfig c = parse_config(R"({"dataset": {"name": "custom", "task": "regress",
+        "custom": [[1,1,1],[2,2,0],[-1,3,1],[0,-2,0],[3,3,1],[-3,-3,0]]},
+        "network": {"hidden": [3], "output": "linear"}})");
+    CHECK(c.dataset.task == DatasetTask::Regress);
+    TrainingSession s(c);
+    CHECK(s.classes() == 0);
+    CHECK(s.network().config.output_activation == Activation::Linear);
+    CHECK(s.network().config.loss == Loss::SquaredError);
+    CHECK(std::isnan(s.stats().test_accuracy));  // regression: no accuracy
+    // output auto follows the task too
+    c.network.output = "auto";
+    CHECK(TrainingSession(c).network().config.output_activation == Activation::Linear);
+    s.step(5);
+    const std::string file = save_model(s);
+    CHECK(file.find(R"("task":"regress")") != std::string::npos);
+    auto back = load_model(file);
+    CHECK(back->config().dataset.task == DatasetTask::Regress);
+    CHECK(save_model(*back) == file);
+    // auto (the default) infers classes from the same labels, and a file written before the
+    // field existed loads as auto
+    c.dataset.task = DatasetTask::Auto;
+    c.network.output = "auto";
+    TrainingSession classify(c);
+    CHECK(classify.classes() == 2);
+    std::string old = save_model(classify);
+    const std::string field = R"(,"task":"auto")";
+    const auto at = old.find(field);
+    REQUIRE(at != std::string::npos);
+    old.erase(at, field.size());
+    auto loaded = load_model(old);
+    CHECK(loaded->config().dataset.task == DatasetTask::Auto);
+    CHECK(loaded->classes() == 2);
+    // an unknown task names the field
+    CHECK_THROWS_WITH(parse_config(R"({"dataset": {"task": "both"}})"), Catch::Contains("/dataset/task"));
+}
