@@ -187,7 +187,9 @@ public:
         return guarded([&] {
             const auto r = s_->gradient_check();
             val o = val::object();
-            o.set("maxRelError", r.max_rel_error);
+            o.set("maxRelError", r.max_rel_error);  // NaN when any entry is non-finite
+            o.set("nonfinite", static_cast<double>(r.nonfinite));
+            o.set("passed", r.passed);
             val per = val::array();
             for (double e : r.per_layer) per.call<void>("push", e);
             o.set("perLayer", per);

@@ -257,3 +257,22 @@ for (const [label, config] of [
     });
   });
 }
+
+// issue 12, item 9: a gradient check that meets NaN fails (the maximum used to drop NaN and
+// report 0 for a model whose weights are 1e200).
+test('gradCheck(): passes on a trained XOR net, fails with NaN and a count on 1e200 weights', () => {
+  withSession(xorConfig, (s) => {
+    s.step(20);
+    const ok = s.gradCheck();
+    assert.equal(ok.passed, true);
+    assert.equal(ok.nonfinite, 0);
+    assert.ok(ok.maxRelError < 1e-6, `max relative error ${ok.maxRelError}`);
+    const file = JSON.parse(s.toJSON());
+    for (const layer of file.weights) layer.W = layer.W.map((row) => row.map((v) => v * 1e200));
+    s.loadJSON(JSON.stringify(file));
+    const bad = s.gradCheck();
+    assert.equal(bad.passed, false);
+    assert.ok(Number.isNaN(bad.maxRelError), `max relative error ${bad.maxRelError}`);
+    assert.ok(bad.nonfinite > 0);
+  });
+});
