@@ -181,3 +181,118 @@ test('a link the engine refuses keeps your own points (issue 12 item 3)', async 
   expect((await agreement(page)).state.customPoints).toEqual(ZERO_ONE);
 });
 
+
+// ---- found by the monkey (monkey-playground.spec.js) ---------------------------------------------
+
+// Seed 1: a feature switched on was appended to the state's list (x1sq, x2sq, x1) while the engine
+// holds its features as a set, in its own order (x1, x1sq, x2sq): the state, the link and the
+// engine disagreed, and switching a feature off and on again counted as a new network.
+for (const [start, click, want] of [
+  ['x1sq,x2sq', 'X₁', ['x1', 'x1sq', 'x2sq']],
+  ['x2', 'X₁', ['x1', 'x2']],
+  ['x2,sinx2', 'X₁X₂', ['x2', 'x1x2', 'sinx2']],
+]) {
+  test(`switching feature ${click} on ${start} keeps the engine's order of features (monkey seed 1)`, async ({ page, consoleErrors }) => {
+    await openPlayground(page, `dataset=circle&hidden=3&features=${start}`);
+    await page.locator('.bp-feature', { hasText: click }).first().click();
+    await page.evaluate(() => window.backpropPlayground.idle());
+    const a = await agreement(page);
+    expect(a.state.features).toEqual(want);
+    expect(a.runs.config.features).toEqual(want);
+    expect(a.sent.features).toEqual(want);
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toContain(`features=${want.join(',')}&`);
+    await expect.poll(() => page.evaluate(() => window.backpropPlayground.frame().layout.features)).toEqual(want);
+  });
+}
+
+test('a feature switched off and on again is back in its place (monkey seed 1)', async ({ page, consoleErrors }) => {
+  await openPlayground(page, 'dataset=circle&hidden=3&features=x1,x2');
+  const x1 = page.locator('.bp-feature', { hasText: 'X₁' }).first();
+  await x1.click();
+  await page.evaluate(() => window.backpropPlayground.idle());
+  await x1.click();
+  await page.evaluate(() => window.backpropPlayground.idle());
+  const a = await agreement(page);
+  expect(a.state.features).toEqual(['x1', 'x2']);
+  expect(a.runs.config.features).toEqual(['x1', 'x2']);
+});
+
+// Seed 2: the gradient-norm chart (log scale) threw "Invalid array length" from uPlot's log-axis
+// tick generator, which loops for ever on some decades below about 1e-15 (its increments are a
+// table of rounded decimals; 10 / 1e26 is not the table's 1e-25, the next increment then rounds
+// to 0). A 5-layer ReLU net at learning rate 10 has gradient norms of 1e-26 and less. The page's
+// log axes now place their own ticks at decades.
+
+/**
+ * Draws the charts from histories whose gradient norms (and losses) run from lo to hi, one range
+ * after another; for each, the errors thrown while drawing and the labels of the two log axes.
+ */
+async function logCharts(page, ranges, log = false) {
+  return page.evaluate(async ([ranges, log]) => {
+    const { ChartsView, History } = await import('/js/views/charts.js');
+    const view = new ChartsView();
+    document.body.append(view.el);
+    const out = [];
+    const labels = (u) => (u.axes[1]._values || []).filter((v) => v !== '');
+    try {
+      for (const [lo, hi] of ranges) {
+        const errors = [];
+        const onError = (e) => { errors.push(e.message); e.preventDefault(); };
+        window.addEventListener('error', onError);
+        const history = new History();
+        const n = 20;
+        for (let i = 0; i < n; i++) {
+          const g = lo * (hi / lo) ** (i / (n - 1));
+          history.push({ step: i + 1, epoch: i, examples: 10 * i, trainLoss: g, testLoss: g, trainAccuracy: 0.5, testAccuracy: 0.5, learningRate: 10 }, [g, g, g]);
+        }
+        try {
+          view.update(history, { layerCount: 3, classify: true, log });
+          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        } catch (e) {
+          errors.push(e.message);
+        }
+        window.removeEventListener('error', onError);
+        out.push({ lo, hi, errors, grad: labels(view.grad), loss: labels(view.loss) });
+      }
+    } finally {
+      view.destroy();
+      view.el.remove();
+    }
+    return out;
+  }, [ranges, log]);
+}
+
+/** The decade exponents of axis labels ("1e-26", "0.01", "100"), or null for a label that is not one. */
+const exponents = (labels) => labels.map((s) => {
+  const x = Math.log10(Number(s));
+  return Math.abs(x - Math.round(x)) < 1e-9 ? Math.round(x) : null;
+});
+
+test('gradient norms of 1e-26 draw a log axis with decade labels (monkey seed 2)', async ({ page, consoleErrors }) => {
+  await openPlayground(page, 'dataset=xor&hidden=2');
+  // (the norms the monkey recorded: 4.3e-26 to 9.8e-16 in the first layers)
+  const [r] = await logCharts(page, [[4.3e-26, 9.8e-16]]);
+  expect(r.errors).toEqual([]);
+  const e = exponents(r.grad);
+  expect(e.length).toBeGreaterThanOrEqual(2);
+  expect(e).not.toContain(null);
+  expect(Math.min(...e)).toBeGreaterThanOrEqual(-26);   // within the data's decades, 1e-26 to 1e-15
+  expect(Math.max(...e)).toBeLessThanOrEqual(-15);
+});
+
+test('a log axis at every decade from 1e-40 to 1e30 draws without an error (monkey seed 2)', async ({ page, consoleErrors }) => {
+  await openPlayground(page, 'dataset=xor&hidden=2');
+  const ranges = [];
+  for (let e = -40; e <= 30; e++) for (const span of [0.5, 2, 11]) ranges.push([3 * 10 ** e, 3 * 10 ** (e + span)]);
+  ranges.push([5e-324, 1e-300], [1e-3, 1e300]);
+  const failed = [];
+  for (const r of await logCharts(page, ranges, true)) {
+    const eg = exponents(r.grad);
+    const el = exponents(r.loss);
+    const inRange = (e) => e !== null && 10 ** e >= r.lo / 10 && 10 ** e <= r.hi * 10;
+    if (r.errors.length || eg.length === 0 || !eg.every(inRange) || !el.every(inRange)) {
+      failed.push(`${r.lo} to ${r.hi}: ${r.errors.join('; ')} [${r.grad}] [${r.loss}]`);
+    }
+  }
+  expect(failed).toEqual([]);
+});

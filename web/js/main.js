@@ -7,7 +7,7 @@
 import { Engine } from './engine.js';
 import {
   defaultState, cloneState, problemOf, toEngineConfig, trainingConfig, diffStates, fitActivations,
-  serializeState, sanitizePoints, roundPoint, LIMITS, DATASETS,
+  serializeState, sanitizePoints, roundPoint, canonicalFeatures, LIMITS, DATASETS,
 } from './state.js';
 import { outputMode, labelClass } from './colors.js';
 import { BoundaryView } from './views/boundary.js';
@@ -365,6 +365,7 @@ export class Playground {
     delete next.activationAll;
     if (patch.activationAll) next.activations = next.hidden.map(() => patch.activationAll);
     next.activations = fitActivations(next.activations, next.hidden.length);
+    next.features = canonicalFeatures(next.features);   // (a feature switched on takes its place)
     if (patch.dataset && patch.dataset !== prev.dataset) {
       // (your own data starts from the points on screen, unless the change brings its own)
       if (patch.dataset === 'custom' && prev.customPoints.length === 0 && !(patch.customPoints && patch.customPoints.length)) {

@@ -33,6 +33,15 @@ export const FEATURES = [
 ];
 export const FEATURE_NAMES = FEATURES.map((f) => f.name);
 
+/**
+ * A list of features in the engine's order (FEATURE_NAMES), each once. The engine holds the
+ * inputs as a set and lists them in that order, whatever order it was sent; the state must too,
+ * or the state, the link and the engine disagree about which input is first.
+ */
+export function canonicalFeatures(names) {
+  return FEATURE_NAMES.filter((n) => names.includes(n));
+}
+
 export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'leaky_relu', 'linear'];
 export const ACTIVATION_LABELS = { tanh: 'Tanh', sigmoid: 'Sigmoid', relu: 'ReLU', leaky_relu: 'Leaky ReLU', linear: 'Linear' };
 export const OUTPUTS = ['auto', 'sigmoid', 'tanh', 'softmax', 'linear'];

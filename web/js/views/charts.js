@@ -81,15 +81,54 @@ function logLabels(u, vals) {
   });
 }
 
+const MAX_DECADE_TICKS = 6;   // labelled decades on a log axis 150 px high
+
+/**
+ * The ticks of a log axis: the decades 10^e within [min, max], every k-th one when there are more
+ * than MAX_DECADE_TICKS (k chosen so, anchored at multiples of k so the labels stay put while the
+ * range grows). Our own, not uPlot's log-axis generator: that one steps through 1, 2, ... 9 × 10^e
+ * from a table of rounded increments, and below about 1e-15 a decade it reaches by addition
+ * (10 / 1e26 is not the table's 1e-25) is not in the table, its next increment rounds to 0 and
+ * it loops until "Invalid array length". Vanishing gradients (1e-26 in a deep ReLU net at a
+ * large learning rate) are exactly what this chart is for.
+ */
+export function decadeSplits(min, max) {
+  if (!(min > 0 && max >= min && Number.isFinite(max))) return [];
+  const lo = Math.ceil(Math.log10(min) - 1e-9);
+  const hi = Math.floor(Math.log10(max) + 1e-9);
+  if (hi < lo) return [];
+  const k = Math.max(1, Math.ceil((hi - lo + 1) / MAX_DECADE_TICKS));
+  const out = [];
+  for (let e = Math.ceil(lo / k) * k; e <= hi; e += k) {
+    const v = Number(`1e${e}`);   // (exactly the decimal 1e-25, where 10 ** -25 is not)
+    if (v > 0 && Number.isFinite(v)) out.push(v);
+  }
+  return out;
+}
+
 /** A y axis for a log scale: labels, ticks and grid lines at decades only. */
 function logAxis(axis) {
   const decades = (u, splits) => splits.map((v) => (isDecade(v) ? v : null));
   return {
     ...axis,
+    // (one increment covering the whole range: uPlot's own table ends at 5e31, and an axis
+    // spanning more decades would get no ticks at all; our splits do not use the increment)
+    incrs: (u, axisIdx, min, max) => [Math.max(5, max - min)],
+    splits: (u, axisIdx, min, max) => decadeSplits(min, max),
+    filter: (u, splits) => splits,   // (already thinned; uPlot's log filter assumes its own splits)
     values: logLabels,
     grid: { ...axis.grid, filter: decades },
     ticks: { ...axis.ticks, filter: decades },
   };
+}
+
+// The smallest value a log axis draws: below it the decades run into subnormal doubles
+// (10^-324 is 0), and the scale's range with them.
+const LOG_AXIS_MIN = 1e-300;
+
+/** A series for a log axis: what it cannot draw (0, negatives, subnormals) becomes a gap. */
+function onLogAxis(a) {
+  return a.map((v) => (v >= LOG_AXIS_MIN && Number.isFinite(v) ? v : null));
 }
 
 function finiteOrNull(v) {
@@ -194,11 +233,11 @@ export class ChartsView {
       this.accBox.hidden = !classify;
     }
     const x = history.epoch;
-    const pos = (a) => (this.log ? a.map((v) => (v > 0 ? v : null)) : a);
+    const pos = (a) => (this.log ? onLogAxis(a) : a);
     this.loss.setData([x, pos(history.trainLoss), pos(history.testLoss)]);
     if (classify) this.acc.setData([x, history.trainAccuracy, history.testAccuracy]);
     const grads = [];
-    for (let l = 0; l < layerCount; l++) grads.push(history.grad[l] || new Array(x.length).fill(null));
+    for (let l = 0; l < layerCount; l++) grads.push(history.grad[l] ? onLogAxis(history.grad[l]) : new Array(x.length).fill(null));
     this.grad.setData([x, ...grads]);
   }
 
