@@ -1,5 +1,5 @@
 // json_io.hpp: the JSON reading and writing helpers shared by the *_io.cpp files (model_io,
-// fixed_point_io). Internal to core/: nothing outside those files includes it.
+// fixed_point_io) and the CLI (its batch files). Not part of the core's API.
 //
 // Reading is strict and speaks in JSON pointers: a Fields object walks one JSON object, knows
 // its path for error messages, and refuses keys it was not told about, so a misspelt field is
@@ -13,9 +13,11 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "limits.hpp"
+#include "messages.hpp"
 #include "optimizers.hpp"
 #include "tensor.hpp"
 #include "validate.hpp"
@@ -24,6 +26,12 @@ namespace bp::json_io {
 
 // ordered_json keeps fields in the order written, so files read top-down: format first.
 using json = nlohmann::ordered_json;
+
+// A key of the user's as the last part of a JSON pointer in a message: "~" and "/" escaped as
+// RFC 6901 says, then cut and escaped like any user text (messages.hpp).
+inline std::string pointer_key(const std::string& key) {
+    return shown(replace_all(replace_all(key, "~", "~0"), "/", "~1"));
+}
 
 // Walks one JSON object, remembering its path for error messages and which keys were read,
 // so that an unknown (misspelt) key is reported instead of silently ignored.
@@ -40,7 +48,7 @@ public:
             if (!known) {
                 std::string list;
                 for (const char* k : keys) list += std::string(list.empty() ? "" : ", ") + k;
-                throw std::invalid_argument(path_ + "/" + it.key() + ": unknown field (allowed: " + list + ")");
+                throw std::invalid_argument(path_ + "/" + pointer_key(it.key()) + ": unknown field (allowed: " + list + ")");
             }
         }
     }
@@ -86,26 +94,159 @@ private:
 };
 
 // Names map to enums through the core's own *_from_name functions; their messages name the
-// allowed values, and we put the JSON path in front.
+// allowed values, and we put the JSON path in front. The name is the user's text (100,000
+// characters, a NUL byte...): the message is the one from_name gives for a placeholder, with the
+// placeholder replaced by the name as messages.hpp shows it.
+template <class F>
+std::string name_message(F from_name, const std::string& name) {
+    static const std::string placeholder = "\x01name\x01";
+    try {
+        from_name(placeholder);
+    } catch (const std::exception& e) {
+        return replace_all(e.what(), placeholder, shown(name));
+    }
+    return "unknown name " + quote(name);
+}
+
 template <class F>
 auto named(const Fields& f, const char* key, const std::string& fallback, F from_name) {
     const std::string name = f.text(key, fallback);
     try {
         return from_name(name);
-    } catch (const std::exception& e) {
-        throw std::invalid_argument(f.path(key) + ": " + e.what());
+    } catch (const std::exception&) {
+        throw std::invalid_argument(f.path(key) + ": " + name_message(from_name, name));
     }
 }
 
+// The same check for a field kept as text (network.loss): the name, if it is `also` (such as
+// "auto") or one from_name knows, else an error naming the field.
+template <class F>
+std::string checked_name(const Fields& f, const char* key, const std::string& fallback, F from_name,
+                         const char* also = nullptr) {
+    const std::string name = f.text(key, fallback);
+    if (also && name == also) return name;
+    named(f, key, fallback, from_name);
+    return name;
+}
+
+// Parsing. nlohmann's own DOM parser inserts every key of an ordered_json object with a linear
+// search for a duplicate, so an object of n keys costs O(n²) (120,000 keys: 11 s). This builder
+// makes the same tree from nlohmann's SAX events in linear time: an object's keys are looked up
+// by scanning while it is small and through a hash index from 16 keys on. A repeated key keeps
+// its first place and takes the last value, as nlohmann's parser and JSON.parse do. It knows
+// the JSON pointer of the value being read, so a number out of range names its field.
+class TreeBuilder {
+public:
+    json root;
+    struct Failure {
+        std::size_t byte = 0;
+        int id = 0;
+        std::string token, what, pointer;
+    } failure;
+
+    bool null() { return put(nullptr); }
+    bool boolean(bool v) { return put(v); }
+    bool number_integer(json::number_integer_t v) { return put(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return put(v); }
+    bool number_float(json::number_float_t v, const std::string&) { return put(v); }
+    bool string(std::string& v) { return put(std::move(v)); }
+    bool binary(json::binary_t& v) { return put(json::binary(std::move(v))); }
+    bool start_object(std::size_t) { return open(json::object()); }
+    bool start_array(std::size_t) { return open(json::array()); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+
+    bool key(std::string& k) {
+        Frame& f = stack_.back();
+        // ordered_map is a std::vector of (key, value) pairs underneath: index and append it directly
+        auto& obj = static_cast<json::object_t::Container&>(f.value->get_ref<json::object_t&>());
+        f.key = k;
+        if (obj.size() < kScan) {
+            for (auto& kv : obj)
+                if (kv.first == k) return element_ = &kv.second, true;
+        } else {
+            if (f.index.empty())
+                for (std::size_t i = 0; i < obj.size(); ++i) f.index.emplace(obj[i].first, i);
+            const auto it = f.index.find(k);
+            if (it != f.index.end()) return element_ = &obj[it->second].second, true;
+            f.index.emplace(k, obj.size());
+        }
+        obj.emplace_back(std::move(k), nullptr);  // no second search
+        element_ = &obj.back().second;
+        return true;
+    }
+
+    bool parse_error(std::size_t byte, const std::string& token, const nlohmann::detail::exception& e) {
+        failure = {byte, e.id, token, e.what(), pointer()};
+        return false;
+    }
+
+private:
+    static constexpr std::size_t kScan = 16;
+    struct Frame {
+        json* value;
+        std::string key;                                     // objects: the key being read
+        std::unordered_map<std::string, std::size_t> index;  // objects of kScan keys or more
+    };
+
+    json* place(json&& v) {
+        if (stack_.empty()) return &(root = std::move(v));
+        json& top = *stack_.back().value;
+        if (top.is_array()) {
+            auto& arr = top.get_ref<json::array_t&>();
+            arr.push_back(std::move(v));
+            return &arr.back();
+        }
+        *element_ = std::move(v);
+        return element_;
+    }
+    bool put(json&& v) { return place(std::move(v)), true; }
+    bool open(json&& v) {
+        json* at = place(std::move(v));
+        stack_.push_back({at, {}, {}});
+        return true;
+    }
+    bool close() {
+        stack_.pop_back();
+        return true;
+    }
+    // The pointer of the value being read ("/training/learningRate", "/points/3").
+    std::string pointer() const {
+        std::string p;
+        for (const Frame& f : stack_)
+            p += "/" + (f.value->is_array() ? std::to_string(f.value->size()) : pointer_key(f.key));
+        return p;
+    }
+
+    std::vector<Frame> stack_;
+    json* element_ = nullptr;
+};
+
+// nlohmann's message for a syntax error without its "[json.exception.parse_error.101] " tag
+// and with the token it last read cut and escaped (a token can be 16 MiB long).
+inline std::string syntax_message(const TreeBuilder::Failure& f) {
+    std::string m = f.what;
+    const std::size_t tag = m.find("] ");
+    if (m.rfind("[json.exception.", 0) == 0 && tag != std::string::npos) m.erase(0, tag + 2);
+    const std::string raw = "last read: '" + f.token + "'";
+    const std::size_t at = m.find(raw);
+    if (at != std::string::npos) m.replace(at, raw.size(), "last read: " + quote(f.token));
+    return safe_message(m);
+}
+
+// JSON text -> tree, refusing text over the size limit before parsing. `what` names the text
+// in messages ("config", "model file"); a number beyond the range of a double names its field.
 inline json parse_text(const std::string& text, const char* what) {
     if (text.size() > limits::kMaxModelBytes)
         throw std::out_of_range(std::string(what) + ": " + std::to_string(text.size()) +
                                 " bytes is over the limit of " + std::to_string(limits::kMaxModelBytes));
-    try {
-        return json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw std::invalid_argument(std::string(what) + " is not valid JSON: " + e.what());
-    }
+    TreeBuilder builder;
+    if (json::sax_parse(text, &builder)) return std::move(builder.root);
+    const TreeBuilder::Failure& f = builder.failure;
+    if (f.id == 406)  // nlohmann's out_of_range.406: a number literal that overflows a double
+        throw std::out_of_range((f.pointer.empty() ? std::string(what) : f.pointer) + ": " + shown(f.token) +
+                                " is outside the range of a number (about ±1.8e308)");
+    throw std::invalid_argument(std::string(what) + " is not valid JSON: " + syntax_message(f));
 }
 
 inline json matrix_json(const Mat& m) {
@@ -212,7 +353,8 @@ inline void read_params(const json& j, const ParamList& params) {
     for (auto it = j.begin(); it != j.end(); ++it) {
         bool known = false;
         for (const ParamRef& p : params) known = known || p.name == it.key();
-        if (!known) throw std::invalid_argument("/weights/" + it.key() + ": unknown field (allowed: " + allowed + ")");
+        if (!known)
+            throw std::invalid_argument("/weights/" + pointer_key(it.key()) + ": unknown field (allowed: " + allowed + ")");
     }
     for (const ParamRef& p : params) {
         if (!wf.has(p.name.c_str())) throw std::invalid_argument("/weights/" + p.name + ": missing");

@@ -4,6 +4,7 @@
 // The field's name is built only when a check fails, so validating allocates nothing.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <stdexcept>
@@ -11,10 +12,14 @@
 
 namespace bp {
 
-// A number as it reads best in a message: 2, 0.25, 1e+30, nan.
+// A number as it reads best in a message: 2, 0.25, 1e+30, nan. A whole number up to 2^53 (every
+// integer a double holds exactly) is written out in full: 4294967296, not 4.29497e+09.
 inline std::string format_number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
+    char buf[40];
+    if (v >= -9007199254740992.0 && v <= 9007199254740992.0 && v == std::floor(v))  // false for NaN
+        std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+    else
+        std::snprintf(buf, sizeof buf, "%g", v);
     return buf;
 }
 
