@@ -73,8 +73,7 @@ FixedPointSessionConfig read_config(const json& j, const std::string& path) {
     FixedPointTask task = FixedPointTask::Xor;
     if (f.has("task")) {
         Fields t(f.at("task"), f.path("task"));
-        const std::string name = t.text("name", "xor");
-        task = with_prefix(t.path("name") + ": ", [&] { return fixed_point_task_from_name(name); });
+        task = named(t, "name", "xor", fixed_point_task_from_name);
     }
     FixedPointSessionConfig c = fixed_point_session_defaults(task);
     if (f.has("task")) {
@@ -88,8 +87,7 @@ FixedPointSessionConfig read_config(const json& j, const std::string& path) {
     }
     c.hidden = static_cast<std::size_t>(f.count("hidden", static_cast<double>(c.hidden), 0, limits::kMaxRecurrentHidden));
     if (f.has("activation")) {
-        const std::string name = f.text("activation", "tanh");
-        c.activation = with_prefix(f.path("activation") + ": ", [&] { return activation_from_name(name); });
+        c.activation = named(f, "activation", "tanh", activation_from_name);
     }
     c.init_scale = f.number("initScale", c.init_scale, 0.0, 100.0);
     if (f.has("relax")) c.relax = read_relax(Fields(f.at("relax"), f.path("relax")), c.relax);

@@ -9,6 +9,7 @@
 
 #include "json_io.hpp"
 #include "limits.hpp"
+#include "losses.hpp"
 
 namespace bp {
 
@@ -55,8 +56,9 @@ unsigned read_features(const json& j, const std::string& path) {
         if (!j[i].is_string()) throw std::invalid_argument(path + "/" + std::to_string(i) + ": must be a string");
         try {
             mask |= feature_from_name(j[i].get<std::string>());
-        } catch (const std::exception& e) {
-            throw std::invalid_argument(path + "/" + std::to_string(i) + ": " + e.what());
+        } catch (const std::exception&) {
+            throw std::invalid_argument(path + "/" + std::to_string(i) + ": " +
+                                        json_io::name_message(feature_from_name, j[i].get<std::string>()));
         }
     }
     if (mask == 0) throw std::invalid_argument(path + ": choose at least one feature");
@@ -92,8 +94,9 @@ NetworkSpec read_network(const Fields& f, NetworkSpec n) {
             if (!a[i].is_string()) throw std::invalid_argument(where + ": must be a string");
             try {
                 n.activations.push_back(activation_from_name(a[i].get<std::string>()));
-            } catch (const std::exception& e) {
-                throw std::invalid_argument(where + ": " + e.what());
+            } catch (const std::exception&) {
+                throw std::invalid_argument(where + ": " +
+                                            json_io::name_message(activation_from_name, a[i].get<std::string>()));
             }
         }
     } else {
@@ -104,7 +107,7 @@ NetworkSpec read_network(const Fields& f, NetworkSpec n) {
         throw std::invalid_argument(f.path("activation") + ": " + std::to_string(n.activations.size()) +
                                     " names for " + std::to_string(n.hidden.size()) + " hidden layers");
     n.output = f.text("output", n.output);
-    n.loss = f.text("loss", n.loss);
+    n.loss = checked_name(f, "loss", n.loss, loss_from_name, "auto");
     n.init = named(f, "init", init_name(n.init), init_from_name);
     n.seed = f.seed("seed", n.seed);
     return n;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "optimizers.hpp"
+#include "messages.hpp"
 #include "tensor.hpp"
 
 namespace bpwasm {
@@ -31,10 +32,10 @@ auto guarded(F&& f) -> decltype(f()) {
     try {
         return f();
     } catch (const std::out_of_range& e) {
-        message = e.what();
+        message = bp::safe_message(e.what());  // capped, control bytes escaped
         range = true;
     } catch (const std::exception& e) {
-        message = e.what();
+        message = bp::safe_message(e.what());  // capped, control bytes escaped
     }
     val::global(range ? "RangeError" : "Error").new_(message).throw_();
     __builtin_unreachable();

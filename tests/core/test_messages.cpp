@@ -97,8 +97,7 @@ TEST_CASE("config messages: field named, user text cut, integers as integers", "
     CHECK(config_error(R"({"network": {"a/b~": 1}})").rfind("/network/a~1b~0: unknown field", 0) == 0);
 }
 
-TEST_CASE("network.loss: an unknown name names the field", "[messages][!mayfail]") {
-    // Needs model_io.cpp to read the field with json_io::checked_name (see docs/robustness.md).
+TEST_CASE("network.loss: an unknown name names the field", "[messages]") {
     CHECK(config_error(R"({"network": {"loss": "hinge"}})").rfind("/network/loss: unknown loss 'hinge'", 0) == 0);
 }
 
