@@ -1,4 +1,12 @@
 // conv.cpp: see conv.hpp for the math.
+
+// im2col and col2im move rows of k (3 or 5) numbers at a time. GCC turns such loops into calls
+// of memcpy / memset, which cost more than the copy itself at that length (measured: a fifth of
+// a conv step went to memmove); this keeps them as plain inline loops. It changes no arithmetic.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-tree-loop-distribute-patterns")
+#endif
+
 #include "conv.hpp"
 
 #include <algorithm>
@@ -41,21 +49,35 @@ Span inside(Index start, std::size_t k, std::size_t size) {
 
 // cols[y·Wo + x, (c·k + i)·k + j] = X[c, s·y + i − p, s·x + j − p], 0 outside the image.
 //   img: (C, Hi, Wi) one input image      cols: (P, C·k·k)
-void im2col(const Geometry& g, const double* __restrict img, double* __restrict cols) {
-    const std::size_t k = g.k, CKK = g.CKK();
+// K is the kernel size when known at compile time (0: read it from g): a kernel row that lies
+// inside the image is then K plain moves, with no bounds to check.
+template <std::size_t K>
+void im2col_k(const Geometry& g, const double* __restrict img, double* __restrict cols) {
+    const std::size_t k = K ? K : g.k, CKK = g.CKK();
     for (std::size_t y = 0; y < g.Ho; ++y) {
         const Index y0 = static_cast<Index>(g.s * y) - static_cast<Index>(g.pad);  // top row of the patch
-        const Span rows_in = inside(y0, k, g.Hi);
         for (std::size_t x = 0; x < g.Wo; ++x) {
             const Index x0 = static_cast<Index>(g.s * x) - static_cast<Index>(g.pad);  // left column
             const Span cols_in = inside(x0, k, g.Wi);
             double* __restrict row = cols + (y * g.Wo + x) * CKK;  // (C·k·k) the patch
-            std::fill(row, row + CKK, 0.0);                         // the padding stays 0
+            const bool full_width = cols_in.lo == 0 && cols_in.hi == static_cast<Index>(k);
             for (std::size_t c = 0; c < g.C; ++c)
-                for (Index i = rows_in.lo; i < rows_in.hi; ++i) {
-                    const double* src = img + (c * g.Hi + static_cast<std::size_t>(y0 + i)) * g.Wi;
-                    double* dst = row + (c * k + static_cast<std::size_t>(i)) * k;
-                    for (Index j = cols_in.lo; j < cols_in.hi; ++j) dst[j] = src[x0 + j];
+                for (std::size_t i = 0; i < k; ++i) {
+                    double* dst = row + (c * k + i) * k;
+                    const Index u = y0 + static_cast<Index>(i);  // the image row under kernel row i
+                    if (u < 0 || u >= static_cast<Index>(g.Hi)) {
+#pragma GCC unroll 8
+                        for (std::size_t j = 0; j < k; ++j) dst[j] = 0.0;  // a padding row
+                        continue;
+                    }
+                    const double* src = img + (c * g.Hi + static_cast<std::size_t>(u)) * g.Wi;
+                    if (full_width) {
+#pragma GCC unroll 8
+                        for (std::size_t j = 0; j < k; ++j) dst[j] = src[x0 + static_cast<Index>(j)];
+                    } else {
+                        for (Index j = 0; j < static_cast<Index>(k); ++j)
+                            dst[j] = j >= cols_in.lo && j < cols_in.hi ? src[x0 + j] : 0.0;
+                    }
                 }
         }
     }
@@ -65,8 +87,9 @@ void im2col(const Geometry& g, const double* __restrict img, double* __restrict 
 // for every patch entry that lies inside the image (padding entries are dropped). img must be
 // zeroed first. A pixel covered by several patches sums all their entries: this sum is what
 // makes dX the full convolution of G with rot180(K) (conv.hpp).
-void col2im(const Geometry& g, const double* __restrict cols, double* __restrict img) {
-    const std::size_t k = g.k, CKK = g.CKK();
+template <std::size_t K>
+void col2im_k(const Geometry& g, const double* __restrict cols, double* __restrict img) {
+    const std::size_t k = K ? K : g.k, CKK = g.CKK();
     for (std::size_t y = 0; y < g.Ho; ++y) {
         const Index y0 = static_cast<Index>(g.s * y) - static_cast<Index>(g.pad);
         const Span rows_in = inside(y0, k, g.Hi);
@@ -74,13 +97,36 @@ void col2im(const Geometry& g, const double* __restrict cols, double* __restrict
             const Index x0 = static_cast<Index>(g.s * x) - static_cast<Index>(g.pad);
             const Span cols_in = inside(x0, k, g.Wi);
             const double* __restrict row = cols + (y * g.Wo + x) * CKK;
+            const bool full_width = cols_in.lo == 0 && cols_in.hi == static_cast<Index>(k);
             for (std::size_t c = 0; c < g.C; ++c)
                 for (Index i = rows_in.lo; i < rows_in.hi; ++i) {
                     double* dst = img + (c * g.Hi + static_cast<std::size_t>(y0 + i)) * g.Wi;
                     const double* src = row + (c * k + static_cast<std::size_t>(i)) * k;
-                    for (Index j = cols_in.lo; j < cols_in.hi; ++j) dst[x0 + j] += src[j];
+                    if (full_width) {
+#pragma GCC unroll 8
+                        for (std::size_t j = 0; j < k; ++j) dst[x0 + static_cast<Index>(j)] += src[j];
+                    } else {
+                        for (Index j = cols_in.lo; j < cols_in.hi; ++j) dst[x0 + j] += src[j];
+                    }
                 }
         }
+    }
+}
+
+// The kernel sizes a page offers get their own copies of the loops.
+void im2col(const Geometry& g, const double* img, double* cols) {
+    switch (g.k) {
+        case 3: return im2col_k<3>(g, img, cols);
+        case 5: return im2col_k<5>(g, img, cols);
+        default: return im2col_k<0>(g, img, cols);
+    }
+}
+
+void col2im(const Geometry& g, const double* cols, double* img) {
+    switch (g.k) {
+        case 3: return col2im_k<3>(g, cols, img);
+        case 5: return col2im_k<5>(g, cols, img);
+        default: return col2im_k<0>(g, cols, img);
     }
 }
 
