@@ -30,13 +30,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "datasets.hpp"
-#include "mlp.hpp"
-#include "optimizers.hpp"
-#include "rng.hpp"
-#include "rnn.hpp"
-#include "sequence_session.hpp"
-#include "session.hpp"
+#include "data/datasets.hpp"
+#include "nn/mlp.hpp"
+#include "nn/optimizers.hpp"
+#include "base/rng.hpp"
+#include "recurrent/rnn.hpp"
+#include "session/sequence_session.hpp"
+#include "session/session.hpp"
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;

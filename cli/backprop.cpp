@@ -25,13 +25,13 @@
 #include <string>
 #include <sys/stat.h>
 
-#include "fixed_point_io.hpp"
-#include "gradcheck.hpp"
-#include "json_io.hpp"
-#include "limits.hpp"
-#include "messages.hpp"
-#include "model_io.hpp"
-#include "session.hpp"
+#include "io/fixed_point_io.hpp"
+#include "nn/gradcheck.hpp"
+#include "io/json_io.hpp"
+#include "base/limits.hpp"
+#include "base/messages.hpp"
+#include "io/model_io.hpp"
+#include "session/session.hpp"
 
 namespace {
 

@@ -12,7 +12,11 @@ jobs=${JOBS:-2}
 node scripts/build-digits-data.mjs
 
 if [ "$what" = all ] || [ "$what" = native ]; then
-  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  # configure quietly, but show everything cmake said when it fails
+  if ! out=$(cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release 2>&1); then
+    echo "$out" >&2
+    exit 1
+  fi
   cmake --build build/native -j "$jobs"
 fi
 
@@ -20,8 +24,12 @@ if [ "$what" = all ] || [ "$what" = wasm ]; then
   # em++ links at -O1 and above need Node to find acorn (TOOLCHAIN.md, item 1).
   export NODE_PATH=/usr/share/nodejs
   if [ ! -f build/wasm/CMakeCache.txt ]; then
-    emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
+    if ! out=$(emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node 2>&1); then
+      echo "$out" >&2
+      rm -f build/wasm/CMakeCache.txt  # configure again next time
+      exit 1
+    fi
   fi
   cmake --build build/wasm -j "$jobs" --target backprop_wasm backprop_recurrent_wasm
   mkdir -p web/engine

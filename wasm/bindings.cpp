@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "bindings_common.hpp"
-#include "limits.hpp"
-#include "model_io.hpp"
-#include "session.hpp"
-#include "validate.hpp"
+#include "base/limits.hpp"
+#include "io/model_io.hpp"
+#include "session/session.hpp"
+#include "base/validate.hpp"
 
 using emscripten::val;
 using bpwasm::guarded;

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "optimizers.hpp"
-#include "messages.hpp"
-#include "tensor.hpp"
+#include "nn/optimizers.hpp"
+#include "base/messages.hpp"
+#include "base/tensor.hpp"
 
 namespace bpwasm {
 

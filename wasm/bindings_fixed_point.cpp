@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "bindings_common.hpp"
-#include "fixed_point_io.hpp"
-#include "fixed_point_session.hpp"
-#include "limits.hpp"
-#include "validate.hpp"
+#include "io/fixed_point_io.hpp"
+#include "session/fixed_point_session.hpp"
+#include "base/limits.hpp"
+#include "base/validate.hpp"
 
 using emscripten::val;
 using bpwasm::guarded;

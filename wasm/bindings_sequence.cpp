@@ -9,10 +9,10 @@
 #include <string>
 
 #include "bindings_common.hpp"
-#include "limits.hpp"
-#include "model_io.hpp"
-#include "sequence_session.hpp"
-#include "validate.hpp"
+#include "base/limits.hpp"
+#include "io/model_io.hpp"
+#include "session/sequence_session.hpp"
+#include "base/validate.hpp"
 
 using emscripten::val;
 using bpwasm::guarded;

@@ -6,7 +6,7 @@
 #include <exception>
 #include <string>
 
-#include "model_io.hpp"
+#include "io/model_io.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

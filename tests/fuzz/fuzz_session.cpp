@@ -13,8 +13,8 @@
 #include <memory>
 #include <string>
 
-#include "model_io.hpp"
-#include "session.hpp"
+#include "io/model_io.hpp"
+#include "session/session.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// The playground page's limits (web/js/state.js) are the engine's: every value a link or a
+// The playground page's limits (web/js/playground/state.js) are the engine's: every value a link or a
 // control can give is one the core accepts, and every model the core can train in the sizes the
 // core allows (a CLI model with hidden [64], 5,000 points, learning rate 0) is one the page can
 // hold exactly (issue 12 item 2). The core's limits are read from its own text (core/limits.hpp
@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBackprop } from './load.mjs';
-import { LIMITS, fieldOf, defaultState, toEngineConfig } from '../../web/js/state.js';
+import { LIMITS, fieldOf, defaultState, toEngineConfig } from '../../web/js/playground/state.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const core = (file) => fs.readFileSync(path.join(root, 'core', file), 'utf8');
@@ -28,9 +28,9 @@ function constants(text) {
   return out;
 }
 
-const L = constants(core('limits.hpp'));
-const modelIo = core('model_io.cpp');
-const seedMax = Number(core('json_io.hpp').match(/seed\(const char\* key[^}]*count\(key, fallback, 0, ([\d.]+)\)/)[1]);
+const L = constants(core('base/limits.hpp'));
+const modelIo = core('io/model_io.cpp');
+const seedMax = Number(core('io/json_io.hpp').match(/seed\(const char\* key[^}]*count\(key, fallback, 0, ([\d.]+)\)/)[1]);
 
 /** The range the config parser gives a field: f.number("key", fallback, lo, hi) or f.count(...). */
 function parserRange(key) {

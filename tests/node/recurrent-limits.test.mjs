@@ -36,11 +36,11 @@ function numberRange(text, key) {
   return [Number(m[1]), Number(m[2])];
 }
 
-const L = constants(core('limits.hpp'));
-const FP = { ...constants(core('fixed_point.hpp')), ...constants(core('fixed_point_session.hpp')) };
-const modelIo = core('model_io.cpp');
-const fpIo = core('fixed_point_io.cpp');
-const seedMax = Number(core('json_io.hpp').match(/seed\(const char\* key[^}]*count\(key, fallback, 0, ([\d.]+)\)/)[1]);
+const L = constants(core('base/limits.hpp'));
+const FP = { ...constants(core('recurrent/fixed_point.hpp')), ...constants(core('session/fixed_point_session.hpp')) };
+const modelIo = core('io/model_io.cpp');
+const fpIo = core('io/fixed_point_io.cpp');
+const seedMax = Number(core('io/json_io.hpp').match(/seed\(const char\* key[^}]*count\(key, fallback, 0, ([\d.]+)\)/)[1]);
 
 /** Asserts that the page field's range [min, max] lies in the engine's [lo, hi]. */
 function within(prop, lo, hi) {
