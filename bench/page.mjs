@@ -6,7 +6,7 @@
 // injected counter: how smoothly the main thread runs) and, when the page's test hook reports
 // them, the frames the page actually drew. Epochs come from the hook's stats.
 //
-// The test hook this needs (window.__playground, set by web/js/main.js once the engine is up):
+// The test hook this needs (window.__playground, set by web/js/playground/main.js once the engine is up):
 //   __playground.ready            optional Promise, resolved when the first frame is drawn
 //   __playground.play()           start training (at the speed in the URL hash: speed=max)
 //   __playground.pause()
@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-// W1 in the page's URL-hash form (web/js/state.js): spiral, 500 points (250 train), noise 0.1,
+// W1 in the page's URL-hash form (web/js/playground/state.js): spiral, 500 points (250 train), noise 0.1,
 // [8,8] tanh, tanh output, squared error, SGD 0.03, batch 10, fastest speed.
 export const PAGE_HASH = 'dataset=spiral&points=500&noise=0.1&ratio=0.5&batch=10&hidden=8,8&act=tanh,tanh' +
   '&output=tanh&loss=squared&opt=sgd&lr=0.03&speed=max';

@@ -10,7 +10,7 @@ import { test, expect, openPlayground, waitForStats, shot } from './helpers.js';
 import { loadBackprop } from '../node/load.mjs';
 import {
   cycleSteps, nodeNotes, linkValues, fmtNum, fmtSci,
-} from '../../web/js/explain-model.js';
+} from '../../web/js/playground/explain/explain-model.js';
 
 let bp;
 test.beforeAll(async () => {

@@ -8,7 +8,7 @@
 //   - the state, the URL hash and the engine's own config agree.
 // It prints its seeds; MONKEY_SEED=<n> replays one (MONKEY_MS sets the time budget, 60 s in all).
 import { test, expect } from './helpers.js';
-import { serializeState, toEngineConfig, withDefaults, configDifference } from '../../web/js/state.js';
+import { serializeState, toEngineConfig, withDefaults, configDifference } from '../../web/js/playground/state.js';
 
 const TOTAL_MS = Number(process.env.MONKEY_MS) || 60_000;
 // A fresh first seed per run, the same in Playwright's runner and its worker processes (which

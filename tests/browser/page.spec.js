@@ -70,7 +70,7 @@ test('boundary pixels agree with the network\'s predictions', async ({ page, con
     await pauseAndSettle(page);
     const result = await page.evaluate(async () => {
       const hook = window.backpropPlayground;
-      const colors = await import('/js/colors.js');
+      const colors = await import('/js/shared/colors.js');
       const f = hook.frame();
       const G = f.grid;
       const img = hook.heat().getContext('2d').getImageData(0, 0, G, G).data;

@@ -229,7 +229,7 @@ test('a feature switched off and on again is back in its place (monkey seed 1)',
  */
 async function logCharts(page, ranges, log = false) {
   return page.evaluate(async ([ranges, log]) => {
-    const { ChartsView, History } = await import('/js/views/charts.js');
+    const { ChartsView, History } = await import('/js/playground/views/charts.js');
     const view = new ChartsView();
     document.body.append(view.el);
     const out = [];

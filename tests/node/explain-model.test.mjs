@@ -1,4 +1,4 @@
-// Tests of web/js/explain-model.js (what explain mode shows at each step) against real traces
+// Tests of web/js/playground/explain/explain-model.js (what explain mode shows at each step) against real traces
 // from the wasm module: the numbers it puts on nodes and links are the trace's own, its few
 // derived figures are consistent with the core's (f'(z_j) · Σ_k w_jk δ_k = δ_j, W + Δw =
 // W_after), and the Jacobian arrows point along the core's gradients.
@@ -9,7 +9,7 @@ import {
   fmtNum, fmtSci, cycleSteps, phaseStart, nodeNotes, linkValues, labelledLayers, deltaW, deltaB,
   chainRulePath, activationSlope, lossInfo, relErrorVerdict, jacobianGridPoints, jacobianArrows,
   nearestPoint, stepCaption, traceShape, subscript, PHASES,
-} from '../../web/js/explain-model.js';
+} from '../../web/js/playground/explain/explain-model.js';
 
 let bp;
 before(async () => {

@@ -1,16 +1,16 @@
-// Tests of web/js/export.js (CSV log, PyTorch script, model-file check, file names) and
-// web/js/colors.js (the colour maps the decision boundary is drawn with). No DOM, no engine.
+// Tests of web/js/playground/export.js (CSV log, PyTorch script, model-file check, file names) and
+// web/js/shared/colors.js (the colour maps the decision boundary is drawn with). No DOM, no engine.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
   historyToCSV, pytorchScript, pyFloat, inspectModelFile, fileName, SAMPLE_POINTS, MAX_MODEL_BYTES,
-} from '../../web/js/export.js';
+} from '../../web/js/playground/export.js';
 import {
   fillHeatmap, predictedClass, outputMode, labelClass, divergingRGB, lutIndex, nodeColoring,
   CLASS_RGB,
-} from '../../web/js/colors.js';
-import { defaultState } from '../../web/js/state.js';
+} from '../../web/js/shared/colors.js';
+import { defaultState } from '../../web/js/playground/state.js';
 
 const layout = {
   features: ['x1', 'x2', 'x1x2'],

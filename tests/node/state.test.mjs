@@ -1,4 +1,4 @@
-// Tests of web/js/state.js: the page's settings and their URL form (no DOM, no engine).
+// Tests of web/js/playground/state.js: the page's settings and their URL form (no DOM, no engine).
 // Property-style: a seeded generator makes thousands of random inputs; the seed is printed in
 // a failure message so a case can be replayed.
 import test from 'node:test';
@@ -8,7 +8,7 @@ import {
   splitParams, fitActivations, problemOf, trainingConfig,
   DATASET_NAMES, FEATURE_NAMES, ACTIVATIONS, OUTPUTS, LOSSES, INITS, OPTIMIZERS, SCHEDULES,
   REGULARIZATIONS, SPEEDS, LIMITS, STATE_KEYS,
-} from '../../web/js/state.js';
+} from '../../web/js/playground/state.js';
 
 // xorshift32: small, seeded, good enough to pick test cases.
 function rng(seed) {

@@ -10,8 +10,8 @@
 // core's (traceDy, traceDh, traceGradNorms of the frame); only ratios of its norms are taken here.
 // A view: it draws what it is given and never touches the engine.
 
-import { h } from '../dom.js';
-import { divergingRGB } from '../colors.js';
+import { h } from '../shared/dom.js';
+import { divergingRGB } from '../shared/colors.js';
 import { setupCanvas } from './sequence-views.js';
 
 const UNITS_SHOWN = 6;   // hidden units whose ∂L/∂h_t is written out as a number

@@ -5,7 +5,7 @@
 // tolerance) are drawn in a draw hook. Never touches the engine.
 
 import uPlot from '../../vendor/uPlot.esm.js';
-import { h } from '../dom.js';
+import { h } from '../shared/dom.js';
 
 /** Okabe–Ito colours, as the static page's charts use them. */
 export const COLORS = {

@@ -3,9 +3,9 @@
 // inspected (held-out sequence, pattern, completion cue) and the file bar (share, export, import).
 // Widgets report changes as state patches through `on.change(patch)` and commands through
 // `on.action(name, arg)`; `render(state)` syncs them. Same markup classes as the static page's
-// controls (web/js/views/controls.js), so playground.css styles both alike.
+// controls (web/js/playground/views/controls.js), so playground.css styles both alike.
 
-import { h, fmt, fmtCount, uniqueId } from '../dom.js';
+import { h, fmt, fmtCount, uniqueId } from '../shared/dom.js';
 import {
   MODES, MODE_LABELS, SEQ_TASKS, SEQ_TASK_LABELS, CELLS, CELL_LABELS, OPTIMIZERS, OPTIMIZER_LABELS,
   FP_TASKS, FP_TASK_LABELS, FONT, SPEEDS, LIMITS, evaluationPatterns, speedOf,

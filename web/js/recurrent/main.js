@@ -21,8 +21,8 @@ import { LineChart, History, COLORS, UNIT_COLORS, belowFloor, LOG_FLOOR } from '
 import { HiddenHeatmap, UnrolledDiagram, fmtShort } from './sequence-views.js';
 import { BpttWalk } from './bptt-walk.js';
 import { CompletionView, WeightsView } from './pattern-views.js';
-import { divergingRGB } from '../colors.js';
-import { h, download, clear, fmt } from '../dom.js';
+import { divergingRGB } from '../shared/colors.js';
+import { h, download, clear, fmt } from '../shared/dom.js';
 import { showMessage } from '../shared/messages.js';
 
 const CHART_EVERY_MS = 100;       // training charts redraw at most this often while playing

@@ -8,7 +8,7 @@
 //
 // It draws the copies a frame carries and reports edits through callbacks; no engine here.
 
-import { h, clear } from '../dom.js';
+import { h, clear } from '../shared/dom.js';
 
 const INK = [31, 58, 96];        // +1
 const BACKGROUND = [255, 255, 255];

@@ -11,8 +11,8 @@
 //
 // The gradient colour scale (white to vermillion over log10 ‖∂L/∂h_t‖) is exported for the legend.
 
-import { h } from '../dom.js';
-import { divergingRGB } from '../colors.js';
+import { h } from '../shared/dom.js';
+import { divergingRGB } from '../shared/colors.js';
 
 const GRAD_RGB = [213, 94, 0];   // Okabe–Ito vermillion, the colour of the gradient-norm chart
 const PAPER = [247, 247, 247];

@@ -1,5 +1,5 @@
 // shared/messages.js: the dismissable notice / error boxes both pages show above their views.
-import { h } from '../dom.js';
+import { h } from './dom.js';
 
 /**
  * Shows a message in `host`. kind: 'notice' | 'error'. Returns its element (call .remove() to

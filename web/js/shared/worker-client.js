@@ -1,5 +1,5 @@
 // shared/worker-client.js: the page side of the protocol both pages speak with their training
-// worker (web/js/worker.js and web/js/recurrent/worker.js), the one piece of engine code the two
+// worker (web/js/playground/worker.js and web/js/recurrent/worker.js), the one piece of engine code the two
 // pages share. Each page's engine (engine.js, recurrent/engine.js) extends it with its requests.
 //
 //   page -> worker  { id, cmd, ...args }   a request; answered { id, ok, result | error }

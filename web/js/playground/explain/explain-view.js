@@ -7,11 +7,11 @@
 // It is handed plain data (explain-model.js builds it from the core's numbers) and reports
 // clicks through callbacks; it never sees the engine. Every number goes in as text.
 
-import { h, clear } from '../dom.js';
+import { h, clear } from '../../shared/dom.js';
 import {
   PHASES, fmtNum, fmtSci, relErrorVerdict, lossInfo, activationSlope, layerName, subscript,
-} from '../explain-model.js';
-import { fillHeatmap, divergingRGB, CLASS_CSS, MARKERS, MARKER_NAMES, labelClass } from '../colors.js';
+} from './explain-model.js';
+import { fillHeatmap, divergingRGB, CLASS_CSS, MARKERS, MARKER_NAMES, labelClass } from '../../shared/colors.js';
 
 const SUB = { i: 'ᵢ', j: 'ⱼ', k: 'ₖ', n: 'ₙ' };
 const OPTIMIZER_NAMES = { sgd: 'SGD', momentum: 'Momentum', nesterov: 'Nesterov', rmsprop: 'RMSprop', adam: 'Adam' };

@@ -4,12 +4,12 @@
 // and the file bar (share, export, import). Widgets report changes as state patches through
 // `on.change(patch)` and commands through `on.action(name, arg)`; `render(state)` syncs them.
 
-import { h, clear, fmt, fmtCount, uniqueId } from '../dom.js';
+import { h, clear, fmt, fmtCount, uniqueId } from '../../shared/dom.js';
 import {
   DATASETS, ACTIVATIONS, ACTIVATION_LABELS, OPTIMIZERS, SCHEDULES, REGULARIZATIONS, INITS, SPEEDS,
   LIMITS, problemOf,
 } from '../state.js';
-import { CLASS_CSS, MARKERS, MARKER_NAMES, labelClass } from '../colors.js';
+import { CLASS_CSS, MARKERS, MARKER_NAMES, labelClass } from '../../shared/colors.js';
 import { marker } from './boundary.js';
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];

@@ -9,8 +9,8 @@ import {
   cycleSteps, phaseStart, nodeNotes, linkValues, labelledLayers, stepCaption, chainRulePath,
   nearestPoint,
 } from './explain-model.js';
-import { outputMode } from './colors.js';
-import { FEATURES } from './state.js';
+import { outputMode } from '../../shared/colors.js';
+import { FEATURES } from '../state.js';
 
 export class Explainer {
   /**

@@ -3,8 +3,8 @@
 // (classification only), and the gradient norm ‖dW‖ of each layer (log scale), which makes
 // vanishing gradients in a deep sigmoid network visible.
 
-import uPlot from '../../vendor/uPlot.esm.js';
-import { h } from '../dom.js';
+import uPlot from '../../../vendor/uPlot.esm.js';
+import { h } from '../../shared/dom.js';
 
 const TRAIN = '#0072B2';  // Okabe–Ito blue
 const TEST = '#D55E00';   // vermillion, and dashed

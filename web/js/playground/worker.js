@@ -18,8 +18,8 @@
 // jacobian; and jacobianField, after which every frame carries ∂output/∂(x, y) on a coarse grid
 // (one inputJacobian call per frame).
 
-import createBackpropModule from '../engine/backprop.mjs';
-import { jacobianGridPoints } from './explain-model.js';
+import createBackpropModule from '../../engine/backprop.mjs';
+import { jacobianGridPoints } from './explain/explain-model.js';
 import { importedSettings } from './state.js';
 
 const DOMAIN = 6;            // the plane shown is [-DOMAIN, DOMAIN]^2

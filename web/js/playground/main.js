@@ -9,19 +9,19 @@ import {
   defaultState, cloneState, problemOf, toEngineConfig, trainingConfig, diffStates, fitActivations,
   serializeState, sanitizePoints, roundPoint, canonicalFeatures, LIMITS, DATASETS,
 } from './state.js';
-import { outputMode, labelClass } from './colors.js';
+import { outputMode, labelClass } from '../shared/colors.js';
 import { BoundaryView } from './views/boundary.js';
 import { NetworkView } from './views/network.js';
 import { ChartsView, History } from './views/charts.js';
 import { ControlsView } from './views/controls.js';
-import { ExplainView } from './views/explain.js';
-import { Explainer } from './explainer.js';
-import { jacobianArrows } from './explain-model.js';
+import { ExplainView } from './explain/explain-view.js';
+import { Explainer } from './explain/explainer.js';
+import { jacobianArrows } from './explain/explain-model.js';
 import {
   historyToCSV, pytorchScript, inspectModelFile, fileName, SAMPLE_POINTS, MAX_MODEL_BYTES,
 } from './export.js';
-import { h, download, clear } from './dom.js';
-import { showMessage } from './shared/messages.js';
+import { h, download, clear } from '../shared/dom.js';
+import { showMessage } from '../shared/messages.js';
 
 const GRID = 200;            // decision boundary: GRID x GRID evaluated points
 const THUMB = 40;            // node thumbnails: THUMB x THUMB

@@ -6,7 +6,7 @@
 // field and the allowed range). While playing, the worker streams frames; `onFrame` receives
 // them and the page calls `ack(seq)` once it has drawn one, which lets the worker send more.
 
-import { WorkerClient } from './shared/worker-client.js';
+import { WorkerClient } from '../shared/worker-client.js';
 
 export class Engine extends WorkerClient {
   /**

@@ -8,12 +8,12 @@
 // explained examples (setMarked), and the input Jacobian as a field of arrows with, under the
 // pointer, the full matrix ∂output/∂(x, y) (setJacobian, onHover, showReadout).
 
-import { h, clear } from '../dom.js';
-import { fmtNum } from '../explain-model.js';
+import { h, clear } from '../../shared/dom.js';
+import { fmtNum } from '../explain/explain-model.js';
 import {
   fillHeatmap, BACKGROUND_LUT, lutIndex, nodeColoring, labelClass, CLASS_CSS, MARKERS,
   MARKER_NAMES, SOLID_LUT,
-} from '../colors.js';
+} from '../../shared/colors.js';
 
 const MARKER_RADIUS = 4;     // CSS pixels
 const PAINT_SPACING = 0.35;  // plane units between painted points

@@ -14,10 +14,10 @@
 // column, left/right across layers) and Enter opens the weights into the focused neuron for
 // typing (or, in explain mode, its numbers).
 
-import { h, clear, fmt } from '../dom.js';
-import { fmtNum } from '../explain-model.js';
+import { h, clear, fmt } from '../../shared/dom.js';
+import { fmtNum } from '../explain/explain-model.js';
 import { FEATURES, ACTIVATIONS, ACTIVATION_LABELS, LIMITS } from '../state.js';
-import { THUMB_LUT, lutIndex, nodeColoring, CLASS_RGB } from '../colors.js';
+import { THUMB_LUT, lutIndex, nodeColoring, CLASS_RGB } from '../../shared/colors.js';
 
 const FEATURE_THUMB = 40;
 const THUMB_BUDGET_MS = 4;   // time per frame for redrawing node thumbnails
