@@ -1,4 +1,4 @@
-// explainer.js: explain mode's controller. It asks the engine (through the Playground's queue,
+// explainer.js: explain mode's controller. It asks the engine (through the page's queue,
 // so its requests never overtake other changes) for one training step's trace, keeps which step
 // of the cycle is shown, which example is followed and what the inspector shows, and hands each
 // view its part: the network diagram its notes and link values, the plot its marked examples,
@@ -14,11 +14,15 @@ import { FEATURES } from '../state.js';
 
 export class Explainer {
   /**
-   * @param {object} pg  the Playground: engine, views (network, boundary, explainView), state,
-   *   lastFrame, points, enqueue(fn), pause(), message(kind, text, options)
+   * @param {object} hooks  what explain mode may use of the page, nothing more:
+   *   engine(), ready(), state(), points(), lastFrame(): the page's engine and what it shows;
+   *   enqueue(fn): the page's engine queue; message(kind, text, options); pause();
+   *   showPanel(on), renderPanel(model): the explain view; setDiagram(explain): the network
+   *   diagram's overlay; setPickMode(on), setMarked(points, focus), setHint(text): the plot;
+   *   toggled(on): explain mode opened or closed; redraw(): the plot's last frame again
    */
-  constructor(pg) {
-    this.pg = pg;
+  constructor(hooks) {
+    this.hooks = hooks;
     this.active = false;
     this.mode = 'point';       // 'point': one example the learner picked; 'batch': the next mini-batch
     this.selection = null;     // { xy: [x, y], label } in point mode
@@ -36,18 +40,18 @@ export class Explainer {
     this.token = 0;            // the newest request wins
   }
 
-  get engine() { return this.pg.engine; }
+  get engine() { return this.hooks.engine(); }
   get step() { return this.steps[this.index]; }
 
   // ---- opening and closing --------------------------------------------------------------------
 
   async open() {
-    if (this.active || !this.pg.ready) return;
+    if (this.active || !this.hooks.ready()) return;
     this.active = true;
-    this.pg.pause();
-    this.pg.explainView.show(true);
-    this.pg.boundary.setPickMode(true);
-    this.pg.onExplainToggle(true);
+    this.hooks.pause();
+    this.hooks.showPanel(true);
+    this.hooks.setPickMode(true);
+    this.hooks.toggled(true);
     if (this.mode === 'batch') await this.useBatch();
     else if (this.selection) await this.explainSelection();
     else await this.useFirstOfBatch();
@@ -61,12 +65,12 @@ export class Explainer {
     this.inspect = null;
     this.before = null;
     this.after = null;
-    this.pg.network.setExplain(null);
-    this.pg.boundary.setPickMode(false);
-    this.pg.boundary.setMarked(null);
-    this.pg.explainView.show(false);
-    this.pg.onExplainToggle(false);
-    this.pg.redraw();
+    this.hooks.setDiagram(null);
+    this.hooks.setPickMode(false);
+    this.hooks.setMarked(null);
+    this.hooks.showPanel(false);
+    this.hooks.toggled(false);
+    this.hooks.redraw();
   }
 
   toggle() {
@@ -100,12 +104,12 @@ export class Explainer {
   /** A click on the plot: follow the data point nearest to it. */
   async pick(x, y, radius) {
     if (!this.active) return;
-    const pts = this.pg.points;
-    const found = nearestPoint({ train: pts.train, test: this.pg.state.showTest ? pts.test : null }, x, y, radius);
+    const pts = this.hooks.points();
+    const found = nearestPoint({ train: pts.train, test: this.hooks.state().showTest ? pts.test : null }, x, y, radius);
     if (!found) {
-      this.pg.boundary.setHint('Click on a data point to follow it through the network.');
+      this.hooks.setHint('Click on a data point to follow it through the network.');
       clearTimeout(this.hintTimer);
-      this.hintTimer = setTimeout(() => this.pg.boundary.setHint(''), 2500);
+      this.hintTimer = setTimeout(() => this.hooks.setHint(''), 2500);
       return;
     }
     this.mode = 'point';
@@ -142,12 +146,12 @@ export class Explainer {
     this.busy = true;
     if (this.trace) this.render();
     let result = null;
-    await this.pg.enqueue(async () => {
+    await this.hooks.enqueue(async () => {
       if (token !== this.token || !this.active) return;
       try {
         result = await fn();
       } catch (e) {
-        if (!quiet) this.pg.message('error', `Explain mode: ${e.message}`, { timeout: 8000 });
+        if (!quiet) this.hooks.message('error', `Explain mode: ${e.message}`, { timeout: 8000 });
       }
     });
     if (token !== this.token) return null;
@@ -185,7 +189,7 @@ export class Explainer {
 
   /** The decision boundary on screen now: { output, G, K, mode } (a copy). */
   gridNow() {
-    const f = this.pg.lastFrame;
+    const f = this.hooks.lastFrame();
     if (!f) return null;
     return { output: f.output.slice(), G: f.grid, K: f.layout.outputs || 1, mode: outputMode(f.layout.output, f.layout.classes), step: f.stats.step };
   }
@@ -236,7 +240,7 @@ export class Explainer {
     this.waitAfter = expected;
     if (this.inspect && this.inspect.type === 'link') this.inspect = { ...this.inspect };
     this.render();
-    const f = this.pg.lastFrame;
+    const f = this.hooks.lastFrame();
     if (f && f.stats.step >= expected) this.onFrame(f);
   }
 
@@ -272,11 +276,11 @@ export class Explainer {
     this.render();
     const trace = this.trace;
     let chain = null;
-    await this.pg.enqueue(async () => {
+    await this.hooks.enqueue(async () => {
       try {
         if (this.trace === trace) chain = await this.engine.chainRule(l, i, j);
       } catch (e) {
-        this.pg.message('error', `Chain rule: ${e.message}`, { timeout: 8000 });
+        this.hooks.message('error', `Chain rule: ${e.message}`, { timeout: 8000 });
       }
     });
     if (!chain || this.trace !== trace || !this.inspect || this.inspect.l !== l || this.inspect.i !== i || this.inspect.j !== j) return;
@@ -299,7 +303,7 @@ export class Explainer {
     this.gradCheck = 'running';
     this.render();
     let result = null;
-    await this.pg.enqueue(async () => {
+    await this.hooks.enqueue(async () => {
       try {
         result = await this.engine.gradCheck();
       } catch (e) {
@@ -313,7 +317,7 @@ export class Explainer {
   // ---- drawing -------------------------------------------------------------------------------------
 
   layout() {
-    return this.pg.lastFrame.layout;
+    return this.hooks.lastFrame().layout;
   }
 
   /** Short names of every node, in engine order: features (X₁ ...), h1.1 ..., output. */
@@ -339,22 +343,22 @@ export class Explainer {
     const layout = this.layout();
     const L = t.layers.length;
     if (!this.fits(t, layout)) {
-      this.pg.network.setExplain({ notes: [], links: [], labels: [], selectedLink: null, selectedNode: null, stale: true });
+      this.hooks.setDiagram({ notes: [], links: [], labels: [], selectedLink: null, selectedNode: null, stale: true });
       return;
     }
     const sel = this.inspect && this.inspect.type === 'link' ? { l: this.inspect.l, i: this.inspect.i, j: this.inspect.j } : null;
-    this.pg.network.setExplain({
+    this.hooks.setDiagram({
       notes: nodeNotes(t, step, this.focus),
       links: linkValues(t, step),
       labels: labelledLayers(step, L),
       selectedLink: sel,
       selectedNode: this.inspect && this.inspect.type === 'node' ? this.inspect.idx : null,
     });
-    this.pg.boundary.setMarked(t.points, this.focus);
+    this.hooks.setMarked(t.points, this.focus);
     const names = this.nodeNames();
     const F = layout.features.length;
-    const state = this.pg.state;
-    this.pg.explainView.render({
+    const state = this.hooks.state();
+    this.hooks.renderPanel({
       trace: t,
       steps: this.steps,
       index: this.index,
