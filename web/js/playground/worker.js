@@ -7,11 +7,9 @@
 // keeps at most two frames in flight (the page acks each frame it draws), so a slow screen
 // never builds a queue while a fast one never waits; training goes on meanwhile.
 //
-// Protocol (see engine.js for the page side):
-//   page -> worker  { id, cmd, ...args }   a request; the worker answers { id, ok, result | error }
-//                   { cmd: 'ack', seq }     frames up to seq were drawn (or skipped)
-//   worker -> page  { type: 'frame', frame }
-//                   { type: 'error', message }   training stopped on an engine error
+// The loop itself (slices, pacing, play/pause/speed, dispatch) is shared/worker-loop.js; this
+// file holds the engine adapter, the frame's contents and the page's own requests. Protocol:
+// docs/engine-protocol.md (engine.js is the page side).
 //
 // Explain mode (docs/wasm-api.md, "Explain mode") adds requests that pause training and answer
 // with copies of the core's numbers: explain, explainBatch, commitExplained, chainRule,
@@ -21,12 +19,11 @@
 import createBackpropModule from '../../engine/backprop.mjs';
 import { jacobianGridPoints } from './explain/explain-model.js';
 import { importedSettings } from './state.js';
+import { WorkerLoop, workerClock, transferable } from '../shared/worker-loop.js';
 
 const DOMAIN = 6;            // the plane shown is [-DOMAIN, DOMAIN]^2
-let GRID = 200;              // decision-boundary grid side (G x G evaluated points)
 const MIN_GRID = 100;        // while playing, a very large network may use a coarser grid
 const GRID_BUDGET_MS = 30;   // ... when a full grid would take longer than this
-let THUMB = 40;              // node thumbnails are THUMB x THUMB samples of the grid
 const SLICE_MS = 4;          // aim for step() calls of about this long (each call also
                              // computes the loss over all points, so calls must not be tiny)
 const FRAME_MS = 14;         // one training slice + one grid evaluation fit in about this
@@ -165,102 +162,73 @@ function readJacobianField(side) {
   return { side, points, values };
 }
 
-// ---- state of the loop -----------------------------------------------------------------------
+// ---- the page's state and its frame ------------------------------------------------------------
 
-let layout = null;
-let stepsPerEpoch = 1;
-let playing = false;
-let speed = 0;               // epochs per second; 0 = as fast as possible
-let stats = null;
-const MAX_IN_FLIGHT = 2;     // frames posted but not yet drawn
-let ackedSeq = 0;            // the page drew (or skipped) every frame up to this one
-let dirty = true;            // something changed since the last frame
-let pointsDirty = true;      // the data changed: send the points with the next frame
-let layoutVersion = 0;
-let hoverNode = -1;          // node whose full-resolution field the page wants
-let jacobianSide = 0;        // > 0: frames carry the input Jacobian on a side x side grid
-let seq = 0;
-let chunk = 1;               // steps per step() call, adapted to take about SLICE_MS
-let allowance = 0;           // steps the speed limit allows right now
-let lastTick = 0;
-let gridMs = 4;              // measured cost of one grid evaluation + copies
-let gridMsPerPoint = 0;      // the same per grid point (to choose the grid while playing)
-const rate = { t: 0, epoch: 0, examples: 0, epochsPerSec: 0, examplesPerSec: 0 };
+const page = {
+  grid: 200,                // decision-boundary grid side (grid x grid evaluated points)
+  thumb: 40,                // node thumbnails are thumb x thumb samples of the grid
+  layout: null,
+  stepsPerEpoch: 1,
+  pointsDirty: true,        // the data changed: send the points with the next frame
+  layoutVersion: 0,
+  hoverNode: -1,            // node whose full-resolution field the page wants
+  jacobianSide: 0,          // > 0: frames carry the input Jacobian on a side x side grid
+  gridMs: 4,                // measured cost of one grid evaluation + copies
+  gridMsPerPoint: 0,        // the same per grid point (to choose the grid while playing)
+  rate: { t: 0, epoch: 0, examples: 0, epochsPerSec: 0, examplesPerSec: 0 },
+};
+
+const clock = workerClock();
+
+const loop = new WorkerLoop({
+  clock,
+  post: (msg, transfer) => self.postMessage(msg, transfer || []),
+  ready: () => session !== null,
+  step(n) {
+    const s = plainStats(session.step(n));
+    // After a divergence the session holds the last finite weights: report their metrics.
+    return s.diverged ? { ...readStats(), diverged: true, message: s.message } : s;
+  },
+  nextChunk: (n, dt) => Math.max(1, Math.min(100000, Math.round(n * (SLICE_MS / Math.max(dt, 0.05))))),
+  trainBudget,
+  stepsPerUnit: () => page.stepsPerEpoch,   // speed is in epochs per second
+  maxSleepMs: 16,
+  buildFrame,
+  onPlay(started) {
+    clearDiverged();
+    if (started) resetRate();
+  },
+  onDispose() {
+    if (session) session.delete();
+    session = null;
+  },
+  handlers: requests(),
+});
 
 function afterRebuild() {
-  layout = readLayout();
-  gridMsPerPoint = 0;
-  stepsPerEpoch = session.stepsPerEpoch();
-  stats = readStats();
-  layoutVersion++;
-  pointsDirty = true;
-  dirty = true;
-  chunk = 1;
+  page.layout = readLayout();
+  page.gridMsPerPoint = 0;
+  page.stepsPerEpoch = session.stepsPerEpoch();
+  loop.stats = readStats();
+  page.layoutVersion++;
+  page.pointsDirty = true;
+  loop.rebuilt();
   resetRate();
 }
 
 /** A divergence was reported: the next frames no longer carry it. */
 function clearDiverged() {
-  if (stats && stats.diverged) stats = { ...stats, diverged: false, message: '' };
+  const stats = loop.stats;
+  if (stats && stats.diverged) loop.stats = { ...stats, diverged: false, message: '' };
 }
 
 function resetRate() {
-  rate.t = performance.now();
-  rate.epoch = stats ? stats.epoch : 0;
-  rate.examples = stats ? stats.examples : 0;
+  const { rate } = page;
+  rate.t = clock.now();
+  rate.epoch = loop.stats ? loop.stats.epoch : 0;
+  rate.examples = loop.stats ? loop.stats.examples : 0;
   rate.epochsPerSec = 0;
   rate.examplesPerSec = 0;
-}
-
-// Yield to the event loop without setTimeout's 4 ms clamp: a message to ourselves.
-const channel = new MessageChannel();
-let scheduled = false;
-channel.port1.onmessage = () => { scheduled = false; safeTick(); };
-
-/** The loop must never die silently: an engine error pauses training and is reported. */
-function safeTick() {
-  try {
-    tick();
-  } catch (e) {
-    playing = false;
-    dirty = true;
-    self.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-  }
-}
-function schedule() {
-  if (!scheduled) {
-    scheduled = true;
-    channel.port2.postMessage(0);
-  }
-}
-
-function tick() {
-  if (!session) return;
-  const trained = playing ? train(trainBudget()) : 0;
-  if (seq - ackedSeq < MAX_IN_FLIGHT && dirty && frameDue()) postFrame();
-  if (!playing) return;
-  if (speed > 0 && trained === 0) {
-    // Held back by the speed limit: sleep until the next step is due (no busy loop).
-    const msPerStep = 1000 / (speed * stepsPerEpoch);
-    const wait = Math.max(1, Math.min(16, (1 - allowance) * msPerStep));
-    if (!sleeping) {
-      sleeping = true;
-      setTimeout(() => { sleeping = false; schedule(); }, wait);
-    }
-  } else {
-    schedule();
-  }
-}
-let sleeping = false;
-let lastFrameTime = 0;
-
-/**
- * At slow speeds (<= 30 epochs/s) a frame every 33 ms shows every change there is to see; the
- * grid evaluation it saves matters on a page with several playgrounds.
- */
-function frameDue() {
-  if (!playing || speed === 0 || speed > 30) return true;
-  return performance.now() - lastFrameTime >= 33;
 }
 
 /**
@@ -268,44 +236,14 @@ function frameDue() {
  * less than the grid takes (so a slow grid costs frames per second, not all the training).
  */
 function trainBudget() {
+  const { gridMs } = page;
   return Math.max(FRAME_MS - gridMs, (gridMs * MIN_TRAIN_SHARE) / (1 - MIN_TRAIN_SHARE), 2);
 }
 
-/** Trains for about `budget` ms, within the speed limit; returns the steps taken. */
-function train(budget) {
-  let taken = 0;
-  const t0 = performance.now();
-  if (speed > 0) {
-    const perMs = (speed * stepsPerEpoch) / 1000;
-    allowance = Math.min(allowance + (t0 - lastTick) * perMs, Math.max(1, perMs * 250));
-  }
-  lastTick = t0;
-  while (performance.now() - t0 < budget) {
-    let n = chunk;
-    if (speed > 0) {
-      n = Math.min(n, Math.floor(allowance));
-      if (n < 1) break;
-    }
-    const ts = performance.now();
-    let s = plainStats(session.step(n));
-    const dt = performance.now() - ts;
-    // After a divergence the session holds the last finite weights: report their metrics.
-    if (s.diverged) s = { ...readStats(), diverged: true, message: s.message };
-    stats = s;
-    dirty = true;
-    if (speed > 0) allowance -= n;
-    taken += n;
-    chunk = Math.max(1, Math.min(100000, Math.round(n * (SLICE_MS / Math.max(dt, 0.05)))));
-    if (s.diverged) {
-      playing = false;   // the session restored the last finite weights; the page explains
-      break;
-    }
-  }
-  return taken;
-}
-
 function updateRate() {
-  const now = performance.now();
+  const { rate } = page;
+  const { playing, stats } = loop;
+  const now = clock.now();
   const dt = now - rate.t;
   if (dt >= 500 || !playing) {
     if (playing && dt > 0) {
@@ -322,26 +260,27 @@ function updateRate() {
 }
 
 /**
- * Grid side for the next frame: the full GRID, except while playing a network so large that a
+ * Grid side for the next frame: the full page.grid, except while playing a network so large that a
  * full grid would cost more than GRID_BUDGET_MS (then as fine as the budget allows).
  */
 function gridSide() {
-  if (!playing || gridMsPerPoint * GRID * GRID <= GRID_BUDGET_MS) return GRID;
+  const { gridMsPerPoint, grid } = page;
+  if (!loop.playing || gridMsPerPoint * grid * grid <= GRID_BUDGET_MS) return grid;
   const g = Math.floor(Math.sqrt(GRID_BUDGET_MS / gridMsPerPoint));
-  return Math.max(MIN_GRID, Math.min(GRID, g - (g % 2)));
+  return Math.max(MIN_GRID, Math.min(grid, g - (g % 2)));
 }
 
-function postFrame() {
-  const t0 = performance.now();
-  lastFrameTime = t0;
+function buildFrame(seq) {
+  const t0 = clock.now();
   const G = gridSide();
   session.evaluateGrid(G, -DOMAIN, DOMAIN, -DOMAIN, DOMAIN);
-  const evalMs = performance.now() - t0;
+  const evalMs = clock.now() - t0;
   const out = session.gridOutput();
   const output = Float32Array.from(out);
   const all = session.gridNeurons();
   const GG = G * G;
   const nodeCount = Math.floor(all.length / GG);
+  const THUMB = page.thumb;
   const stride = G / THUMB;
   const nodes = new Float32Array(nodeCount * THUMB * THUMB);
   for (let n = 0; n < nodeCount; n++) {
@@ -352,6 +291,7 @@ function postFrame() {
       for (let c = 0; c < THUMB; c++) nodes[k++] = all[row + Math.floor(c * stride + stride / 2)];
     }
   }
+  const { hoverNode, layout, rate } = page;
   let hover = null;
   if (hoverNode >= 0 && hoverNode < nodeCount) {
     hover = { node: hoverNode, field: Float32Array.from(all.subarray(hoverNode * GG, (hoverNode + 1) * GG)) };
@@ -361,12 +301,12 @@ function postFrame() {
   const gradNorms = session.gradNorms().slice();
   updateRate();
   const frame = {
-    seq: ++seq,
-    playing,
-    stats,
+    seq,
+    playing: loop.playing,
+    stats: loop.stats,
     layout,
-    layoutVersion,
-    stepsPerEpoch,
+    layoutVersion: page.layoutVersion,
+    stepsPerEpoch: page.stepsPerEpoch,
     grid: G,
     domain: DOMAIN,
     output,
@@ -379,237 +319,186 @@ function postFrame() {
     gradNorms,
     rate: { epochsPerSec: rate.epochsPerSec, examplesPerSec: rate.examplesPerSec },
     points: null,
-    timing: { gridMs: performance.now() - t0, evalMs },
+    timing: { gridMs: clock.now() - t0, evalMs },
   };
   const transfer = [output.buffer, nodes.buffer, gradNorms.buffer,
     ...weights.map((w) => w.buffer), ...biases.map((b) => b.buffer)];
   if (hover) transfer.push(hover.field.buffer);
-  if (jacobianSide > 0) {
-    frame.jacobian = readJacobianField(jacobianSide);
+  if (page.jacobianSide > 0) {
+    frame.jacobian = readJacobianField(page.jacobianSide);
     transfer.push(frame.jacobian.points.buffer, frame.jacobian.values.buffer);
   }
-  if (pointsDirty) {
+  if (page.pointsDirty) {
     frame.points = readPoints();
     transfer.push(frame.points.train.buffer, frame.points.test.buffer);
-    pointsDirty = false;
+    page.pointsDirty = false;
   }
-  const ms = performance.now() - t0;
-  gridMs = 0.8 * gridMs + 0.2 * ms;
-  gridMsPerPoint = ms / GG;
-  dirty = false;
-  self.postMessage({ type: 'frame', frame }, transfer);
+  const ms = clock.now() - t0;
+  page.gridMs = 0.8 * page.gridMs + 0.2 * ms;
+  page.gridMsPerPoint = ms / GG;
+  return { frame, transfer };
 }
 
-// ---- requests --------------------------------------------------------------------------------
+// ---- requests (play, pause, speed, frame and dispose are the loop's own) -------------------------
 
-const TRANSFER = Symbol('transfer');
 /** A trace answered with its buffers moved, not copied. */
-function transferable(trace) {
-  return { [TRANSFER]: { value: trace, buffers: traceBuffers(trace) } };
+function transferTrace(trace) {
+  return transferable(trace, traceBuffers(trace));
 }
 
-const handlers = {
-  async init({ config, grid, thumb }) {
-    if (grid) GRID = grid;
-    if (thumb) THUMB = thumb;
-    await loadModule();
-    newSession(config);
-    afterRebuild();
-    return { layout, stepsPerEpoch };
-  },
-  setConfig({ config }) {
-    newSession(config);      // a failure leaves the old session in place
-    afterRebuild();
-    return { layout, stepsPerEpoch };
-  },
-  updateTraining({ training }) {
-    session.updateTraining(training);
-    stepsPerEpoch = session.stepsPerEpoch();
-    clearDiverged();
-    dirty = true;
-    return null;
-  },
-  setPoints({ points }) {
-    session.setPoints(points);
-    afterRebuild();
-    return { layout, stepsPerEpoch };
-  },
-  reset() {
-    session.reset();
-    stats = readStats();
-    dirty = true;
-    resetRate();
-    return null;
-  },
-  play({ speed: s }) {
-    if (typeof s === 'number') speed = s;
-    clearDiverged();
-    if (!playing) {
-      playing = true;
-      lastTick = performance.now();
-      allowance = 0;
-      resetRate();
-    }
-    dirty = true;
-    return null;
-  },
-  pause() {
-    playing = false;
-    dirty = true;
-    return null;
-  },
-  speed({ speed: s }) {
-    speed = s;
-    allowance = 0;
-    return null;
-  },
-  step({ epochs = 1 }) {
-    playing = false;
-    const s = plainStats(session.step(Math.max(1, Math.round(epochs * stepsPerEpoch))));
-    stats = s.diverged ? { ...readStats(), diverged: true, message: s.message } : s;
-    dirty = true;
-    return stats;
-  },
-  setWeight({ layer, i, j, value }) {
-    session.setWeight(layer, i, j, value);
-    stats = readStats();
-    dirty = true;
-    return null;
-  },
-  hover({ node }) {
-    hoverNode = typeof node === 'number' ? node : -1;
-    dirty = true;
-    return null;
-  },
-  predict({ xy }) {
-    return session.predict(Float64Array.from(xy)).slice();
-  },
-  stats() {
-    return readStats();
-  },
-  toJSON() {
-    return session.toJSON();
-  },
-  /**
-   * All or nothing: the model is loaded into a new session, and taken only if the page can hold
-   * its config exactly (importedSettings names the first field it cannot); otherwise the old
-   * session goes on unchanged.
-   */
-  loadJSON({ text }) {
-    const s = new bp.Session({ network: { hidden: [] } });
-    let settings;
-    try {
-      s.loadJSON(text);
-      const check = importedSettings(s.config(), engineDefaults(), s.layout().classes, adapt);
-      if (check.error) throw new RangeError(check.error);
-      settings = check.settings;
-    } catch (e) {
-      s.delete();
-      throw e;
-    }
-    session.delete();
-    session = s;
-    playing = false;
-    afterRebuild();
-    return { layout, stepsPerEpoch, stats, settings };
-  },
-  /** The session's config and the engine's defaults (tests compare them with the page's state). */
-  config() {
-    return { config: session.config(), defaults: engineDefaults(), classes: layout.classes, knowsTask: adapt({ dataset: { task: 'auto' } }).dataset.task === 'auto' };
-  },
-  snapshot() {
-    const { weights, biases } = readParams(layout.hidden.length + 1);
-    return { layout, weights, biases, stats: readStats() };
-  },
-  /** Small samples of each data set, for the picker's thumbnails. */
-  previews({ specs }) {
-    const out = [];
-    for (const spec of specs) {
-      let s = null;
-      try {
-        s = new bp.Session({ dataset: spec, network: { hidden: [] } });
-        out.push({ name: spec.name, train: s.trainPoints().slice(), test: s.testPoints().slice() });
-      } catch (e) {
-        out.push({ name: spec.name, error: String(e && e.message) });
-      } finally {
-        if (s) s.delete();
-      }
-    }
-    return out;
-  },
-  gradCheck() {
-    const g = session.gradCheck();
-    return { maxRelError: g.maxRelError, perLayer: Array.from(g.perLayer || []) };
-  },
-  // ---- explain mode ----
-  explain({ xy, labels }) {
-    playing = false;
-    dirty = true;
-    return transferable(plainTrace(session.explain(Float64Array.from(xy), Float64Array.from(labels))));
-  },
-  explainBatch() {
-    playing = false;
-    dirty = true;
-    return transferable(plainTrace(session.explainNextBatch()));
-  },
-  commitExplained() {
-    playing = false;
-    session.commitExplained();
-    stats = readStats();
-    dirty = true;
-    return stats;
-  },
-  chainRule({ layer, i, j }) {
-    const c = session.chainRule(layer, i, j);
-    return {
-      layer: c.layer, i: c.i, j: c.j,
-      deltaJ: Float64Array.from(c.deltaJ), aI: Float64Array.from(c.aI),
-      dataGradient: c.dataGradient, penaltyGradient: c.penaltyGradient,
-      analytic: c.analytic, numeric: c.numeric, relError: c.relError,
-    };
-  },
-  jacobian({ xy }) {
-    return session.inputJacobian(Float64Array.from(xy)).slice();
-  },
-  jacobianField({ side }) {
-    jacobianSide = Number.isInteger(side) && side > 0 ? Math.min(side, 64) : 0;
-    dirty = true;
-    return null;
-  },
-  frame() {
-    dirty = true;
-    ackedSeq = seq;
-    return null;
-  },
-  dispose() {
-    playing = false;
-    if (session) session.delete();
-    session = null;
-    return null;
-  },
-};
+/** The answer of every request that makes a new session. */
+function rebuiltAnswer() {
+  return { layout: page.layout, stepsPerEpoch: page.stepsPerEpoch };
+}
 
-self.onmessage = async (ev) => {
-  const msg = ev.data || {};
-  if (msg.cmd === 'ack') {
-    ackedSeq = Math.max(ackedSeq, Math.min(seq, Number(msg.seq) || 0));
-    if (!playing && dirty) schedule();
-    return;
-  }
-  const handler = Object.prototype.hasOwnProperty.call(handlers, msg.cmd) ? handlers[msg.cmd] : null;
-  try {
-    if (!handler) throw new Error(`unknown request "${msg.cmd}"`);
-    if (!session && msg.cmd !== 'init') throw new Error('the engine is not loaded yet');
-    const result = await handler(msg);
-    if (result && result[TRANSFER]) {
-      const { value, buffers } = result[TRANSFER];
-      self.postMessage({ id: msg.id, ok: true, result: value }, buffers);
-    } else {
-      self.postMessage({ id: msg.id, ok: true, result });
-    }
-  } catch (e) {
-    const err = e instanceof Error ? e : new Error(typeof e === 'number' ? `engine error ${e}` : String(e));
-    self.postMessage({ id: msg.id, ok: false, error: { name: err.name, message: err.message } });
-  }
-  schedule();
-};
+function requests() {
+  return {
+    async init({ config, grid, thumb }) {
+      if (grid) page.grid = grid;
+      if (thumb) page.thumb = thumb;
+      await loadModule();
+      newSession(config);
+      afterRebuild();
+      return rebuiltAnswer();
+    },
+    setConfig({ config }) {
+      newSession(config);      // a failure leaves the old session in place
+      afterRebuild();
+      return rebuiltAnswer();
+    },
+    updateTraining({ training }) {
+      session.updateTraining(training);
+      page.stepsPerEpoch = session.stepsPerEpoch();
+      clearDiverged();
+      loop.dirty = true;
+      return null;
+    },
+    setPoints({ points }) {
+      session.setPoints(points);
+      afterRebuild();
+      return rebuiltAnswer();
+    },
+    reset() {
+      session.reset();
+      loop.stats = readStats();
+      loop.dirty = true;
+      resetRate();
+      return null;
+    },
+    step({ epochs = 1 }) {
+      loop.playing = false;
+      const s = plainStats(session.step(Math.max(1, Math.round(epochs * page.stepsPerEpoch))));
+      loop.stats = s.diverged ? { ...readStats(), diverged: true, message: s.message } : s;
+      loop.dirty = true;
+      return loop.stats;
+    },
+    setWeight({ layer, i, j, value }) {
+      session.setWeight(layer, i, j, value);
+      loop.stats = readStats();
+      loop.dirty = true;
+      return null;
+    },
+    hover({ node }) {
+      page.hoverNode = typeof node === 'number' ? node : -1;
+      loop.dirty = true;
+      return null;
+    },
+    predict({ xy }) {
+      return session.predict(Float64Array.from(xy)).slice();
+    },
+    stats() {
+      return readStats();
+    },
+    toJSON() {
+      return session.toJSON();
+    },
+    /**
+     * All or nothing: the model is loaded into a new session, and taken only if the page can hold
+     * its config exactly (importedSettings names the first field it cannot); otherwise the old
+     * session goes on unchanged.
+     */
+    loadJSON({ text }) {
+      const s = new bp.Session({ network: { hidden: [] } });
+      let settings;
+      try {
+        s.loadJSON(text);
+        const check = importedSettings(s.config(), engineDefaults(), s.layout().classes, adapt);
+        if (check.error) throw new RangeError(check.error);
+        settings = check.settings;
+      } catch (e) {
+        s.delete();
+        throw e;
+      }
+      session.delete();
+      session = s;
+      loop.playing = false;
+      afterRebuild();
+      return { ...rebuiltAnswer(), stats: loop.stats, settings };
+    },
+    /** The session's config and the engine's defaults (tests compare them with the page's state). */
+    config() {
+      return { config: session.config(), defaults: engineDefaults(), classes: page.layout.classes, knowsTask: adapt({ dataset: { task: 'auto' } }).dataset.task === 'auto' };
+    },
+    snapshot() {
+      const { weights, biases } = readParams(page.layout.hidden.length + 1);
+      return { layout: page.layout, weights, biases, stats: readStats() };
+    },
+    /** Small samples of each data set, for the picker's thumbnails. */
+    previews({ specs }) {
+      const out = [];
+      for (const spec of specs) {
+        let s = null;
+        try {
+          s = new bp.Session({ dataset: spec, network: { hidden: [] } });
+          out.push({ name: spec.name, train: s.trainPoints().slice(), test: s.testPoints().slice() });
+        } catch (e) {
+          out.push({ name: spec.name, error: String(e && e.message) });
+        } finally {
+          if (s) s.delete();
+        }
+      }
+      return out;
+    },
+    gradCheck() {
+      const g = session.gradCheck();
+      return { maxRelError: g.maxRelError, perLayer: Array.from(g.perLayer || []) };
+    },
+    // ---- explain mode ----
+    explain({ xy, labels }) {
+      loop.playing = false;
+      loop.dirty = true;
+      return transferTrace(plainTrace(session.explain(Float64Array.from(xy), Float64Array.from(labels))));
+    },
+    explainBatch() {
+      loop.playing = false;
+      loop.dirty = true;
+      return transferTrace(plainTrace(session.explainNextBatch()));
+    },
+    commitExplained() {
+      loop.playing = false;
+      session.commitExplained();
+      loop.stats = readStats();
+      loop.dirty = true;
+      return loop.stats;
+    },
+    chainRule({ layer, i, j }) {
+      const c = session.chainRule(layer, i, j);
+      return {
+        layer: c.layer, i: c.i, j: c.j,
+        deltaJ: Float64Array.from(c.deltaJ), aI: Float64Array.from(c.aI),
+        dataGradient: c.dataGradient, penaltyGradient: c.penaltyGradient,
+        analytic: c.analytic, numeric: c.numeric, relError: c.relError,
+      };
+    },
+    jacobian({ xy }) {
+      return session.inputJacobian(Float64Array.from(xy)).slice();
+    },
+    jacobianField({ side }) {
+      page.jacobianSide = Number.isInteger(side) && side > 0 ? Math.min(side, 64) : 0;
+      loop.dirty = true;
+      return null;
+    },
+  };
+}
+
+loop.listen(self);

@@ -6,42 +6,27 @@
 // held-out sequence (or relaxes one pattern and the completion cue) and posts a *frame* of copies
 // as transferable buffers. At most two frames are in flight (the page acks each one it draws).
 //
-// Protocol (recurrent/engine.js is the page side, shared/worker-client.js the common part):
-//   page -> worker  { id, cmd, ...args }   a request; answered { id, ok, result | error }
-//                   { cmd: 'ack', seq }     frames up to seq were drawn
-//   worker -> page  { type: 'frame', frame }
-//                   { type: 'error', message }   the training loop stopped on an engine error
-//                                                (the session is kept and stays usable)
-// Bulk data (frames, traces) leaves as transferred buffers: moved, not copied.
+// The loop itself (slices, pacing, play/pause/speed, the guarded turn, dispatch) is
+// shared/worker-loop.js; this file holds the engine adapter, the frame's contents and the page's
+// own requests. Protocol: docs/engine-protocol.md (recurrent/engine.js is the page side). Bulk
+// data (frames, traces) leaves as transferred buffers: moved, not copied.
 
 import createBackpropModule from '../../engine/backprop-recurrent.mjs';
 import { importedSettings } from './state.js';
+import { WorkerLoop, workerClock, transferable } from '../shared/worker-loop.js';
 
 const SLICE_MS = 6;          // aim for step() calls of at least this long ...
 const STATS_SHARE = 3;       // ... and of STATS_SHARE times the session's own stats() cost: every
                              // step(n) call ends by measuring the losses over the whole data,
                              // which for an LSTM at T = 50 costs as much as 20 training steps
 const TRAIN_MS = 14;         // training time per loop turn while playing (at least one call)
-const MAX_IN_FLIGHT = 2;     // frames posted but not yet drawn
-const SLOW_FRAME_MS = 33;    // at slow speeds one frame per this is enough
 
 let bp = null;
 let mode = 'seq';
 let session = null;
 let view = {};               // what to inspect: { sample } or { pattern, cue: {...} }
-let playing = false;
-let speed = 0;               // steps per second; 0 = as fast as possible
-let stats = null;
-let seq = 0;
-let ackedSeq = 0;
-let dirty = true;
 let configVersion = 0;
-let chunk = 1;
 let statsMs = 0;             // measured cost of session.stats(), the fixed part of a step(n) call
-let allowance = 0;
-let lastTick = 0;
-let lastFrameTime = 0;
-let sleeping = false;
 const rate = { t: 0, step: 0, perSec: 0 };
 const defaults = {};         // per mode: the engine's config of a session made from {}
 let failSteps = 0;           // tests only: the next this many step() calls throw ...
@@ -169,99 +154,51 @@ function fixedPointFrame() {
   return out;
 }
 
-// ---- the loop --------------------------------------------------------------------------------
+// ---- the loop: shared/worker-loop.js, with this page's step, slice size and frame ----------
+
+const clock = workerClock();
+
+const loop = new WorkerLoop({
+  clock,
+  post: (msg, transfer) => self.postMessage(msg, transfer || []),
+  ready: () => session !== null,
+  step: (n) => plainStats(sessionStep(n)),
+  nextChunk,
+  trainBudget: () => TRAIN_MS,
+  stepsPerUnit: () => 1,       // speed is in steps per second
+  maxSleepMs: 30,
+  buildFrame,
+  onPlay(started) {
+    loop.stats = { ...loop.stats, diverged: false, stalled: false, message: '' };
+    if (started) resetRate();
+  },
+  onDispose() {
+    if (session) session.delete();
+    session = null;
+  },
+  handlers: requests(),
+});
 
 function resetRate() {
-  rate.t = performance.now();
-  rate.step = stats ? stats.step : 0;
+  rate.t = clock.now();
+  rate.step = loop.stats ? loop.stats.step : 0;
   rate.perSec = 0;
 }
 
-const channel = new MessageChannel();
-let scheduled = false;
-channel.port1.onmessage = () => { scheduled = false; safeTick(); };
-
-/**
- * The loop must never die silently: an engine error (in a step, an inspect, a frame) pauses
- * training and is reported as a message; the session stays as it was, usable. (Unguarded, the
- * error would reach the page's Worker.onerror, which takes the engine for dead.)
- */
-function safeTick() {
-  try {
-    tick();
-  } catch (e) {
-    playing = false;
-    dirty = true;
-    self.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-  }
-}
-function schedule() {
-  if (!scheduled) {
-    scheduled = true;
-    channel.port2.postMessage(0);
-  }
+/** Steps for the next call, after a call of n steps took dt ms. */
+function nextChunk(n, dt) {
+  // the call should last target ms, of which statsMs are fixed
+  const target = Math.max(SLICE_MS, STATS_SHARE * statsMs);
+  // (an underestimate of the per-step cost would make a huge call: never below a quarter of
+  // the call's average, and the chunk at most doubles from one call to the next)
+  const perStep = Math.max(0.002, (dt - statsMs) / n, dt / n / 4);
+  return Math.max(1, Math.min(100000, 2 * n + 1, Math.round((target - statsMs) / perStep)));
 }
 
-function tick() {
-  if (!session) return;
-  const trained = playing ? train(TRAIN_MS) : 0;
-  if (seq - ackedSeq < MAX_IN_FLIGHT && dirty && frameDue()) postFrame();
-  if (!playing) return;
-  if (speed > 0 && trained === 0) {
-    const wait = Math.max(1, Math.min(30, (1 - allowance) * (1000 / speed)));
-    if (!sleeping) {
-      sleeping = true;
-      setTimeout(() => { sleeping = false; schedule(); }, wait);
-    }
-  } else {
-    schedule();
-  }
-}
-
-function frameDue() {
-  if (!playing || speed === 0 || speed > 30) return true;
-  return performance.now() - lastFrameTime >= SLOW_FRAME_MS;
-}
-
-/** Trains for about `budget` ms within the speed limit; returns the steps taken. */
-function train(budget) {
-  let taken = 0;
-  const t0 = performance.now();
-  if (speed > 0) {
-    allowance = Math.min(allowance + ((t0 - lastTick) * speed) / 1000, Math.max(1, speed / 4));
-  }
-  lastTick = t0;
-  while (performance.now() - t0 < budget) {
-    let n = chunk;
-    if (speed > 0) {
-      n = Math.min(n, Math.floor(allowance));
-      if (n < 1) break;
-    }
-    const ts = performance.now();
-    const s = plainStats(sessionStep(n));
-    const dt = performance.now() - ts;
-    stats = s;
-    dirty = true;
-    if (speed > 0) allowance -= n;
-    taken += n;
-    // steps per call: the call should last target ms, of which statsMs are fixed
-    const target = Math.max(SLICE_MS, STATS_SHARE * statsMs);
-    // (an underestimate of the per-step cost would make a huge call: never below a quarter of
-    // the call's average, and the chunk at most doubles from one call to the next)
-    const perStep = Math.max(0.002, (dt - statsMs) / n, dt / n / 4);
-    chunk = Math.max(1, Math.min(100000, 2 * n + 1, Math.round((target - statsMs) / perStep)));
-    if (s.diverged || s.stalled) {
-      playing = false;   // the session kept (or restored) its weights; the page explains
-      break;
-    }
-  }
-  return taken;
-}
-
-function postFrame() {
-  const t0 = performance.now();
-  lastFrameTime = t0;
-  const now = performance.now();
+function buildFrame(seq) {
+  const t0 = clock.now();
+  const { playing, stats } = loop;
+  const now = clock.now();
   if (playing && now - rate.t >= 500) {
     rate.perSec = ((stats.step - rate.step) * 1000) / (now - rate.t);
     rate.t = now;
@@ -269,7 +206,7 @@ function postFrame() {
   } else if (!playing) {
     rate.perSec = 0;
   }
-  const frame = { seq: ++seq, playing, mode, configVersion, stats, rate: rate.perSec, seqTrace: null, fp: null };
+  const frame = { seq, playing, mode, configVersion, stats, rate: rate.perSec, seqTrace: null, fp: null };
   const transfer = [];
   if (mode === 'seq') {
     frame.seqTrace = sequenceTrace();
@@ -281,171 +218,109 @@ function postFrame() {
       for (const k of ['input', 'target', 'forwardStates', 'forwardResidual', 'backwardStates', 'backwardResidual', 'fixedPoint']) transfer.push(tr[k].buffer);
     }
   }
-  frame.timing = { frameMs: performance.now() - t0 };
-  dirty = false;
-  self.postMessage({ type: 'frame', frame }, transfer);
+  frame.timing = { frameMs: clock.now() - t0 };
+  return { frame, transfer };
 }
 
 function afterRebuild() {
-  stats = plainStats(session.stats());   // the first call also warms the code up
-  const t0 = performance.now();
+  loop.stats = plainStats(session.stats());   // the first call also warms the code up
+  const t0 = clock.now();
   session.stats();
-  statsMs = performance.now() - t0;
+  statsMs = clock.now() - t0;
   configVersion++;
-  dirty = true;
-  chunk = 1;
+  loop.rebuilt();
   resetRate();
 }
 
 // ---- requests --------------------------------------------------------------------------------
 
-const TRANSFER = Symbol('transfer');
-/** An answer whose buffers are moved to the page, not copied. */
-function transferable(value, buffers) {
-  return { [TRANSFER]: { value, buffers } };
+function requests() {
+  return {
+    async init({ mode: m, config, view: v }) {
+      bp = await createBackpropModule();
+      view = v || {};
+      newSession(m, config);
+      afterRebuild();
+      return { mode, config: session.config() };
+    },
+    setConfig({ mode: m, config, view: v }) {
+      newSession(m, config);   // a failure leaves the old session in place
+      if (v) view = v;
+      afterRebuild();
+      return { mode, config: session.config() };
+    },
+    updateTraining({ training, extra }) {
+      // sequences: extra = the truncation window k; fixed point: extra = the relax options
+      session.updateTraining(training, extra);
+      loop.stats = { ...loop.stats, diverged: false, stalled: false, message: '' };
+      loop.dirty = true;
+      return null;
+    },
+    setView({ view: v }) {
+      view = v || {};
+      loop.dirty = true;
+      return null;
+    },
+    reset() {
+      session.reset();
+      loop.stats = plainStats(session.stats());
+      loop.dirty = true;
+      resetRate();
+      return null;
+    },
+    step({ steps = 1 }) {
+      loop.playing = false;
+      loop.stats = plainStats(sessionStep(Math.max(1, Math.round(steps))));
+      loop.dirty = true;
+      return loop.stats;
+    },
+    stats() {
+      return plainStats(session.stats());
+    },
+    /** A fresh trace of the inspected sequence (tests compare the page's numbers with it). */
+    trace() {
+      if (mode !== 'seq') return null;
+      const tr = sequenceTrace();
+      return transferable(tr, traceBuffers(tr));
+    },
+    /** The session's config, with the engine's defaults (what the page does not set). */
+    config() {
+      return { mode, config: session.config(), defaults: engineDefaults(mode) };
+    },
+    toJSON() {
+      return session.toJSON();
+    },
+    /** A model file of either kind: its format picks the session. All-or-nothing. */
+    loadJSON({ text }) {
+      let format = '';
+      try {
+        format = String(JSON.parse(text).format || '');
+      } catch {
+        throw new Error('the file is not valid JSON');
+      }
+      const m = format === 'backprop-playground-fixed-point-model' ? 'fp'
+        : format === 'backprop-playground-sequence-model' ? 'seq' : null;
+      if (!m) throw new Error(`this is not a recurrent model file (format "${format.slice(0, 60)}"); static networks load on the Static networks page`);
+      const s = m === 'fp' ? new bp.FixedPointSession({}) : new bp.SequenceSession({});
+      let settings;
+      try {
+        s.loadJSON(text);
+        // all or nothing: a model the page cannot show exactly is refused before it replaces anything
+        const check = importedSettings(m, s.config(), engineDefaults(m));
+        if (check.error) throw new RangeError(check.error);
+        settings = check.settings;
+      } catch (e) {
+        s.delete();
+        throw e;
+      }
+      if (session) session.delete();
+      session = s;
+      mode = m;
+      loop.playing = false;
+      afterRebuild();
+      return { mode, config: session.config(), settings, stats: loop.stats };
+    },
+  };
 }
 
-const handlers = {
-  async init({ mode: m, config, view: v }) {
-    bp = await createBackpropModule();
-    view = v || {};
-    newSession(m, config);
-    afterRebuild();
-    return { mode, config: session.config() };
-  },
-  setConfig({ mode: m, config, view: v }) {
-    newSession(m, config);   // a failure leaves the old session in place
-    if (v) view = v;
-    afterRebuild();
-    return { mode, config: session.config() };
-  },
-  updateTraining({ training, extra }) {
-    // sequences: extra = the truncation window k; fixed point: extra = the relax options
-    session.updateTraining(training, extra);
-    stats = { ...stats, diverged: false, stalled: false, message: '' };
-    dirty = true;
-    return null;
-  },
-  setView({ view: v }) {
-    view = v || {};
-    dirty = true;
-    return null;
-  },
-  reset() {
-    session.reset();
-    stats = plainStats(session.stats());
-    dirty = true;
-    resetRate();
-    return null;
-  },
-  play({ speed: s }) {
-    if (typeof s === 'number') speed = s;
-    stats = { ...stats, diverged: false, stalled: false, message: '' };
-    if (!playing) {
-      playing = true;
-      lastTick = performance.now();
-      allowance = 0;
-      resetRate();
-    }
-    dirty = true;
-    return null;
-  },
-  pause() {
-    playing = false;
-    dirty = true;
-    return null;
-  },
-  speed({ speed: s }) {
-    speed = s;
-    allowance = 0;
-    return null;
-  },
-  step({ steps = 1 }) {
-    playing = false;
-    stats = plainStats(sessionStep(Math.max(1, Math.round(steps))));
-    dirty = true;
-    return stats;
-  },
-  stats() {
-    return plainStats(session.stats());
-  },
-  /** A fresh trace of the inspected sequence (tests compare the page's numbers with it). */
-  trace() {
-    if (mode !== 'seq') return null;
-    const tr = sequenceTrace();
-    return transferable(tr, traceBuffers(tr));
-  },
-  /** The session's config, with the engine's defaults (what the page does not set). */
-  config() {
-    return { mode, config: session.config(), defaults: engineDefaults(mode) };
-  },
-  toJSON() {
-    return session.toJSON();
-  },
-  /** A model file of either kind: its format picks the session. All-or-nothing. */
-  loadJSON({ text }) {
-    let format = '';
-    try {
-      format = String(JSON.parse(text).format || '');
-    } catch {
-      throw new Error('the file is not valid JSON');
-    }
-    const m = format === 'backprop-playground-fixed-point-model' ? 'fp'
-      : format === 'backprop-playground-sequence-model' ? 'seq' : null;
-    if (!m) throw new Error(`this is not a recurrent model file (format "${format.slice(0, 60)}"); static networks load on the Static networks page`);
-    const s = m === 'fp' ? new bp.FixedPointSession({}) : new bp.SequenceSession({});
-    let settings;
-    try {
-      s.loadJSON(text);
-      // all or nothing: a model the page cannot show exactly is refused before it replaces anything
-      const check = importedSettings(m, s.config(), engineDefaults(m));
-      if (check.error) throw new RangeError(check.error);
-      settings = check.settings;
-    } catch (e) {
-      s.delete();
-      throw e;
-    }
-    if (session) session.delete();
-    session = s;
-    mode = m;
-    playing = false;
-    afterRebuild();
-    return { mode, config: session.config(), settings, stats };
-  },
-  frame() {
-    dirty = true;
-    ackedSeq = seq;
-    return null;
-  },
-  dispose() {
-    playing = false;
-    if (session) session.delete();
-    session = null;
-    return null;
-  },
-};
-
-self.onmessage = async (ev) => {
-  const msg = ev.data || {};
-  if (msg.cmd === 'ack') {
-    ackedSeq = Math.max(ackedSeq, Math.min(seq, Number(msg.seq) || 0));
-    if (!playing && dirty) schedule();
-    return;
-  }
-  const handler = Object.prototype.hasOwnProperty.call(handlers, msg.cmd) ? handlers[msg.cmd] : null;
-  try {
-    if (!handler) throw new Error(`unknown request "${msg.cmd}"`);
-    if (!session && msg.cmd !== 'init') throw new Error('the engine is not loaded yet');
-    const result = await handler(msg);
-    if (result && result[TRANSFER]) {
-      const { value, buffers } = result[TRANSFER];
-      self.postMessage({ id: msg.id, ok: true, result: value }, buffers);
-    } else {
-      self.postMessage({ id: msg.id, ok: true, result });
-    }
-  } catch (e) {
-    const err = e instanceof Error ? e : new Error(typeof e === 'number' ? `engine error ${e}` : String(e));
-    self.postMessage({ id: msg.id, ok: false, error: { name: err.name, message: err.message } });
-  }
-  schedule();
-};
+loop.listen(self);
