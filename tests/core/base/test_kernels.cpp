@@ -9,17 +9,12 @@
 #include "base/kernels.hpp"
 #include "base/mathfn.hpp"
 #include "base/rng.hpp"
+#include "test_util.hpp"
 
 using bp::Mat;
+using bp::testing::mat;
 
 namespace {
-
-Mat mat(std::size_t r, std::size_t c, std::initializer_list<double> values) {
-    Mat m = bp::zeros(r, c);
-    std::size_t i = 0;
-    for (double v : values) m.data()[i++] = v;
-    return m;
-}
 
 Mat random_mat(bp::Rng& rng, std::size_t r, std::size_t c) {
     Mat m = bp::zeros(r, c);

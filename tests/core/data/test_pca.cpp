@@ -11,18 +11,13 @@
 #include "base/mathfn.hpp"
 #include "data/pca.hpp"
 #include "base/rng.hpp"
+#include "test_util.hpp"
 
 using bp::Mat;
 using bp::Vec;
+using bp::testing::mat;
 
 namespace {
-
-Mat mat(std::size_t r, std::size_t c, std::initializer_list<double> values) {
-    Mat m = bp::zeros(r, c);
-    std::size_t i = 0;
-    for (double v : values) m.data()[i++] = v;
-    return m;
-}
 
 // The covariance (1/N) Xcᵀ Xc, computed directly.
 Mat covariance(const Mat& x) {

@@ -7,18 +7,13 @@
 
 #include "nn/activations.hpp"
 #include "base/rng.hpp"
+#include "test_util.hpp"
 
 using bp::Activation;
 using bp::Mat;
+using bp::testing::mat;
 
 namespace {
-
-Mat mat(std::size_t r, std::size_t c, std::initializer_list<double> values) {
-    Mat m = bp::zeros(r, c);
-    std::size_t i = 0;
-    for (double v : values) m.data()[i++] = v;
-    return m;
-}
 
 const Activation kAll[] = {Activation::Linear, Activation::Sigmoid, Activation::Tanh,
                            Activation::Relu, Activation::LeakyRelu, Activation::Softmax};

@@ -7,26 +7,14 @@
 
 #include "nn/dense.hpp"
 #include "base/rng.hpp"
+#include "test_util.hpp"
 
 using bp::Dense;
 using bp::DenseCache;
 using bp::Init;
 using bp::Mat;
-
-namespace {
-
-Mat mat(std::size_t r, std::size_t c, std::initializer_list<double> values) {
-    Mat m = bp::zeros(r, c);
-    std::size_t i = 0;
-    for (double v : values) m.data()[i++] = v;
-    return m;
-}
-
-double rel_error(double a, double n) {
-    return std::fabs(a - n) / std::max(std::fabs(a) + std::fabs(n), 1e-8);
-}
-
-}  // namespace
+using bp::testing::mat;
+using bp::testing::rel_error;
 
 TEST_CASE("dense forward and backward by hand", "[dense]") {
     // x = [ 1  3 ]   W = [ 2  0  1 ]   b = [ 0.5 -1  2 ]   dy = [  1  0  2 ]

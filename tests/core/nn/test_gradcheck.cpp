@@ -8,17 +8,12 @@
 #include "nn/gradcheck.hpp"
 #include "base/mathfn.hpp"
 #include "base/rng.hpp"
+#include "test_util.hpp"
 
 using bp::Mat;
+using bp::testing::mat;
 
 namespace {
-
-Mat mat(std::size_t r, std::size_t c, std::initializer_list<double> values) {
-    Mat m = bp::zeros(r, c);
-    std::size_t i = 0;
-    for (double v : values) m.data()[i++] = v;
-    return m;
-}
 
 // f(A, B) = Σ A³ + Σ sin(B) · 2,   ∂f/∂A = 3A²,   ∂f/∂B = 2 cos(B)
 struct Problem {

@@ -8,22 +8,14 @@
 #include "nn/activations.hpp"
 #include "nn/losses.hpp"
 #include "base/rng.hpp"
+#include "test_util.hpp"
 
 using bp::Loss;
 using bp::Mat;
+using bp::testing::mat;
+using bp::testing::rel_error;
 
 namespace {
-
-Mat mat(std::size_t r, std::size_t c, std::initializer_list<double> values) {
-    Mat m = bp::zeros(r, c);
-    std::size_t i = 0;
-    for (double v : values) m.data()[i++] = v;
-    return m;
-}
-
-double rel_error(double a, double n) {
-    return std::fabs(a - n) / std::max(std::fabs(a) + std::fabs(n), 1e-8);
-}
 
 // Worst relative error between `grad` and central differences of L(u) over every entry of u.
 template <class LossOf>

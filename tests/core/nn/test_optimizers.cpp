@@ -7,21 +7,16 @@
 #include <stdexcept>
 
 #include "nn/optimizers.hpp"
+#include "test_util.hpp"
 
 using bp::Mat;
 using bp::Optimizer;
 using bp::OptimizerConfig;
 using bp::OptimizerKind;
 using bp::Schedule;
+using bp::testing::mat;
 
 namespace {
-
-Mat mat(std::size_t r, std::size_t c, std::initializer_list<double> values) {
-    Mat m = bp::zeros(r, c);
-    std::size_t i = 0;
-    for (double v : values) m.data()[i++] = v;
-    return m;
-}
 
 // One parameter w = (1, −2) with gradient g = (0.5, −1) unless a test sets another.
 struct One {

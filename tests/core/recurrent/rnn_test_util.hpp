@@ -1,4 +1,5 @@
-// rnn_test_util.hpp: helpers shared by the recurrent-network tests (test_rnn.cpp, test_lstm.cpp).
+// rnn_test_util.hpp: helpers shared by the recurrent-network tests (test_rnn.cpp, test_lstm.cpp);
+// the ones every folder uses (mat, ...) are in ../test_util.hpp.
 #pragma once
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "data/datasets.hpp"
 #include "base/rng.hpp"
 #include "base/tensor.hpp"
+#include "test_util.hpp"  // mat, rel_error, all_finite (same namespace)
 
 namespace bp::testing {
 
@@ -17,13 +19,6 @@ namespace bp::testing {
 // largest. 3e-5 balances the two: every entry checked agrees to better than 4e-7 (deterministic:
 // fixed seeds, and the same bits on every build).
 constexpr double kEps = 3e-5;
-
-// A (r, c) matrix from its values, row-major.
-inline Mat mat(std::size_t r, std::size_t c, std::initializer_list<double> v) {
-    Mat m = zeros(r, c);
-    std::copy(v.begin(), v.end(), m.data());
-    return m;
-}
 
 inline bool same_bits(const Mat& a, const Mat& b) {
     return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;

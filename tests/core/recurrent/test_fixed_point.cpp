@@ -11,16 +11,12 @@
 #include "recurrent/fixed_point.hpp"
 #include "nn/gradcheck.hpp"
 #include "nn/optimizers.hpp"
+#include "test_util.hpp"
 
 using namespace bp;
+using bp::testing::mat;
 
 namespace {
-
-Mat mat(std::size_t r, std::size_t c, std::initializer_list<double> v) {
-    Mat m = zeros(r, c);
-    std::copy(v.begin(), v.end(), m.data());
-    return m;
-}
 
 Vec vec(std::initializer_list<double> v) {
     Vec x = Vec::from_shape({v.size()});

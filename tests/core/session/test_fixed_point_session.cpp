@@ -11,8 +11,10 @@
 
 #include "io/fixed_point_io.hpp"
 #include "session/fixed_point_session.hpp"
+#include "test_util.hpp"
 
 using namespace bp;
+using bp::testing::all_finite;
 
 namespace {
 
@@ -407,12 +409,6 @@ TEST_CASE("fixed-point session: gradients() is the central-difference gradient o
 }
 
 namespace {
-
-bool all_finite(const Mat& m) {
-    for (double v : m)
-        if (!std::isfinite(v)) return false;
-    return true;
-}
 
 // Everything a model file holds, finite: weights and every optimizer slot.
 bool state_finite(FixedPointSession& s) {

@@ -7,8 +7,10 @@
 
 #include "io/model_io.hpp"
 #include "session/sequence_session.hpp"
+#include "test_util.hpp"
 
 using namespace bp;
+using bp::testing::all_finite;
 
 namespace {
 
@@ -240,12 +242,6 @@ TEST_CASE("sequence session: gradients() is the central-difference gradient of t
 }
 
 namespace {
-
-bool all_finite(const Mat& m) {
-    for (double v : m)
-        if (!std::isfinite(v)) return false;
-    return true;
-}
 
 // Everything a model file holds, finite: weights and every optimizer slot.
 bool state_finite(SequenceSession& s) {

@@ -9,8 +9,10 @@
 
 #include "io/model_io.hpp"
 #include "session/session.hpp"
+#include "test_util.hpp"
 
 using namespace bp;
+using bp::testing::all_finite;
 
 namespace {
 
@@ -28,12 +30,6 @@ SessionConfig plane_relu(OptimizerKind opt, double lr, std::uint64_t seed = 1) {
     c.training.batch_size = 10;
     c.training.seed = seed;
     return c;
-}
-
-bool all_finite(const Mat& m) {
-    for (double v : m)
-        if (!std::isfinite(v)) return false;
-    return true;
 }
 
 // Everything a model file holds is finite, and so are the losses the stats report.
