@@ -53,6 +53,27 @@ void check_range(const Field& field, double v, double lo, double hi) {
     if (v < lo || v > hi) fail_outside(std::string(field), v, lo, hi);
 }
 
+// finite, and in an interval written the way mathematics writes it: "momentum: 1.5 is outside
+// [0, 1)". lo_open / hi_open exclude the end; hi ≥ 1e300 means no upper end ("[0, inf)").
+template <class Field>
+void check_interval(const Field& field, double v, double lo, bool lo_open, double hi, bool hi_open) {
+    check_finite(field, v);
+    const bool ok = (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+    if (!ok) {
+        const std::string upper = hi >= 1e300 ? std::string("inf)") : format_number(hi) + (hi_open ? ")" : "]");
+        fail_range(std::string(field) + ": " + format_number(v) + " is outside " + (lo_open ? "(" : "[") +
+                   format_number(lo) + ", " + upper);
+    }
+}
+
+// A count with its unit, in [lo, hi]: "hidden[2]: 200 neurons is outside 1..128".
+template <class Field>
+void check_count_of(const Field& field, std::size_t v, std::size_t lo, std::size_t hi, const char* unit) {
+    if (v < lo || v > hi)
+        fail_range(std::string(field) + ": " + std::to_string(v) + unit + " is outside " + std::to_string(lo) + ".." +
+                   std::to_string(hi));
+}
+
 // An index given as a number from outside (JS, a file): an integer in [0, size), returned as
 // such, or std::out_of_range naming it. Taking a double is the point: Embind turns Infinity,
 // 2**32 and 1.5 into some int without a word, so bindings take the double and check it here.

@@ -7,18 +7,11 @@
 #include <string>
 
 #include "base/limits.hpp"
+#include "base/validate.hpp"
 
 namespace bp {
 
 namespace {
-
-bool finite(double x) { return x - x == 0.0; }
-
-std::string num(double x) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.10g", x);
-    return buf;
-}
 
 bool valid_activation(Activation f) {
     switch (f) {
@@ -38,16 +31,10 @@ std::string field_name(const char* field, std::size_t index) {
 
 void check_size(const char* field, std::size_t index, std::size_t v, std::size_t lo,
                 std::size_t hi, const char* unit) {
-    if (v < lo || v > hi)
-        throw std::out_of_range(field_name(field, index) + ": " + std::to_string(v) + unit +
-                                " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+    if (v < lo || v > hi) check_count_of(field_name(field, index), v, lo, hi, unit);
 }
 
-void check_lambda(const char* field, double v) {
-    if (!finite(v)) throw std::invalid_argument(std::string(field) + ": must be a finite number");
-    if (v < 0.0)
-        throw std::out_of_range(std::string(field) + ": " + num(v) + " is outside [0, inf)");
-}
+void check_lambda(const char* field, double v) { check_interval(field, v, 0.0, false, 1e300, false); }
 
 }  // namespace
 

@@ -6,34 +6,13 @@
 #include <utility>
 
 #include "base/mathfn.hpp"
+#include "base/validate.hpp"
 
 namespace bp {
 
 namespace {
 
 bool finite(double x) { return x - x == 0.0; }  // false for NaN and ±inf
-
-std::string num(double x) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.10g", x);
-    return buf;
-}
-
-void check_finite(const char* field, double x) {
-    if (!finite(x)) throw std::invalid_argument(std::string(field) + ": must be a finite number");
-}
-
-// lo ≤ x < hi (hi_open) or lo ≤ x ≤ hi; lo_open excludes lo.
-void check_range(const char* field, double x, double lo, bool lo_open, double hi, bool hi_open) {
-    check_finite(field, x);
-    const bool ok = (lo_open ? x > lo : x >= lo) && (hi_open ? x < hi : x <= hi);
-    if (!ok) {
-        const bool hi_inf = hi >= 1e300;
-        throw std::out_of_range(std::string(field) + ": " + num(x) + " is outside " +
-                                (lo_open ? "(" : "[") + num(lo) + ", " +
-                                (hi_inf ? std::string("inf)") : num(hi) + (hi_open ? ")" : "]")));
-    }
-}
 
 // b^e for an integer e ≥ 0 by repeated squaring: exact operation order, so deterministic.
 double ipow(double b, long e) {
@@ -61,17 +40,16 @@ void optimizer_validate(const OptimizerConfig& c) {
         default: throw std::invalid_argument("schedule: invalid Schedule value");
     }
     constexpr double kInf = 1e300;
-    check_range("learning_rate", c.learning_rate, 0.0, false, kInf, false);
-    check_range("momentum", c.momentum, 0.0, false, 1.0, true);
-    check_range("beta1", c.beta1, 0.0, false, 1.0, true);
-    check_range("beta2", c.beta2, 0.0, false, 1.0, true);
-    check_range("rho", c.rho, 0.0, false, 1.0, true);
-    check_range("epsilon", c.epsilon, 0.0, true, kInf, false);
-    check_range("decay_rate", c.decay_rate, 0.0, true, 1.0, false);
+    check_interval("learning_rate", c.learning_rate, 0.0, false, kInf, false);
+    check_interval("momentum", c.momentum, 0.0, false, 1.0, true);
+    check_interval("beta1", c.beta1, 0.0, false, 1.0, true);
+    check_interval("beta2", c.beta2, 0.0, false, 1.0, true);
+    check_interval("rho", c.rho, 0.0, false, 1.0, true);
+    check_interval("epsilon", c.epsilon, 0.0, true, kInf, false);
+    check_interval("decay_rate", c.decay_rate, 0.0, true, 1.0, false);
     if (c.decay_steps < 1)
-        throw std::out_of_range("decay_steps: " + std::to_string(c.decay_steps) +
-                                " is outside 1..inf");
-    check_range("clip_norm", c.clip_norm, 0.0, false, kInf, false);
+        fail_range("decay_steps: " + std::to_string(c.decay_steps) + " is outside 1..inf");
+    check_interval("clip_norm", c.clip_norm, 0.0, false, kInf, false);
 }
 
 double scheduled_learning_rate(const OptimizerConfig& c, long step) {

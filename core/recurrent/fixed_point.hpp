@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "data/fixed_point_tasks.hpp"  // FixedPointData
 #include "nn/activations.hpp"
 #include "base/param.hpp"
 #include "base/rng.hpp"
@@ -122,12 +123,6 @@ bool relax_backward(const FixedPointNet& net, const Vec& target, const RelaxOpti
 // dW += scale·δ x*ᵀ, dU += scale·δ uᵀ, db += scale·δ, from a cache after relax_backward.
 void fixed_point_accumulate(FixedPointNet& net, const FixedPointCache& cache, double scale);
 
-// A set of patterns: row p of each matrix is pattern p.
-struct FixedPointData {
-    Mat inputs;   // (P,m)
-    Mat targets;  // (P,K), K = the number of output units, in config.outputs order
-    Mat initial;  // (P,n) start states, or empty (0 rows): start from zeros
-};
 
 struct FixedPointStats {
     std::size_t patterns = 0;          // P
@@ -170,26 +165,5 @@ double fixed_point_contraction_bound(const FixedPointNet& net);
 // {"W","U","b"} with their gradients.
 ParamList fixed_point_params(FixedPointNet& net);
 void fixed_point_zero_grad(FixedPointNet& net);
-
-// ---- tasks ------------------------------------------------------------------------------------
-
-// XOR: inputs (4,2) of ±1, targets (4,1): +0.9 when the inputs differ, −0.9 when they agree
-// (tanh units cannot reach ±1). Use with outputs = {one unit}, inputs = 2.
-FixedPointData fixed_point_xor();
-
-// 5×5 binary letters from a built-in font of A C E H L O T X: one row of 25 values per letter,
-// +1 for ink and −1 for background, pixel (r, c) at column 5r + c. Throws std::invalid_argument
-// for a letter outside the font.
-constexpr std::size_t kLetterPixels = 25;
-Mat letter_patterns(const std::string& letters);
-const char* letter_font();  // "ACEHLOTX"
-
-// Pattern completion data: for each pattern (row of `patterns`, ±1 values) `copies` cues, each
-// a copy with `damage` distinct pixels chosen at random and either flipped (erase = false) or
-// set to 0 (erase = true: unknown). inputs = the cue (P·copies, 25); initial = the cue on units
-// 0..24 and 0 on the `units − 25` hidden units; targets = 0.9 · the clean pattern. Use with
-// outputs = {0, ..., 24}, inputs = 25.
-FixedPointData pattern_completion_data(const Mat& patterns, std::size_t copies, std::size_t damage,
-                                       bool erase, std::size_t units, Rng& rng);
 
 }  // namespace bp

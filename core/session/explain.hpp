@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "nn/mlp.hpp"
 #include "nn/optimizers.hpp"
 #include "base/tensor.hpp"
 
@@ -56,5 +57,17 @@ struct ChainRule {
     double numeric = 0;           // central difference of L
     double rel_error = 0;         // |analytic − numeric| / max(|analytic| + |numeric|, 1e-8)
 };
+
+// The cycle itself, on copies: fills e's forward, loss, backward and update (steps 1-4 above)
+// from e.x and e.target, which the caller has set; the network and optimizer are not changed.
+void explain_cycle(const Mlp& net, const Optimizer& optimizer, ExplainTrace& e);
+
+// ∂L/∂w for weight (i, j) of `layer` as the sum over the batch, beside its central difference
+// on a copy of the network as it was before the explained update. Indices must be in range.
+ChainRule explain_chain_rule(const Mlp& net, const ExplainTrace& e, std::size_t layer, std::size_t i,
+                             std::size_t j);
+
+// ∂out_k/∂(x, y) for each point (N,2) of the plane: row n holds (∂out_0/∂x, ∂out_0/∂y, ∂out_1/∂x, ...).
+Mat explain_input_jacobian(const Mlp& net, unsigned features, const Mat& xy);
 
 }  // namespace bp

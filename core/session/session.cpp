@@ -483,4 +483,98 @@ void TrainingSession::set_progress(long step) {
     step_ = step;
 }
 
+// ---- explain mode: one cycle laid open (the math is in explain.cpp) ----
+
+const ExplainTrace& TrainingSession::explain(const Mat& xy, const Mat& labels) {
+    if (cols(xy) != 2 || cols(data_.x_train) != 2)
+        throw std::invalid_argument("explain: points need 2 coordinates each");
+    if (rows(xy) < 1 || rows(xy) > limits::kMaxBatch)
+        throw std::out_of_range("explain: " + std::to_string(rows(xy)) + " points is outside 1.." +
+                                std::to_string(limits::kMaxBatch));
+    if (rows(labels) != rows(xy) || cols(labels) != 1)
+        throw std::invalid_argument("explain: one label per point is needed");
+    for (double v : xy)
+        if (!std::isfinite(v)) throw std::invalid_argument("explain: coordinates must be finite");
+    validate_labels(labels);
+
+    ExplainTrace& e = explained_;
+    e.valid = false;
+    e.N = rows(xy);
+    e.xy = xy;
+    e.labels = labels;
+    feature_map(xy, config_.features, e.x);
+    encode_targets(labels, data_.classes, encoding_, e.target);
+
+    explain_cycle(net_, optimizer_, e);
+    return e;
+}
+
+const ExplainTrace& TrainingSession::explain_next_batch() {
+    const std::size_t N = rows(x_train_);
+    if (N == 0) throw std::invalid_argument("explain: there are no training points");
+    const std::size_t B = config_.training.batch_size, per_epoch = (N + B - 1) / B;
+    shuffle_for_epoch(static_cast<long>(static_cast<std::size_t>(step_) / per_epoch));
+    const std::size_t start = (static_cast<std::size_t>(step_) % per_epoch) * B;
+    const std::size_t count = std::min(B, N - start);
+    Mat xy = zeros(count, 2), labels = zeros(count, 1);
+    for (std::size_t r = 0; r < count; ++r) {
+        const std::size_t i = order_[start + r];
+        xy(r, 0) = data_.x_train(i, 0);
+        xy(r, 1) = data_.x_train(i, 1);
+        labels(r, 0) = data_.y_train(i, 0);
+    }
+    return explain(xy, labels);
+}
+
+void TrainingSession::commit_explained() {
+    if (!explained_.valid) throw std::invalid_argument("commit: nothing has been explained since the last change");
+    if (explained_.W_after.size() != net_.layers.size())
+        throw std::invalid_argument("commit: the network changed since the explanation");
+    for (std::size_t l = 0; l < net_.layers.size(); ++l) {
+        if (explained_.W_before[l] != net_.layers[l].W || explained_.b_before[l] != net_.layers[l].b)
+            throw std::invalid_argument("commit: the weights changed since the explanation; explain again");
+    }
+    // The same rule as step(): a state with a non-finite weight or optimizer slot is never taken.
+    bool finite = optimizer_state_finite(explained_.optimizer_after.state());
+    for (std::size_t l = 0; finite && l < net_.layers.size(); ++l)
+        for (const Mat* m : {&explained_.W_after[l], &explained_.b_after[l]})
+            for (double v : *m)
+                if (!std::isfinite(v)) finite = false;
+    if (!finite)
+        throw std::invalid_argument("commit: this update makes a weight or the optimizer's state infinite or NaN; "
+                                    "nothing was changed (try a smaller learning rate)");
+    for (std::size_t l = 0; l < net_.layers.size(); ++l) {
+        net_.layers[l].W = explained_.W_after[l];
+        net_.layers[l].b = explained_.b_after[l];
+        net_.layers[l].dW = explained_.dW[l];
+        net_.layers[l].db = explained_.db[l];
+    }
+    optimizer_ = explained_.optimizer_after;
+    ++step_;
+    explained_.valid = false;
+}
+
+ChainRule TrainingSession::chain_rule(std::size_t layer, std::size_t i, std::size_t j) {
+    const ExplainTrace& e = explained_;
+    if (!e.valid) throw std::invalid_argument("chainRule: explain an example first");
+    if (layer >= net_.layers.size())
+        throw std::out_of_range("chainRule: layer " + std::to_string(layer) + " is outside 0.." +
+                                std::to_string(net_.layers.size() - 1));
+    const Mat& W = e.W_before[layer];
+    if (i >= rows(W) || j >= cols(W))
+        throw std::out_of_range("chainRule: (" + std::to_string(i) + ", " + std::to_string(j) + ") is outside the " +
+                                std::to_string(rows(W)) + " x " + std::to_string(cols(W)) + " weights of layer " +
+                                std::to_string(layer));
+    return explain_chain_rule(net_, e, layer, i, j);
+}
+
+Mat TrainingSession::input_jacobian(const Mat& xy) {
+    if (cols(xy) != 2 || cols(data_.x_train) != 2) throw std::invalid_argument("jacobian: points need 2 coordinates each");
+    if (rows(xy) > limits::kMaxGrid * limits::kMaxGrid)
+        throw std::out_of_range("jacobian: too many points (at most " + std::to_string(limits::kMaxGrid * limits::kMaxGrid) + ")");
+    for (double v : xy)
+        if (!std::isfinite(v)) throw std::invalid_argument("jacobian: coordinates must be finite");
+    return explain_input_jacobian(net_, config_.features, xy);
+}
+
 }  // namespace bp

@@ -37,7 +37,7 @@ function numberRange(text, key) {
 }
 
 const L = constants(core('base/limits.hpp'));
-const FP = { ...constants(core('recurrent/fixed_point.hpp')), ...constants(core('session/fixed_point_session.hpp')) };
+const FP = { ...constants(core('recurrent/fixed_point.hpp')), ...constants(core('data/fixed_point_tasks.hpp')), ...constants(core('session/fixed_point_session.hpp')) };
 const modelIo = core('io/model_io.cpp');
 const fpIo = core('io/fixed_point_io.cpp');
 const seedMax = Number(core('io/json_io.hpp').match(/seed\(const char\* key[^}]*count\(key, fallback, 0, ([\d.]+)\)/)[1]);
