@@ -28,9 +28,9 @@
 #include <string>
 #include <vector>
 
-#include "image_data.hpp"
-#include "layer_stack.hpp"
-#include "optimizers.hpp"
+#include "data/image_data.hpp"
+#include "nn/layer_stack.hpp"
+#include "nn/optimizers.hpp"
 
 namespace bp {
 

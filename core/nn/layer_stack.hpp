@@ -48,16 +48,16 @@
 #include <string>
 #include <vector>
 
-#include "activations.hpp"
-#include "conv.hpp"
-#include "dense.hpp"
-#include "image.hpp"
-#include "losses.hpp"
-#include "mlp.hpp"
-#include "optimizers.hpp"  // ParamList
-#include "pool.hpp"
-#include "rng.hpp"
-#include "tensor.hpp"
+#include "nn/activations.hpp"
+#include "nn/conv.hpp"
+#include "nn/dense.hpp"
+#include "nn/image.hpp"
+#include "nn/losses.hpp"
+#include "nn/mlp.hpp"
+#include "nn/optimizers.hpp"  // ParamList
+#include "nn/pool.hpp"
+#include "base/rng.hpp"
+#include "base/tensor.hpp"
 
 namespace bp {
 

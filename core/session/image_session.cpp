@@ -1,5 +1,5 @@
 // image_session.cpp: see image_session.hpp.
-#include "image_session.hpp"
+#include "session/image_session.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,8 +7,8 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "limits.hpp"
-#include "validate.hpp"
+#include "base/limits.hpp"
+#include "base/validate.hpp"
 
 namespace bp {
 

@@ -1,11 +1,11 @@
 // image_io.cpp: see image_io.hpp and docs/image-models.md.
-#include "image_io.hpp"
+#include "io/image_io.hpp"
 
 #include <stdexcept>
 
-#include "json_io.hpp"
-#include "limits.hpp"
-#include "validate.hpp"
+#include "io/json_io.hpp"
+#include "base/limits.hpp"
+#include "base/validate.hpp"
 
 namespace bp {
 

@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-#include "image_session.hpp"
+#include "session/image_session.hpp"
 
 namespace bp {
 

@@ -1,10 +1,10 @@
 // layer_stack.cpp: see layer_stack.hpp for the math.
-#include "layer_stack.hpp"
+#include "nn/layer_stack.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "validate.hpp"
+#include "base/validate.hpp"
 
 namespace bp {
 

@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "gradcheck.hpp"
-#include "image_io.hpp"
-#include "image_session.hpp"
+#include "nn/gradcheck.hpp"
+#include "io/image_io.hpp"
+#include "session/image_session.hpp"
 
 using namespace bp;
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "gradcheck.hpp"
-#include "layer_stack.hpp"
-#include "mlp.hpp"
-#include "rng.hpp"
+#include "nn/gradcheck.hpp"
+#include "nn/layer_stack.hpp"
+#include "nn/mlp.hpp"
+#include "base/rng.hpp"
 
 using namespace bp;
 
