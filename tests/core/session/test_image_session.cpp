@@ -388,6 +388,19 @@ TEST_CASE("image session: trace gives every layer's output and δ map for one di
             }
 }
 
+TEST_CASE("image model files: the MNIST autoencoder with Adam's slots fits in a file and round-trips", "[image_session]") {
+    REQUIRE_DATA(mnist());
+    ImageSession a(default_image_config(ImageModelKind::Autoencoder, ImageDataKind::Mnist), *mnist());
+    CHECK(stack_parameter_count(a.stack()) == 202258);  // 100,480 + 258 + 384 + 101,136
+    a.step(2);
+    const std::string file = save_image_model(a);
+    WARN("MNIST autoencoder model file with Adam state: " << file.size() << " bytes");
+    CHECK(file.size() <= 16u << 20);
+    std::unique_ptr<ImageSession> b = load_image_model(file, *mnist());
+    CHECK(b->reconstruct(test_image(a, 0)) == a.reconstruct(test_image(a, 0)));
+    CHECK(b->encode_test() == a.encode_test());
+}
+
 // ---- measurements (hidden: core_tests "[.image_bench]") ---------------------------------------
 
 TEST_CASE("W4 CNN on MNIST, batch 32, Adam: training examples/s, and accuracy after some epochs", "[.image_bench]") {
