@@ -8,34 +8,12 @@
 //   - the state, the URL hash and the engine's own config agree.
 // It prints its seeds; MONKEY_SEED=<n> replays one (MONKEY_MS sets the time budget, 60 s in all).
 import { test, expect } from './helpers.js';
+import { monkeySeeds, generator } from './monkey.js';
 import { serializeState, toEngineConfig, withDefaults, configDifference } from '../../web/js/playground/state.js';
 
 const TOTAL_MS = Number(process.env.MONKEY_MS) || 60_000;
-// A fresh first seed per run, the same in Playwright's runner and its worker processes (which
-// inherit the environment; the titles of the tests must not change between the two).
-process.env.MONKEY_PLAYGROUND_SEED ??= String(Date.now() % 1_000_000);
-const REPLAY = process.env.MONKEY_SEED !== undefined && process.env.MONKEY_SEED !== '';
-const FIRST = Number(REPLAY ? process.env.MONKEY_SEED : process.env.MONKEY_PLAYGROUND_SEED);
-const SEEDS = REPLAY ? [FIRST] : [FIRST, FIRST + 1, FIRST + 2];
+const SEEDS = monkeySeeds('MONKEY_PLAYGROUND_SEED');
 const MAX_ACTIONS = 400;
-
-/** mulberry32: a small seeded generator (the same seed, the same actions). */
-function generator(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: (list) => list[Math.floor(next() * list.length)],
-    chance: (p) => next() < p,
-  };
-}
 
 const hook = (page, fn, arg) => page.evaluate(fn, arg);
 
