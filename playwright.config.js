@@ -1,6 +1,13 @@
 // Browser tests of the page (tests/browser/*.spec.js) in the Debian Chromium, headless.
-// The server is scripts/serve.mjs on 127.0.0.1:8123 (reused if one is already running there).
+// The server is scripts/serve.mjs on 127.0.0.1, port $BP_TEST_PORT (scripts/test.sh picks a free
+// one) or 8123. It is never reused: a server left running from another checkout would otherwise
+// be tested in place of this tree.
 import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.BP_TEST_PORT) || 8123;
+// $BP_TEST_OUTPUT: where results and traces go (test-results/ by default), so two runs side by
+// side can keep theirs apart.
+const outputDir = process.env.BP_TEST_OUTPUT || 'test-results';
 
 export default defineConfig({
   testDir: './tests/browser',
@@ -10,9 +17,9 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir,
   use: {
-    baseURL: 'http://127.0.0.1:8123/',
+    baseURL: `http://127.0.0.1:${port}/`,
     viewport: { width: 1400, height: 1000 },
     browserName: 'chromium',
     launchOptions: {
@@ -22,9 +29,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'node scripts/serve.mjs --port 8123',
-    url: 'http://127.0.0.1:8123/',
-    reuseExistingServer: true,
+    command: `node scripts/serve.mjs --port ${port}`,
+    url: `http://127.0.0.1:${port}/`,
+    reuseExistingServer: false,
     timeout: 30_000,
   },
 });

@@ -246,7 +246,7 @@ for (const [k, seed] of SEEDS.entries()) {
     console.log(`monkey-recurrent: seed ${seed} (replay with MONKEY_SEED=${seed})`);
     test.info().annotations.push({ type: 'seed', description: String(seed) });
     const ctx = { files: [], pageErrors: [], expectImportMessage: false };
-    page.on('pageerror', (e) => ctx.pageErrors.push(e.message));
+    page.on('pageerror', (e) => ctx.pageErrors.push(`${e.message}\n${(e.stack || '').split('\n').slice(1, 4).join('\n')}`));
     await page.goto('/recurrent.html');
     await page.waitForFunction(() => !!(window.__recurrent && window.__recurrent.frame()), null, { timeout: 20_000 });
     const r = generator(seed);
@@ -260,6 +260,9 @@ for (const [k, seed] of SEEDS.entries()) {
         log.push(`${i}: ${did || `(${name}: nothing to do)`}`);
         await checkInvariants(page, ctx);
       }
+      // an error thrown while the last action settled is this run's too
+      await page.waitForTimeout(300);
+      await checkInvariants(page, ctx);
     } catch (e) {
       e.message = `monkey seed ${seed} (MONKEY_SEED=${seed} replays it), after:\n  ${log.slice(-12).join('\n  ')}\n${e.message}`;
       throw e;

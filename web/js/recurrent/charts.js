@@ -204,10 +204,21 @@ function logRange(min, max) {
   return [Math.max(lo, hi / 1e30, LOG_FLOOR), Math.min(hi, LOG_CEILING)];
 }
 
-function padRange(min, max) {
+/** Values beyond this size are drawn at the edge of a linear axis (a diverging run's outputs). */
+export const LINEAR_LIMIT = 1e100;
+
+/**
+ * The y range of a linear axis: the data with 8% room. The room is never smaller than a
+ * millionth of the values' size: around 1e17 a pad of ±1 is no width at all in doubles, and
+ * uPlot's tick loop (tick + step === tick) then grows its array until "Invalid array length".
+ */
+export function padRange(min, max) {
   if (min == null || max == null || !Number.isFinite(min) || !Number.isFinite(max)) return [-1, 1];
-  if (min === max) return [min - 1, max + 1];
-  const pad = (max - min) * 0.08;
+  const clamp = (v) => Math.min(Math.max(v, -LINEAR_LIMIT), LINEAR_LIMIT);
+  min = clamp(min);
+  max = clamp(max);
+  const size = Math.max(Math.abs(min), Math.abs(max));
+  const pad = min === max ? Math.max(1, size * 0.1) : Math.max((max - min) * 0.08, size * 1e-6);
   return [min - pad, max + pad];
 }
 
