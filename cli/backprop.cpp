@@ -4,12 +4,16 @@
 //   backprop grad --model model.json [--data batch.json]
 //   backprop gradcheck --model model.json [--entries N] [--tolerance T]
 //   backprop data --config run.json        (the generated points, as JSON)
+//   backprop digits --config image.json --data digits.bpimg [--steps N]
 //
 // run.json is a session configuration (docs/wasm-api.md, docs/model-format.md); batch.json is
 // {"points": [[x, y, label], ...]}. grad and gradcheck take the three model files (MLP, sequence,
 // fixed-point; the kind is read from the file's "format"): an MLP's gradients are over the
 // batch given with --data, a sequence model's over all its training sequences, a fixed-point
-// model's over the batch its next step trains on (docs/cli.md). Errors go to stderr with exit
+// model's over the batch its next step trains on (docs/cli.md). digits trains an image session
+// (docs/image-models.md) on a .bpimg file for N single steps and prints, as JSON, the loss of
+// every step and the test set's evaluation after them: the wasm parity tests
+// (tests/node/digits.test.mjs) compare them with the digits module's. Errors go to stderr with exit
 // status 1 (bad input, divergence, a failed gradient check) or 2 (usage).
 #include <algorithm>
 #include <chrono>
@@ -26,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "io/fixed_point_io.hpp"
+#include "io/image_io.hpp"
 #include "nn/gradcheck.hpp"
 #include "io/json_io.hpp"
 #include "base/limits.hpp"
@@ -40,7 +45,8 @@ const char* kUsage =
     "  backprop train --config run.json [--epochs N | --steps N] [--out model.json]\n"
     "  backprop grad --model model.json [--data batch.json]   (--data: MLP model files)\n"
     "  backprop gradcheck --model model.json [--entries N] [--tolerance T]\n"
-    "  backprop data --config run.json\n";
+    "  backprop data --config run.json\n"
+    "  backprop digits --config image.json --data digits.bpimg [--steps N]\n";
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -150,6 +156,29 @@ int data(int argc, char** argv) {
     };
     const nlohmann::json out = {{"classes", d.classes}, {"train", points(d.x_train, d.y_train)},
                                 {"test", points(d.x_test, d.y_test)}};
+    std::printf("%s\n", out.dump().c_str());
+    return 0;
+}
+
+// {"steps": N, "losses": [loss of step 1, ...], "test": {loss, accuracy, reconstructionMse}}
+// (NaN, as the accuracy of an autoencoder, is written null).
+int digits(int argc, char** argv) {
+    const bp::ImageSessionConfig config =
+        bp::parse_image_config(read_file(option(argc, argv, "--config", true), "--config"));
+    const std::string bytes = read_file(option(argc, argv, "--data", true), "--data");
+    bp::ImageSession session(config, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    const long steps = static_cast<long>(number_option(argc, argv, "--steps", "100", 0, 1e6));
+    nlohmann::json losses = nlohmann::json::array();
+    for (long i = 0; i < steps; ++i) {
+        const bp::ImageStepStats st = session.step(1);
+        if (st.diverged) throw std::runtime_error(st.message);
+        losses.push_back(st.train_loss);
+    }
+    const bp::ImageEval e = session.evaluate();
+    const nlohmann::ordered_json out = {
+        {"steps", steps},
+        {"losses", losses},
+        {"test", {{"loss", e.loss}, {"accuracy", e.accuracy}, {"reconstructionMse", e.reconstruction_mse}}}};
     std::printf("%s\n", out.dump().c_str());
     return 0;
 }
@@ -315,6 +344,7 @@ int main(int argc, char** argv) {
         if (cmd == "grad") return grad(argc, argv);
         if (cmd == "gradcheck") return gradcheck(argc, argv);
         if (cmd == "data") return data(argc, argv);
+        if (cmd == "digits") return digits(argc, argv);
         if (cmd == "--help" || cmd == "-h" || cmd == "help") {
             std::fputs(kUsage, stdout);
             return 0;

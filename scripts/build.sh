@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the project. `build.sh` builds both; `build.sh wasm` or `build.sh native` one of them.
 #   native: build/native  (core library, tests, the backprop CLI)           g++ -O2
-#   wasm:   build/wasm -> web/engine/backprop{,-recurrent}.{mjs,wasm}        em++ -O3
+#   wasm:   build/wasm -> web/engine/backprop{,-recurrent,-digits}.{mjs,wasm} em++ -O3
 # Also copies the page's vendored npm assets into web/vendor/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,10 +31,11 @@ if [ "$what" = all ] || [ "$what" = wasm ]; then
       exit 1
     fi
   fi
-  cmake --build build/wasm -j "$jobs" --target backprop_wasm backprop_recurrent_wasm
+  cmake --build build/wasm -j "$jobs" --target backprop_wasm backprop_recurrent_wasm backprop_digits_wasm
   mkdir -p web/engine
   cp build/wasm/backprop.mjs build/wasm/backprop.wasm \
-     build/wasm/backprop-recurrent.mjs build/wasm/backprop-recurrent.wasm web/engine/
+     build/wasm/backprop-recurrent.mjs build/wasm/backprop-recurrent.wasm \
+     build/wasm/backprop-digits.mjs build/wasm/backprop-digits.wasm web/engine/
 fi
 
 mkdir -p web/vendor
