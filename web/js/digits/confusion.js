@@ -1,0 +1,79 @@
+// digits/confusion.js: the confusion matrix of the test digits, rows the true digit, columns the
+// predicted one. Each cell is a button (keyboard and screen readers reach it; its label says what
+// it counts); its shade is the cell's share of its row, on a white-to-blue ramp, and the count is
+// written in it, so the colour is never the only cue. A click asks for the cell's digits.
+
+import { h } from '../shared/dom.js';
+
+/** Row shares of a 10×10 count matrix ([true·10 + predicted]); a row with no digits gives 0s. */
+export function rowShares(counts) {
+  const out = new Float64Array(100);
+  for (let t = 0; t < 10; t++) {
+    let sum = 0;
+    for (let p = 0; p < 10; p++) sum += counts[t * 10 + p];
+    for (let p = 0; p < 10; p++) out[t * 10 + p] = sum > 0 ? counts[t * 10 + p] / sum : 0;
+  }
+  return out;
+}
+
+/** The background of a cell with row share s: white to Okabe–Ito blue, square-root spread. */
+export function shareColor(s, diagonal) {
+  const t = Math.sqrt(Math.max(0, Math.min(1, s)));
+  const end = diagonal ? [0, 114, 178] : [213, 94, 0];   // errors in vermillion
+  const c = [255, 255, 255].map((w, k) => Math.round(w + (end[k] - w) * t * 0.9));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+export class ConfusionMatrix {
+  /** @param {{ select: (t, p) => void }} on */
+  constructor(on) {
+    this.on = on;
+    this.cells = [];
+    this.selected = null;
+    const grid = h('div', { class: 'dg-cm-grid', role: 'grid', 'aria-label': 'Confusion matrix: rows the true digit, columns the prediction' });
+    grid.append(h('span', { class: 'dg-cm-corner', text: 'true ↓ / predicted →' }));
+    for (let p = 0; p < 10; p++) grid.append(h('span', { class: 'dg-cm-head', text: String(p) }));
+    for (let t = 0; t < 10; t++) {
+      grid.append(h('span', { class: 'dg-cm-head dg-cm-rowhead', text: String(t) }));
+      for (let p = 0; p < 10; p++) {
+        const b = h('button', {
+          type: 'button', class: ['dg-cm-cell', t === p ? 'dg-cm-diag' : null], dataset: { t: String(t), p: String(p) },
+          on: { click: () => this.pick(t, p) },
+        });
+        this.cells.push(b);
+        grid.append(b);
+      }
+    }
+    this.summary = h('p', { class: 'dg-note dg-cm-summary' });
+    this.el = h('div', { class: 'dg-cm' }, grid, this.summary);
+  }
+
+  pick(t, p) {
+    this.selected = [t, p];
+    this.cells.forEach((c, i) => c.classList.toggle('dg-cm-selected', i === t * 10 + p));
+    this.on.select(t, p);
+  }
+
+  /** counts: Float64Array(100) or null (no classes: the autoencoder). */
+  update(counts) {
+    if (!counts) return;
+    const shares = rowShares(counts);
+    let right = 0;
+    let all = 0;
+    for (let t = 0; t < 10; t++) {
+      for (let p = 0; p < 10; p++) {
+        const n = counts[t * 10 + p];
+        all += n;
+        if (t === p) right += n;
+        const b = this.cells[t * 10 + p];
+        b.textContent = n > 0 ? String(n) : '';
+        b.style.backgroundColor = shareColor(shares[t * 10 + p], t === p);
+        b.classList.toggle('dg-cm-dark', Math.sqrt(shares[t * 10 + p]) > 0.6);
+        b.setAttribute('aria-label', `true ${t}, predicted ${p}: ${n} digit${n === 1 ? '' : 's'}`);
+      }
+    }
+    this.summary.textContent = all > 0
+      ? `${right} of ${all} test digits right (${((100 * right) / all).toFixed(1)}%). Click a cell to see its digits.`
+      : '';
+  }
+}

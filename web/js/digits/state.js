@@ -1,0 +1,341 @@
+// digits/state.js: the digits page's state as plain data, and its URL-hash form.
+//
+// No DOM, no engine: imported by the page and by tests/node/digits-state.test.mjs. Every setting
+// is described once in FIELDS (URL key, state property, type, range, default); parsing,
+// serialization, defaults and the engine config read that table, as web/js/playground/state.js.
+// The engine's config format is docs/image-models.md; layersOf(state) builds the layer list of the
+// chosen model (the CNN's conv rows and dense head come from the page's layer editor).
+//
+// parseState(text) never throws: an unknown key, a garbled or out-of-range value falls back to
+// the default and adds a human-readable notice, so a broken link still opens a working page.
+
+export const DATASETS = ['mnist', 'uci'];
+export const DATASET_LABELS = { mnist: 'MNIST 28×28', uci: 'UCI 8×8' };
+export const IMAGE_SIDE = { mnist: 28, uci: 8 };
+export const MODELS = ['mlp', 'cnn', 'autoencoder'];
+export const MODEL_LABELS = { mlp: 'MLP', cnn: 'CNN', autoencoder: 'Autoencoder' };
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'];
+export const OPTIMIZER_LABELS = { sgd: 'SGD', momentum: 'Momentum', nesterov: 'Nesterov', rmsprop: 'RMSprop', adam: 'Adam' };
+export const ACTIVATIONS = ['relu', 'tanh'];
+export const POOLS = ['max', 'avg', 'none'];
+export const PADDINGS = ['same', 'valid'];
+export const NOISE_KINDS = ['gaussian', 'saltpepper'];
+/** Steps per second offered; 0 means as fast as the machine goes. */
+export const SPEEDS = [1, 3, 10, 30, 100, 300, 0];
+
+// Within the engine's limits (docs/image-models.md: filters 1..256, kernel 1..15, dense units
+// 1..4096, at most 32 layers, batch 1..1024, shift 0..3, noise 0..1).
+export const LIMITS = {
+  maxConvLayers: 4,
+  maxFilters: 64,
+  maxKernel: 15,
+  maxUnits: 1024,
+  maxHiddenLayers: 3,
+  maxCode: 32,
+  maxBatch: 1024,
+  maxSeed: 4294967295,
+  maxHashLength: 4000,
+  maxModelBytes: 16 << 20,   // core limits::kMaxModelBytes
+};
+
+/** The W4 CNN of the issue: conv(1→8, 5×5, same)-ReLU-maxpool-conv(8→16, 5×5, same)-ReLU-maxpool-dense. */
+export const DEFAULT_CONVS = [
+  { filters: 8, kernel: 5, padding: 'same', pool: 'max' },
+  { filters: 16, kernel: 5, padding: 'same', pool: 'max' },
+];
+
+const FIELDS = [
+  { key: 'data', prop: 'data', type: 'enum', values: DATASETS, def: 'mnist' },
+  { key: 'model', prop: 'model', type: 'enum', values: MODELS, def: 'cnn' },
+  { key: 'hidden', prop: 'hidden', type: 'intlist', min: 1, max: LIMITS.maxUnits, maxLength: LIMITS.maxHiddenLayers, def: [128] },
+  { key: 'act', prop: 'activation', type: 'enum', values: ACTIVATIONS, def: 'relu' },
+  { key: 'conv', prop: 'convs', type: 'convs', def: DEFAULT_CONVS },
+  { key: 'head', prop: 'head', type: 'int', min: 0, max: LIMITS.maxUnits, def: 0 },
+  { key: 'code', prop: 'code', type: 'int', min: 1, max: LIMITS.maxCode, def: 2 },
+  { key: 'aehidden', prop: 'aeHidden', type: 'int', min: 1, max: LIMITS.maxUnits, def: 128 },
+  { key: 'opt', prop: 'optimizer', type: 'enum', values: OPTIMIZERS, def: 'adam' },
+  { key: 'lr', prop: 'learningRate', type: 'num', min: 1e-6, max: 10, def: 0.001 },
+  { key: 'batch', prop: 'batchSize', type: 'int', min: 1, max: LIMITS.maxBatch, def: 32 },
+  { key: 'aug', prop: 'augment', type: 'bool', def: false },
+  { key: 'shift', prop: 'maxShift', type: 'int', min: 1, max: 3, def: 2 },
+  { key: 'noise', prop: 'noise', type: 'num', min: 0, max: 1, def: 0 },
+  { key: 'nkind', prop: 'noiseKind', type: 'enum', values: NOISE_KINDS, def: 'gaussian' },
+  { key: 'dseed', prop: 'dataSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1 },
+  { key: 'wseed', prop: 'netSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1 },
+  { key: 'tseed', prop: 'trainSeed', type: 'int', min: 0, max: LIMITS.maxSeed, def: 1 },
+  { key: 'speed', prop: 'speed', type: 'speed', values: SPEEDS, def: 0 },
+  { key: 'logy', prop: 'logScale', type: 'bool', def: true },
+];
+const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
+/** URL keys, in the order they are written. */
+export const STATE_KEYS = FIELDS.map((f) => f.key);
+/** Which settings rebuild the network (the rest go to updateTraining, or are the page's own). */
+// (the training seed is fixed for a run: the engine takes a new one only with a new session)
+const CONFIG_PROPS = ['data', 'model', 'hidden', 'activation', 'convs', 'head', 'code', 'aeHidden', 'dataSeed', 'netSeed', 'trainSeed'];
+const TRAINING_PROPS = ['optimizer', 'learningRate', 'batchSize', 'augment', 'maxShift', 'noise', 'noiseKind'];
+
+function copy(v) {
+  if (Array.isArray(v)) return v.map(copy);
+  if (v && typeof v === 'object') return { ...v };
+  return v;
+}
+
+export function defaultState() {
+  const s = {};
+  for (const f of FIELDS) s[f.prop] = copy(f.def);
+  return s;
+}
+
+export function cloneState(s) {
+  const out = {};
+  for (const f of FIELDS) out[f.prop] = copy(s[f.prop] === undefined ? f.def : s[f.prop]);
+  return out;
+}
+
+// ---- conv rows: "8-5-same-max,16-5-same-max" --------------------------------------------------
+
+export function formatConvs(convs) {
+  return convs.map((c) => `${c.filters}-${c.kernel}-${c.padding}-${c.pool}`).join(',');
+}
+
+/** Parses conv rows; { ok, value } or { ok: false, why }. "none" is an empty list. */
+export function parseConvs(text) {
+  const why = `conv rows "filters-kernel-padding-pool" (filters 1..${LIMITS.maxFilters}, kernel 1..${LIMITS.maxKernel}, same|valid, max|avg|none), at most ${LIMITS.maxConvLayers}, or none`;
+  const t = String(text).trim().toLowerCase();
+  if (t === 'none') return { ok: true, value: [] };
+  const parts = t.split(',');
+  if (t === '' || parts.length > LIMITS.maxConvLayers) return { ok: false, why };
+  const value = [];
+  for (const p of parts) {
+    const m = /^(\d{1,3})-(\d{1,2})-(same|valid)-(max|avg|none)$/.exec(p.trim());
+    if (!m) return { ok: false, why };
+    const filters = Number(m[1]);
+    const kernel = Number(m[2]);
+    if (filters < 1 || filters > LIMITS.maxFilters || kernel < 1 || kernel > LIMITS.maxKernel) return { ok: false, why };
+    value.push({ filters, kernel, padding: m[3], pool: m[4] });
+  }
+  return { ok: true, value };
+}
+
+// ---- parsing ----------------------------------------------------------------------------------
+
+function show(raw) {
+  const s = String(raw);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+const NUM = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const PARSERS = {
+  enum(f, raw) {
+    const v = raw.trim().toLowerCase();
+    return f.values.includes(v) ? { ok: true, value: v } : { ok: false, why: `one of ${f.values.join(', ')}` };
+  },
+  int(f, raw) {
+    const t = raw.trim();
+    const v = /^[+-]?\d{1,16}$/.test(t) ? Number(t) : NaN;
+    return Number.isInteger(v) && v >= f.min && v <= f.max ? { ok: true, value: v } : { ok: false, why: `a whole number from ${f.min} to ${f.max}` };
+  },
+  num(f, raw) {
+    const t = raw.trim();
+    const v = NUM.test(t) ? Number(t) : NaN;
+    return Number.isFinite(v) && v >= f.min && v <= f.max ? { ok: true, value: v } : { ok: false, why: `a number from ${f.min} to ${f.max}` };
+  },
+  bool(f, raw) {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on', ''].includes(v)) return { ok: true, value: true };
+    if (['0', 'false', 'no', 'off'].includes(v)) return { ok: true, value: false };
+    return { ok: false, why: '0 or 1' };
+  },
+  speed(f, raw) {
+    const t = raw.trim().toLowerCase();
+    const v = t === 'max' ? 0 : /^\d{1,6}$/.test(t) ? Number(t) : NaN;
+    return f.values.includes(v) ? { ok: true, value: v } : { ok: false, why: `one of ${f.values.filter((x) => x).join(', ')} or max` };
+  },
+  intlist(f, raw) {
+    const why = `1 to ${f.maxLength} whole numbers from ${f.min} to ${f.max}, comma-separated`;
+    const parts = raw.trim().split(',');
+    if (raw.trim() === '' || parts.length > f.maxLength) return { ok: false, why };
+    const value = parts.map((p) => (/^\d{1,6}$/.test(p.trim()) ? Number(p.trim()) : NaN));
+    return value.every((v) => Number.isInteger(v) && v >= f.min && v <= f.max) ? { ok: true, value } : { ok: false, why };
+  },
+  convs(f, raw) {
+    return parseConvs(raw);
+  },
+};
+
+/** Splits "a=1&b=2" (a URL hash or query without its # or ?) into [key, value] pairs. */
+export function splitParams(text) {
+  const pairs = [];
+  const notices = [];
+  let s = typeof text === 'string' ? text : '';
+  if (s.length > LIMITS.maxHashLength) {
+    notices.push(`The link is too long (${s.length} characters); only the first ${LIMITS.maxHashLength} were read.`);
+    s = s.slice(0, LIMITS.maxHashLength);
+  }
+  if (s.startsWith('#') || s.startsWith('?')) s = s.slice(1);
+  for (const part of s.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawKey = eq < 0 ? part : part.slice(0, eq);
+    const rawVal = eq < 0 ? '' : part.slice(eq + 1);
+    try {
+      pairs.push([decodeURIComponent(rawKey.replace(/\+/g, ' ')).trim(), decodeURIComponent(rawVal.replace(/\+/g, ' '))]);
+    } catch {
+      notices.push(`The setting "${show(rawKey)}" in the link is garbled and was ignored.`);
+    }
+  }
+  return { pairs, notices };
+}
+
+/** { state, notices } from a URL hash; never throws. */
+export function parseState(text) {
+  const state = defaultState();
+  const { pairs, notices } = splitParams(text);
+  const seen = new Set();
+  for (const [key, raw] of pairs) {
+    const f = BY_KEY.get(key.toLowerCase());
+    if (!f) {
+      notices.push(`Unknown setting "${show(key)}" in the link was ignored.`);
+      continue;
+    }
+    if (seen.has(f.key)) notices.push(`The setting "${f.key}" appears twice in the link; the last one counts.`);
+    seen.add(f.key);
+    const r = PARSERS[f.type](f, raw);
+    if (r.ok) state[f.prop] = r.value;
+    else notices.push(`"${f.key}=${show(raw)}" is not valid (expected ${r.why}); the default was used.`);
+  }
+  return { state, notices };
+}
+
+function formatValue(f, v) {
+  switch (f.type) {
+    case 'bool': return v ? '1' : '0';
+    case 'speed': return v === 0 ? 'max' : String(v);
+    case 'intlist': return v.join(',');
+    case 'convs': return v.length ? formatConvs(v) : 'none';
+    default: return String(v);
+  }
+}
+
+/** The hash (without #): only the settings that differ from the default, in FIELDS order. */
+export function serializeState(state) {
+  const def = defaultState();
+  const out = [];
+  for (const f of FIELDS) {
+    const v = formatValue(f, state[f.prop]);
+    if (v !== formatValue(f, def[f.prop])) out.push(`${f.key}=${encodeURIComponent(v).replace(/%2C/g, ',')}`);
+  }
+  return out.join('&');
+}
+
+// ---- what a change means for the engine ---------------------------------------------------------
+
+/** 'none' | 'view' (the page's own) | 'training' (updateTraining) | 'config' (a new network). */
+export function diffStates(a, b) {
+  const same = (p) => JSON.stringify(a[p]) === JSON.stringify(b[p]);
+  if (!CONFIG_PROPS.every(same)) return 'config';
+  if (!TRAINING_PROPS.every(same)) return 'training';
+  return FIELDS.every((f) => same(f.prop)) ? 'none' : 'view';
+}
+
+/** The layer list of the state's model (docs/image-models.md). */
+export function layersOf(state) {
+  const act = state.activation;
+  if (state.model === 'mlp') {
+    return [...state.hidden.flatMap((units) => [{ type: 'dense', units }, { type: act }]),
+      { type: 'dense', units: 10 }, { type: 'softmax' }];
+  }
+  if (state.model === 'cnn') {
+    const out = [];
+    for (const c of state.convs) {
+      out.push({ type: 'conv2d', filters: c.filters, kernel: c.kernel, stride: 1, padding: c.padding }, { type: act });
+      if (c.pool !== 'none') out.push({ type: `${c.pool}_pool` });
+    }
+    out.push({ type: 'flatten' });
+    if (state.head > 0) out.push({ type: 'dense', units: state.head }, { type: act });
+    out.push({ type: 'dense', units: 10 }, { type: 'softmax' });
+    return out;
+  }
+  const side = IMAGE_SIDE[state.data];
+  return [{ type: 'dense', units: state.aeHidden }, { type: act }, { type: 'dense', units: state.code },
+    { type: 'dense', units: state.aeHidden }, { type: act }, { type: 'dense', units: side * side }, { type: 'sigmoid' }];
+}
+
+export function trainingOf(state) {
+  return {
+    optimizer: state.optimizer, learningRate: state.learningRate, batchSize: state.batchSize,
+    augment: state.augment, maxShift: state.maxShift,
+    noise: state.model === 'autoencoder' ? state.noise : 0, noiseKind: state.noiseKind, seed: state.trainSeed,
+  };
+}
+
+/** The engine's config (docs/image-models.md) for a state. */
+export function engineConfig(state) {
+  const classifier = state.model !== 'autoencoder';
+  return {
+    data: { name: state.data, testCount: 0, seed: state.dataSeed },
+    model: {
+      kind: state.model, layers: layersOf(state), loss: classifier ? 'softmax_ce' : 'sigmoid_ce',
+      init: state.activation === 'tanh' ? 'glorot' : 'he', seed: state.netSeed,
+    },
+    training: trainingOf(state),
+  };
+}
+
+export function speedOf(state) {
+  return state.speed;
+}
+
+/**
+ * The state a loaded model file stands for: its config mapped back onto the page's settings, or
+ * { error } when the page cannot show it exactly (a layer stack its editor cannot make).
+ */
+export function stateFromConfig(config, base) {
+  const s = cloneState(base);
+  const m = config.model || {};
+  const t = config.training || {};
+  const d = config.data || {};
+  if (!DATASETS.includes(d.name) || !MODELS.includes(m.kind)) return { error: 'the model file names a data set or model kind this page does not know' };
+  Object.assign(s, { data: d.name, model: m.kind, dataSeed: d.seed ?? 1, netSeed: m.seed ?? 1 });
+  const layers = (m.layers || []).map((l) => ({ ...l }));
+  const acts = layers.filter((l) => ACTIVATIONS.includes(l.type)).map((l) => l.type);
+  if (acts.length) s.activation = acts[0];
+  if (m.kind === 'mlp') s.hidden = layers.filter((l) => l.type === 'dense').slice(0, -1).map((l) => l.units);
+  if (m.kind === 'autoencoder') {
+    const dense = layers.filter((l) => l.type === 'dense');
+    if (dense.length === 4) Object.assign(s, { aeHidden: dense[0].units, code: dense[1].units });
+  }
+  if (m.kind === 'cnn') {
+    s.convs = [];
+    let i = 0;
+    for (; i < layers.length && layers[i].type === 'conv2d'; ) {
+      const c = layers[i];
+      i += 2;   // the conv and its activation
+      let pool = 'none';
+      if (layers[i] && /_pool$/.test(layers[i].type)) { pool = layers[i].type.replace('_pool', ''); i++; }
+      s.convs.push({ filters: c.filters, kernel: c.kernel, padding: c.padding || 'valid', pool });
+    }
+    const dense = layers.filter((l) => l.type === 'dense');
+    s.head = dense.length === 2 ? dense[0].units : 0;
+  }
+  Object.assign(s, {
+    optimizer: OPTIMIZERS.includes(t.optimizer) ? t.optimizer : s.optimizer,
+    learningRate: Number.isFinite(t.learningRate) ? t.learningRate : s.learningRate,
+    batchSize: Number.isInteger(t.batchSize) ? t.batchSize : s.batchSize,
+    augment: !!t.augment, maxShift: t.maxShift >= 1 && t.maxShift <= 3 ? t.maxShift : s.maxShift,
+    noise: Number.isFinite(t.noise) ? t.noise : 0, noiseKind: NOISE_KINDS.includes(t.noiseKind) ? t.noiseKind : s.noiseKind,
+    trainSeed: Number.isInteger(t.seed) ? t.seed : s.trainSeed,
+  });
+  // the page shows the model only if its own layers are the file's exactly
+  const same = JSON.stringify(layersOf(s).map(strip)) === JSON.stringify(layers.map(strip));
+  if (!same) return { error: 'its layer stack is not one this page\'s editor can show (the file was not made here)' };
+  return { state: s };
+}
+
+/** A layer without the sizes the engine fills in (inputs, inChannels) and with its defaults. */
+function strip(l) {
+  const out = { type: l.type };
+  if (l.type === 'dense') out.units = l.units;
+  if (l.type === 'conv2d') Object.assign(out, { filters: l.filters, kernel: l.kernel ?? 3, stride: l.stride ?? 1, padding: l.padding ?? 'valid' });
+  return out;
+}
