@@ -1,13 +1,24 @@
 // Tests of web/js/digits/views/conv-math.js: the sums the digits page's explain views write out
 // (a kernel weight's gradient over positions, the full convolution with the kernel turned by
 // 180°, max-pool routing), checked on cases worked by hand and against central differences of
-// a tiny conv written here independently (nested arrays K[o][c][i][j], X[c][u][v]).
+// a tiny conv written here independently (nested arrays K[o][c][i][j], X[c][u][v]); and the pure
+// helpers of the views (image-draw.js: colours, tiles, plane mapping; the PCA sentence).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
   convWeightIndex, convGeometry, kernelOf, rot180, kernelWeightSum, convForward, convInputDelta,
   fullConvolution, fullConvolutionAt, poolRouting, interpolationCodes, fitAxes, meanSquaredError,
+  parseConvText, weightedLayerNames, layerInput, layerInputDelta, shiftedInput, topTerms, relativeDifference,
 } from '../../web/js/digits/views/conv-math.js';
+import {
+  maxAbs, inkRGB, paintCells, tileLayout, tileAt, planeToPixel, pixelToPlane, nearestPoint, shortNumber,
+  factorText, cellFor, DIGIT_RGB,
+} from '../../web/js/digits/views/image-draw.js';
+import { nonlinearitySentence } from '../../web/js/digits/views/pca-baseline-view.js';
+import { coord } from '../../web/js/digits/views/interpolation-strip.js';
+import { divergingRGB } from '../../web/js/shared/colors.js';
+import fs from 'node:fs';
+import { loadBackprop } from './load.mjs';
 
 // The hand case: a 4×4 input and a 3×3 kernel, one channel in and out.
 //   X = 1 2 0 1      K =  1 0 −1
@@ -182,4 +193,176 @@ test('scatter axes cover the data with a margin and survive degenerate codes', (
 test('mean squared error per pixel', () => {
   assert.equal(meanSquaredError([0, 1, 1, 0], [0, 0.5, 1, 1]), (0.25 + 1) / 4);
   assert.throws(() => meanSquaredError([1], [1, 2]), /1 and 2 values/);
+});
+
+test('conv layer text parsed as the core writes it; parameter names counted among weighted layers', () => {
+  assert.deepEqual(parseConvText('conv2d 1→8 5×5 same'), { cin: 1, filters: 8, kernel: 5, padding: 'same', stride: 1 });
+  assert.deepEqual(parseConvText('conv2d 8→16 3×3 valid stride 2'), { cin: 8, filters: 16, kernel: 3, padding: 'valid', stride: 2 });
+  assert.equal(parseConvText('dense 784→10'), null);
+  assert.equal(parseConvText('conv2d 1→8 5×5 sideways'), null);
+  // the W4 CNN: conv1, conv2, dense3 (docs/image-models.md); the autoencoder 784-128-2-128-784
+  const kinds = (ks) => ks.map((kind) => ({ kind }));
+  assert.deepEqual(weightedLayerNames(kinds(['conv2d', 'activation', 'max_pool', 'conv2d', 'activation', 'max_pool', 'flatten', 'dense', 'activation'])),
+    ['conv1', null, null, 'conv2', null, null, null, 'dense3', null]);
+  assert.deepEqual(weightedLayerNames(kinds(['dense', 'activation', 'dense', 'dense', 'activation', 'dense'])),
+    ['dense1', null, 'dense2', 'dense3', null, 'dense4']);
+});
+
+test('a layer reads the layer above (or the image); its input δ is the δ above (or inputDelta)', () => {
+  const trace = { input: [1, 2, 3, 4], inputDelta: [9, 9, 9, 9],
+    layers: [{ channels: 2, height: 1, width: 1, output: [5, 6], delta: [7, 8] }, { channels: 1, height: 1, width: 1, output: [0], delta: [] }] };
+  assert.deepEqual(layerInput(trace, 0, 2, 2), { channels: 1, height: 2, width: 2, values: [1, 2, 3, 4] });
+  assert.deepEqual(layerInput(trace, 1, 2, 2), { channels: 2, height: 1, width: 1, values: [5, 6] });
+  assert.deepEqual(layerInputDelta(trace, 0), [9, 9, 9, 9]);
+  assert.deepEqual(layerInputDelta(trace, 1), [7, 8]);
+});
+
+test('the shifted input: its product with δ sums to the kernel weight gradient (hand case)', () => {
+  // valid 3×3 on the 4×4 X: K[0,0] sees X[y, x] for y, x in 0..1 = [1 2; 0 1]; K[1,2] sees X[y+1, x+2] = [3 1; 0 0]
+  const g = convGeometry({ filters: 1, kernel: 3 }, { channels: 1, height: 4, width: 4 });
+  assert.deepEqual([...shiftedInput(X, g, 0, 0, 0)], [1, 2, 0, 1]);
+  assert.deepEqual([...shiftedInput(X, g, 0, 1, 2)], [3, 1, 0, 0]);
+  // Σ S·δ: 3·1 + 1·(−1) + 0 + 0 = 2 = ∂L/∂K[1,2] from the hand case above
+  assert.equal([...shiftedInput(X, g, 0, 1, 2)].reduce((a, v, n) => a + v * DELTA[n], 0), 2);
+  // same, stride 2: K[0,0] at output (y, x) sees X[2y − 1, 2x − 1]: only (1, 1) is inside: X[1,1] = 1
+  const g2 = convGeometry({ filters: 1, kernel: 3, stride: 2, padding: 'same' }, { channels: 1, height: 4, width: 4 });
+  assert.deepEqual([...shiftedInput(X, g2, 0, 0, 0)], [0, 0, 0, 1]);
+});
+
+test('the terms that weigh most, the rest summed; relative differences', () => {
+  const terms = [1, -5, 0.5, 3, -3].map((product) => ({ product }));
+  const { shown, rest, restCount } = topTerms(terms, 3);
+  // |−5| > |3| = |−3| (tie: the earlier, 3, wins) > |1|: shown −5, 3, −3 in their order; rest 1 + 0.5
+  assert.deepEqual(shown.map((t) => t.product), [-5, 3, -3]);
+  assert.equal(rest, 1.5);
+  assert.equal(restCount, 2);
+  assert.deepEqual(topTerms(terms, 9).shown.length, 5);
+  assert.equal(relativeDifference(1, 1.5), 0.5 / 1.5);
+  assert.equal(relativeDifference(0, 0), 0);
+  assert.equal(relativeDifference(-2, 2), 2);
+});
+
+test('cell colours: the diverging map on ±vmax, ink on paper, upscaled and strided', () => {
+  assert.equal(maxAbs([0.5, -2, NaN, 1]), 2);
+  assert.equal(maxAbs([]), 0);
+  assert.equal(maxAbs([9, 1, -3], 1), 3);
+  // ink: 0 → paper (255), 1 → (20, 24, 30), 0.5 → 255 + (20 − 255)/2 = 137.5 → 138 (and 140, 143)
+  assert.deepEqual(inkRGB(0), [255, 255, 255]);
+  assert.deepEqual(inkRGB(1), [20, 24, 30]);
+  assert.deepEqual(inkRGB(0.5), [138, 140, 143]);
+  assert.deepEqual(inkRGB(7), [20, 24, 30]);
+  assert.deepEqual(inkRGB(NaN), [255, 255, 255]);
+  // a 1×2 block, scale 2, into a 5-wide buffer at (1, 0): pixels (1..2, 0..1) and (3..4, 0..1)
+  const px = new Uint8ClampedArray(5 * 2 * 4);
+  paintCells(px, 5, 1, 0, [-2, 2], { rows: 1, cols: 2, scale: 2, vmax: 2 });
+  const at = (x, y) => [...px.slice((y * 5 + x) * 4, (y * 5 + x) * 4 + 4)];
+  assert.deepEqual(at(0, 0), [0, 0, 0, 0]);                       // untouched
+  assert.deepEqual(at(1, 1), [...divergingRGB(-1, 1), 255]);      // −2/2 = −1: full orange
+  assert.deepEqual(at(4, 0), [...divergingRGB(1, 1), 255]);       // +1: full blue
+  assert.deepEqual(divergingRGB(-1, 1), [230, 159, 0]);
+  // a column of a row-major 2×3 matrix (stride 3, offset 1): values 2 and 5 as ink
+  const col = new Uint8ClampedArray(2 * 4);
+  paintCells(col, 1, 0, 0, [0, 0, 0, 0, 0, 1], { rows: 2, cols: 1, mode: 'ink', offset: 2, stride: 3 });
+  assert.deepEqual([...col], [255, 255, 255, 255, 20, 24, 30, 255]);
+});
+
+test('tile layouts and hit tests', () => {
+  // 5 tiles of 10×8, 3 a row, gap 2, pad 1, 6 px of labels on the left and 4 on top:
+  // width 2 + 6 + 30 + 4 = 42, height 2 + 4 + 16 + 2 = 24; tile 4 at x = 7 + 12, y = 5 + 10
+  const L = tileLayout(5, 10, 8, { maxCols: 3, gap: 2, pad: 1, left: 6, top: 4 });
+  assert.deepEqual([L.cols, L.rows, L.width, L.height, L.x(4), L.y(4)], [3, 2, 42, 24, 19, 15]);
+  assert.deepEqual(tileAt(L, 19 + 5, 15 + 3, 5, 2), { index: 4, r: 1, c: 2 });
+  assert.equal(tileAt(L, 17.5, 15, 5), null);          // in the gap
+  assert.equal(tileAt(L, 31 + 1, 15, 5), null);         // where a sixth tile would be
+  assert.equal(tileAt(L, 3, 3, 5), null);               // on the labels
+  const row = tileLayout(4, 5, 5);   // maxCols 0: one row, gap 2: 4·5 + 3·2 = 26 wide
+  assert.deepEqual([row.cols, row.rows, row.width, row.height, row.x(3)], [4, 1, 26, 5, 21]);
+  assert.equal(cellFor(28, 28, 84), 3);
+  assert.equal(cellFor(8, 8, 56), 7);
+  assert.equal(cellFor(5, 5, 3), 1);
+});
+
+test('the code plane and its pixels, y up; nearest point', () => {
+  const axes = { xmin: -2, xmax: 2, ymin: 0, ymax: 10 };
+  // 100×100 with a 10 px inset: x = −2 at px 10, +2 at 90; y = 10 at py 10, 0 at 90
+  assert.deepEqual(planeToPixel(axes, 100, 100, -2, 10, 10), [10, 10]);
+  assert.deepEqual(planeToPixel(axes, 100, 100, 1, 2.5, 10), [70, 70]);
+  assert.deepEqual(pixelToPlane(axes, 100, 100, 70, 70, 10), [1, 2.5]);
+  assert.deepEqual(pixelToPlane(axes, 100, 100, 50, 50, 10), [0, 5]);
+  const near = nearestPoint([0, 0, 3, 4, 1, 1], 2, 2.5, 3.5);
+  assert.equal(near.index, 1);
+  assert.ok(Math.abs(near.distance - Math.SQRT1_2) < 1e-12);
+  assert.equal(nearestPoint([], 2, 0, 0).index, -1);
+  assert.equal(nearestPoint([0, 9, 5, 1, 0, 0], 3, 1, 0, 2, 0).index, 1);   // dims (2, 0): points (5, 0), (0, 1)
+});
+
+test('numbers for cells and sums: short, true minus signs, negatives in parentheses', () => {
+  assert.equal(shortNumber(0), '0');
+  assert.equal(shortNumber(-0.4567), '−0.46');
+  assert.equal(shortNumber(12.34), '12');
+  assert.equal(shortNumber(123.6), '124');
+  assert.equal(shortNumber(0.0123, 3), '0.0123');
+  assert.equal(shortNumber(-0.00031), '−3e−4');
+  assert.equal(shortNumber(NaN), '–');
+  assert.equal(factorText(-0.118), '(−0.118)');
+  assert.equal(factorText(1), '1');
+  assert.equal(coord(-1.1e-16), '0.0');
+  assert.equal(coord(-0.93), '−0.9');
+  assert.equal(coord(2.96), '3.0');
+});
+
+test('ten class colours, all different', () => {
+  assert.equal(DIGIT_RGB.length, 10);
+  assert.equal(new Set(DIGIT_RGB.map(String)).size, 10);
+});
+
+test('the PCA sentence follows the two errors', () => {
+  // 1 − 0.0381/0.0556 = 0.3147: "31% less"
+  assert.match(nonlinearitySentence(0.0381, 0.0556), /31% less squared error/);
+  assert.match(nonlinearitySentence(0.05, 0.05), /about as well as PCA/);
+  // 0.066/0.055 − 1 = 0.2: "20% above"
+  assert.match(nonlinearitySentence(0.066, 0.055), /20% above PCA/);
+  assert.match(nonlinearitySentence(NaN, 0.05), /Train the autoencoder/);
+});
+
+// The views read the engine's arrays by the rules above (conv W as (C_in·k·k, C_out), δ of a
+// layer = ∂L/∂ its output, parameter names by weighted-layer count): on a real trace of the W4
+// CNN (UCI 8×8, after 30 steps) every kernel weight's sum over positions is the engine's gradient
+// of that digit, the full convolution is the δ of the layer below, and the routed δ of each
+// max-pool is the engine's.
+test('the explain sums agree with the digits engine on a real trace', async () => {
+  const m = await loadBackprop('backprop-digits');
+  const bytes = new Uint8Array(fs.readFileSync(new URL('../../web/data/optdigits-8x8.bpimg', import.meta.url)));
+  const s = new m.ImageSession(m.defaultImageConfig('cnn', 'uci', 'relu'), bytes);
+  try {
+    s.step(30);
+    const { rows, cols } = s.imageShape();
+    const t = s.trace(s.testImage(3).slice(), s.testLabels()[3]);
+    const names = weightedLayerNames(t.layers);
+    assert.deepEqual(s.params().map((p) => p.name), names.filter(Boolean).flatMap((n) => [`${n}.W`, `${n}.b`]));
+    let convs = 0; let pools = 0;
+    t.layers.forEach((l, li) => {
+      const inp = layerInput(t, li, rows, cols);
+      if (l.kind === 'conv2d') {
+        convs++;
+        const g = convGeometry(parseConvText(l.text), inp);
+        const W = s.param(`${names[li]}.W`).slice();
+        const G = s.paramGradient(`${names[li]}.W`).slice();
+        for (let o = 0; o < g.cout; o++) for (let c = 0; c < g.cin; c++) for (let i = 0; i < g.k; i++) for (let j = 0; j < g.k; j++) {
+          close(kernelWeightSum(inp.values, l.delta, g, o, c, i, j).total, G[convWeightIndex(o, c, i, j, g.k, g.cout)], 1e-10, `${names[li]} dK[${o},${c},${i},${j}]`);
+        }
+        const below = layerInputDelta(t, li);
+        convInputDelta(l.delta, W, g).forEach((v, n) => close(v, below[n], 1e-10, `${names[li]} dX[${n}]`));
+      }
+      if (l.kind === 'max_pool') {
+        pools++;
+        const r = poolRouting(inp.values, inp.channels, inp.height, inp.width, l.delta);
+        assert.deepEqual([...r.routed], [...layerInputDelta(t, li)]);
+        assert.deepEqual([...r.output], [...l.output]);
+      }
+    });
+    assert.deepEqual([convs, pools], [2, 2]);
+  } finally {
+    s.delete();
+  }
 });

@@ -258,3 +258,83 @@ export function meanSquaredError(a, b) {
   for (let n = 0; n < a.length; n++) s += (a[n] - b[n]) ** 2;
   return a.length ? s / a.length : NaN;
 }
+
+/**
+ * A conv layer's settings read from its text as the core writes it (layer_text in
+ * core/nn/layer_stack.cpp): "conv2d 1→8 5×5 same", "conv2d 8→16 3×3 valid stride 2".
+ * Returns { cin, filters, kernel, padding, stride } or null for any other text.
+ */
+export function parseConvText(text) {
+  const m = /^conv2d (\d+)→(\d+) (\d+)×\d+ (same|valid)(?: stride (\d+))?$/.exec(String(text).trim());
+  if (!m) return null;
+  return { cin: Number(m[1]), filters: Number(m[2]), kernel: Number(m[3]), padding: m[4], stride: m[5] ? Number(m[5]) : 1 };
+}
+
+/**
+ * The parameter prefix of every layer as the core numbers them ("conv1", "dense3": counted among
+ * the layers with weights, dense and conv2d, from 1; null for the others), for layers given as
+ * s.layers() or trace().layers (objects with a `kind`).
+ */
+export function weightedLayerNames(layers) {
+  let n = 0;
+  return layers.map((l) => {
+    if (l.kind === 'dense') return `dense${++n}`;
+    if (l.kind === 'conv2d') return `conv${++n}`;
+    return null;
+  });
+}
+
+/**
+ * The shape a layer of trace().layers reads: the previous layer's output, or the input image
+ * (1×rows×cols) for the first. Returns { channels, height, width, values } (values: that input).
+ */
+export function layerInput(trace, l, rows, cols) {
+  if (l === 0) return { channels: 1, height: rows, width: cols, values: trace.input };
+  const p = trace.layers[l - 1];
+  return { channels: p.channels, height: p.height, width: p.width, values: p.output };
+}
+
+/** ∂L/∂(the input of layer l) from a trace: the previous layer's δ, or inputDelta for the first. */
+export function layerInputDelta(trace, l) {
+  return l === 0 ? trace.inputDelta : trace.layers[l - 1].delta;
+}
+
+/**
+ * The input as kernel entry (i, j) of channel c sees it at every output position:
+ *   S[y, x] = X[c, s·y + i − p, s·x + j − p]   (0 on the padding), an Ho×Wo map,
+ * so ∂L/∂K[o, c, i, j] = Σ_y Σ_x S[y, x] · δ[o, y, x] is the sum of the product of two maps.
+ */
+export function shiftedInput(input, g, c, i, j) {
+  const S = new Float64Array(g.ho * g.wo);
+  for (let y = 0; y < g.ho; y++) {
+    for (let x = 0; x < g.wo; x++) {
+      const u = g.stride * y + i - g.pad;
+      const v = g.stride * x + j - g.pad;
+      if (u >= 0 && v >= 0 && u < g.h && v < g.w) S[y * g.wo + x] = input[(c * g.h + u) * g.w + v];
+    }
+  }
+  return S;
+}
+
+/**
+ * The n terms of a sum that weigh most (largest |product|, ties in their original order), and
+ * what the others add up to: { shown, rest, restCount }.
+ */
+export function topTerms(terms, n) {
+  const order = terms.map((t, k) => k).sort((a, b) => Math.abs(terms[b].product) - Math.abs(terms[a].product) || a - b);
+  const keep = new Set(order.slice(0, n));
+  const shown = [];
+  let rest = 0;
+  let restCount = 0;
+  terms.forEach((t, k) => {
+    if (keep.has(k)) shown.push(t);
+    else { rest += t.product; restCount++; }
+  });
+  return { shown, rest, restCount };
+}
+
+/** Relative difference |a − b| / max(|a|, |b|) (0 when both are 0). */
+export function relativeDifference(a, b) {
+  const m = Math.max(Math.abs(a), Math.abs(b));
+  return m === 0 ? 0 : Math.abs(a - b) / m;
+}
