@@ -36,6 +36,7 @@ async function pause(page) {
 
 /** Draws strokes with the mouse: each stroke a list of [x, y] in 0..1 of the pad. */
 async function drawStrokes(page, strokes) {
+  await page.locator('.dg-pad').scrollIntoViewIfNeeded();
   const box = await page.locator('.dg-pad').boundingBox();
   for (const s of strokes) {
     const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
@@ -144,4 +145,140 @@ test('an MLP trained from a fixed seed on MNIST reads a drawn 1 and 0; the confu
   expect(right / all).toBeCloseTo(last.test.accuracy, 10);
   await page.locator('.dg-panel-confusion').screenshot({ path: shot('53-digits-confusion.png') });
   await page.screenshot({ path: shot('54-digits-trained.png'), fullPage: true });
+});
+
+test('the CNN layer editor: a stack whose shapes do not fit gets the engine\'s message and changes nothing', async ({ page, consoleErrors }) => {
+  await openDigits(page, 'data=uci&model=cnn&conv=8-5-valid-none');
+  const before = await page.evaluate(() => window.__digits.info().layers.map((l) => l.text));
+  expect(before[0]).toBe('conv2d 1→8 5×5 valid');
+  const hash0 = await page.evaluate(() => window.location.hash);
+  // a 9×9 valid kernel on the 8×8 UCI digits: larger than its input
+  await page.locator('.dg-le-row[data-row="0"] select').nth(1).selectOption('9');
+  await expect(page.locator('.dg-le-error')).toContainText('layer 0');
+  await expect(page.locator('.dg-le-error')).toContainText('larger than its');
+  await expect(page.locator('.bp-msg-error').first()).toContainText('That change could not be made');
+  await page.evaluate(() => window.__digits.idle());
+  const after = await page.evaluate(() => window.__digits.info().layers.map((l) => l.text));
+  expect(after).toEqual(before);
+  expect(await page.evaluate(() => window.location.hash)).toBe(hash0);
+  await page.locator('.dg-panel-views').scrollIntoViewIfNeeded();
+  await page.locator('.dg-top').screenshot({ path: shot('55-digits-layer-error.png') });
+  // a layer that fits: the engine's list of layers follows
+  await page.getByRole('button', { name: '+ conv layer' }).click();
+  await page.evaluate(() => window.__digits.idle());
+  await expect(page.locator('.dg-le-error')).toBeEmpty();
+  const layers = await page.evaluate(() => window.__digits.info().layers.filter((l) => l.kind === 'conv2d').length);
+  expect(layers).toBe(2);
+});
+
+test('the URL round trip: settings in the hash rebuild the same engine config', async ({ page, consoleErrors }) => {
+  await openDigits(page);
+  await page.evaluate(() => window.__digits.update({ model: 'cnn', convs: [{ filters: 4, kernel: 3, padding: 'same', pool: 'avg' }], head: 32, learningRate: 0.003, batchSize: 64, augment: true, maxShift: 1, netSeed: 7 }));
+  await page.evaluate(() => window.__digits.idle());
+  await expect.poll(() => page.evaluate(() => window.location.hash)).toContain('conv=4-3-same-avg');
+  const hash = await page.evaluate(() => window.location.hash);
+  const state = await page.evaluate(() => window.__digits.state());
+  const engine = await page.evaluate(() => window.__digits.engineConfig());
+  // the hash parses back to the same state in Node, with no notice
+  const parsed = parseState(hash);
+  expect(parsed.notices).toEqual([]);
+  expect(parsed.state).toEqual(state);
+  expect(`#${serializeState(state)}`).toBe(hash);
+  const share = await page.evaluate(() => window.__digits.shareURL());
+  expect(new URL(share).hash).toBe(hash);
+  // a fresh page from the link: the same state and the same network
+  await openDigits(page, hash.slice(1));
+  expect(await page.evaluate(() => window.__digits.state())).toEqual(state);
+  const engine2 = await page.evaluate(() => window.__digits.engineConfig());
+  expect(engine2.config.model.layers).toEqual(engine.config.model.layers);
+  expect(engine2.config.training).toEqual(engine.config.training);
+  expect(engine.config.model.layers.map((l) => l.type)).toEqual(engineConfig(state).model.layers.map((l) => l.type));
+  expect(engine.config.model.seed).toBe(7);
+  // a broken link opens a working page and says what was wrong
+  await openDigits(page, 'model=rnn&lr=abc&zoom=2');
+  expect(await page.evaluate(() => window.__digits.state().model)).toBe('cnn');
+  await expect(page.locator('.bp-msg-notice')).toHaveCount(3);
+});
+
+test('model files: export and import round trip; a bad or foreign file gives a message and changes nothing', async ({ page, consoleErrors }) => {
+  await openDigits(page, 'data=uci&model=mlp&hidden=32');
+  await page.locator('.bp-round-btn[aria-label^="Train one step"]').click();
+  await page.keyboard.press('s');
+  await expect.poll(() => page.evaluate(() => window.__digits.stats().step)).toBe(2);
+  const text = await page.evaluate(() => window.__digits.saveModel());
+  const stateBefore = await page.evaluate(() => window.__digits.state());
+  const msg = page.locator('.bp-msg-error').last();
+  for (const [bad, why] of [
+    ['not json {', 'not valid JSON'],
+    [JSON.stringify({ format: 'backprop-playground-sequence-model', version: 1 }), 'recurrent network'],
+    [text.replace('"hidden"', '"hidden"').replace(/"units":32/, '"units":33'), ''],
+  ]) {
+    const ok = await page.evaluate(([t]) => window.__digits.importModelText(t, 'bad.json'), [bad]);
+    expect(ok).toBe(false);
+    await expect(msg).toContainText('Could not load "bad.json"');
+    await expect(msg).toContainText('Nothing was changed');
+    if (why) await expect(msg).toContainText(why);
+    expect(await page.evaluate(() => window.__digits.state())).toEqual(stateBefore);
+    expect(await page.evaluate(() => window.__digits.stats().step)).toBe(2);
+  }
+  await page.locator('.bp-messages').screenshot({ path: shot('56-digits-bad-import.png') });
+  // a good file from another setting: the page takes its settings and its step
+  await page.evaluate(() => window.__digits.update({ hidden: [64] }));
+  await page.evaluate(() => window.__digits.idle());
+  const ok = await page.evaluate((t) => window.__digits.importModelText(t, 'm.json'), text);
+  expect(ok).toBe(true);
+  expect((await page.evaluate(() => window.__digits.state())).hidden).toEqual([32]);
+  expect(await page.evaluate(() => window.__digits.saveModel())).toBe(text);
+  // the PyTorch script of the same network
+  const py = await page.evaluate(() => window.__digits.pytorchText());
+  expect(py).toContain('nn.Linear(64, 32)');
+  expect(py).toContain('nn.Linear(32, 10)');
+});
+
+test('the autoencoder: codes of the test digits, a click on the plane decodes, PCA beside it', async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
+  await openDigits(page, 'data=uci&model=autoencoder&lr=0.003');
+  await expect(page.locator('.dg-panel-confusion')).toBeHidden();
+  await expect(page.locator('.dg-views-ae')).toBeVisible();
+  await page.locator('.bp-play-btn').click();
+  await waitFor(page, (x) => x.figures && x.stats.epoch >= 20, 60_000);
+  await pause(page);
+  const f = await page.evaluate(() => window.__digits.evaluate());
+  console.log(`UCI autoencoder 64-128-2-128-64: test MSE ${f.test.reconstructionMse.toFixed(4)} at step ${f.step}`);
+  expect(f.test.reconstructionMse).toBeLessThan(0.06);
+  await page.waitForTimeout(800);
+  // a click on the plane decodes that point; two clicks make an interpolation strip
+  const plane = page.locator('.dg-view-code .dv-scatter-stack canvas').last();
+  await plane.scrollIntoViewIfNeeded();
+  const caption = page.locator('.dg-view-code .dv-caption').first();
+  await plane.click({ position: { x: 60, y: 80 } });
+  await expect(caption).toContainText('decode(');
+  const first = await caption.textContent();
+  await plane.click({ position: { x: 200, y: 220 } });
+  await expect(caption).not.toHaveText(first);
+  await expect(page.locator('.dg-view-strip canvas')).not.toHaveCount(0);
+  await page.locator('.dg-panel-views').screenshot({ path: shot('57-digits-autoencoder.png') });
+  // drawing into an autoencoder: its reconstruction, no class probabilities
+  await drawStrokes(page, ZERO);
+  await expect(page.locator('.dg-img-title').last()).toContainText('reconstruction');
+});
+
+test('phone layout: the panels stack, the pad fills the width and touch draws', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openDigits(page, 'data=uci&model=mlp');
+  const pad = await page.locator('.dg-pad').boundingBox();
+  expect(pad.width).toBeGreaterThan(300);
+  const draw = await page.locator('.dg-panel-draw').boundingBox();
+  const train = await page.locator('.dg-panel-train').boundingBox();
+  expect(train.y).toBeGreaterThan(draw.y + draw.height - 1);   // stacked, not side by side
+  const scrollW = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scrollW).toBeLessThanOrEqual(392);
+  await page.locator('.dg-pad').tap({ position: { x: pad.width / 2, y: pad.height / 2 } });
+  await expect.poll(() => page.evaluate(() => window.__digits.inputPixels() !== null)).toBe(true);
+  await page.screenshot({ path: shot('58-digits-phone.png'), fullPage: true });
+  expect(errors).toEqual([]);
+  await context.close();
 });

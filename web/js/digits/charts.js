@@ -12,7 +12,7 @@ export class TrainingCharts {
     this.steps = new History(['trainLoss']);
     this.evals = new History(['testLoss', 'trainEvalLoss', 'testAcc', 'trainAcc', 'testMse', 'trainMse']);
     this.loss = new LineChart({ title: 'Loss over training', xLabel: 'step', log: true, height: 170 });
-    this.second = new LineChart({ title: 'Accuracy over training', xLabel: 'step', height: 170 });
+    this.second = new LineChart({ title: 'Accuracy over training', xLabel: 'step', height: 170, yRange: [0, 100] });
     this.el = h('div', { class: 'bp-charts dg-charts' }, this.loss.el, this.second.el);
     this.kind = 'cnn';
   }
@@ -43,7 +43,7 @@ export class TrainingCharts {
     const batch = x.map((step) => nearest(sx, this.steps.v.trainLoss, step));
     const note = x.length < 2 ? 'The curves grow as training runs (the test set is measured every few hundred ms).' : '';
     this.loss.setNote(note);
-    this.second.setNote(note);
+    this.second.setNote('');
     this.loss.setTitle(ae ? 'Reconstruction loss (per-pixel cross-entropy) over training' : 'Loss (cross-entropy) over training');
     this.loss.setData(x, [batch, v.trainEvalLoss, v.testLoss], [
       { label: 'batches', stroke: COLORS.sky, width: 1 },

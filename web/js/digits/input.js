@@ -58,7 +58,8 @@ export class DrawingInput {
       if (pixels === this.pixels) {
         this.show(p);
         if (p) this.timing.lastMs = performance.now() - this.t0;
-        if (this.o.answered) this.o.answered();
+        // (the views' trace waits for the end of a stroke: it would delay the next answer)
+        if (this.o.answered && !this.o.views.pad.active) this.o.answered();
       }
     }, (e) => this.o.onError(e.message)).finally(() => {
       this.busy = false;

@@ -24,7 +24,7 @@ export class LayerEditor {
     this.error = h('p', { class: 'dg-le-error', role: 'alert' });
     this.shapes = h('ol', { class: 'dg-le-shapes', 'aria-label': 'The layers as the engine built them' });
     this.el = h('div', { class: 'dg-le', role: 'group', 'aria-label': 'CNN layers' },
-      h('div', { class: 'dg-le-head' }, h('span', { class: 'bp-field-label', text: 'Conv layers (input → …)' }), this.addBtn),
+      h('div', { class: 'dg-le-head' }, h('span', { class: 'bp-field-label', text: 'Conv layers' }), this.addBtn),
       this.rows,
       h('div', { class: 'bp-field dg-le-dense' }, h('label', { class: 'bp-field-label', for: `${id}-head`, text: 'Dense head' }), this.headSelect),
       this.error, this.shapes);
