@@ -282,3 +282,21 @@ test('phone layout: the panels stack, the pad fills the width and touch draws', 
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test('explain mode on a conv layer: the sum over positions, the engine\'s gradient and a central difference agree', async ({ page, consoleErrors }) => {
+  await openDigits(page, 'data=uci&model=cnn&conv=4-3-same-max');
+  for (let i = 0; i < 30; i++) await page.keyboard.press('s');
+  await expect.poll(() => page.evaluate(() => window.__digits.stats().step)).toBe(30);
+  await drawStrokes(page, ZERO);
+  await answer(page);
+  await page.keyboard.press('e');
+  const checks = page.locator('.dg-view-explain .dv-checks').first();
+  await expect(checks).toContainText('central difference');
+  const values = await checks.locator('.dv-check-value').allTextContents();
+  const nums = values.map((t) => Number(t.replace('−', '-')));
+  expect(nums.length).toBe(3);
+  for (const v of nums.slice(1)) expect(Math.abs(v - nums[0])).toBeLessThanOrEqual(1e-5 * Math.max(1e-3, Math.abs(nums[0])));
+  expect(nums[0]).not.toBe(0);
+  await page.locator('.dg-panel-views').scrollIntoViewIfNeeded();
+  await page.locator('.dg-panel-views').screenshot({ path: shot('59-digits-explain.png') });
+});

@@ -63,5 +63,6 @@ export function testHook(page) {
     inputPixels: () => (page.input.pixels ? Array.from(page.input.pixels) : null),
     drawLatencyMs: () => page.input.timing.lastMs,
     clearDrawing: () => page.v.pad.clear(),
+    explainState: () => ({ explain: page.views.explain, selection: page.views.selection, numeric: page.views.numeric, first: page.views.firstWeight }),
   };
 }

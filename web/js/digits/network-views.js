@@ -15,7 +15,7 @@ import { CodeScatterView } from './views/code-scatter-view.js';
 import { InterpolationStrip } from './views/interpolation-strip.js';
 import { ReconstructionView } from './views/reconstruction-view.js';
 import { PcaBaselineView } from './views/pca-baseline-view.js';
-import { interpolationCodes } from './views/conv-math.js';
+import { interpolationCodes, parseConvText, weightedLayerNames, convWeightIndex } from './views/conv-math.js';
 
 const STRIP = 9;   // images in the interpolation strip
 
@@ -67,7 +67,18 @@ export class NetworkViews {
     this.explainBox.checked = on;
     this.maps.setExplain(on);
     this.explainPart.hidden = !on || this.kind !== 'cnn';
-    if (on) this.refresh();
+    if (on && !this.selection && this.firstWeight) this.selectWeight(this.firstWeight);
+    else if (on) this.refresh();
+  }
+
+  /** The weight explained first: the centre of the first conv layer's first kernel. */
+  defaultWeight(layers) {
+    const names = weightedLayerNames(layers);
+    const li = layers.findIndex((l) => l.kind === 'conv2d');
+    const spec = li >= 0 ? parseConvText(layers[li].text) : null;
+    if (!spec) return null;
+    const c = spec.kernel >> 1;
+    return { layer: li, name: `${names[li]}.W`, o: 0, c: 0, i: c, j: c, index: convWeightIndex(0, 0, c, c, spec.kernel, spec.filters) };
   }
 
   /** A new network (info: the engine's description). */
@@ -75,6 +86,9 @@ export class NetworkViews {
     this.kind = info.kind;
     this.shape = info.image;
     this.selection = null;
+    this.sel = null;
+    this.numeric = null;
+    this.firstWeight = this.defaultWeight(info.layers);
     const ae = info.kind === 'autoencoder';
     this.classifierPart.hidden = ae;
     this.aePart.hidden = !ae;
@@ -86,7 +100,9 @@ export class NetworkViews {
 
   /** A new evaluation (the weights moved): redraw from fresh numbers. */
   evaluated() {
-    this.refresh();
+    this.numeric = null;   // (the weights moved: a central difference of before would not match)
+    if (this.explain && this.sel && !this.o.playing()) this.selectWeight(this.sel);
+    else this.refresh();
   }
 
   async refresh() {
@@ -138,6 +154,7 @@ export class NetworkViews {
 
   /** A kernel weight was picked (filters or the explain view): explain it, with a central difference. */
   async selectWeight(sel) {
+    this.sel = sel;
     this.selection = { layer: sel.layer, o: sel.o, c: sel.c, i: sel.i, j: sel.j };
     this.numeric = null;
     if (!this.explain) this.setExplain(true);
@@ -146,7 +163,7 @@ export class NetworkViews {
       try {
         const value = await engine.numericGradient({ name: sel.name, index: sel.index });
         this.numeric = { ...this.selection, value };
-      } catch { /* training: the engine's gradient alone */ }
+      } catch (e) { this.o.onError(`no central difference: ${e.message}`); }
     }
     this.refresh();
   }
