@@ -187,7 +187,7 @@ test('reconstructions and the PCA baseline: grid, errors, bars and sentence', as
 });
 
 test('on the real engine (MNIST, a few seconds of training): the explain checks agree, the views draw', async ({ page, consoleErrors }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   await page.goto('/test/digits-views.html?engine');
   await page.waitForFunction(() => window.dvDemo && window.dvDemo.ready, null, { timeout: 100_000 });
   // the sum over positions = the engine's gradient; Σ_o full convolutions = the engine's δ below;
@@ -203,6 +203,21 @@ test('on the real engine (MNIST, a few seconds of training): the explain checks 
   for (const id of ['filters', 'filters-mlp', 'maps', 'explain', 'scatter', 'interp', 'recon', 'pca']) {
     await page.locator(`#${id}`).screenshot({ path: shot(`digits-views-engine-${id}.png`) });
   }
+  // UCI 8×8: the same checks on small images, and with no selection given the view explains the
+  // weight with the largest |∂L/∂K| (its sum is not 0)
+  await page.goto('/test/digits-views.html?engine=uci');
+  await page.waitForFunction(() => window.dvDemo && window.dvDemo.ready, null, { timeout: 100_000 });
+  await expect(page.locator('#explain .dv-ok')).toHaveCount(3);
+  await expect(page.locator('#explain .dv-bad')).toHaveCount(0);
+  await page.evaluate(() => {
+    const d = window.dvDemo;
+    d.views.explain.select(null);
+    d.views.explain.update({ trace: d.cnn.trace, weights: d.cnn.weights, gradients: d.cnn.gradients, rows: 8, cols: 8 });
+  });
+  const total = num(await page.locator('#explain .dv-check-value').first().textContent());
+  expect(Math.abs(total)).toBeGreaterThan(0);
+  await expect(page.locator('#explain .dv-ok')).toHaveCount(3);
+  await page.locator('#explain').screenshot({ path: shot('digits-views-engine-uci-explain.png') });
   expect(consoleErrors).toEqual([]);
 });
 

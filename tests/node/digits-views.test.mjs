@@ -9,6 +9,7 @@ import {
   convWeightIndex, convGeometry, kernelOf, rot180, kernelWeightSum, convForward, convInputDelta,
   fullConvolution, fullConvolutionAt, poolRouting, interpolationCodes, fitAxes, meanSquaredError,
   parseConvText, weightedLayerNames, layerInput, layerInputDelta, shiftedInput, topTerms, relativeDifference,
+  largestWeightGradient,
 } from '../../web/js/digits/views/conv-math.js';
 import {
   maxAbs, inkRGB, paintCells, tileLayout, tileAt, planeToPixel, pixelToPlane, nearestPoint, shortNumber,
@@ -227,6 +228,21 @@ test('the shifted input: its product with δ sums to the kernel weight gradient 
   // same, stride 2: K[0,0] at output (y, x) sees X[2y − 1, 2x − 1]: only (1, 1) is inside: X[1,1] = 1
   const g2 = convGeometry({ filters: 1, kernel: 3, stride: 2, padding: 'same' }, { channels: 1, height: 4, width: 4 });
   assert.deepEqual([...shiftedInput(X, g2, 0, 0, 0)], [0, 0, 0, 1]);
+});
+
+test('the default weight to explain: the largest |∂L/∂K| (hand case)', () => {
+  // ∂L/∂K[i,j] = X[i,j]·1 + X[i,j+1]·(−1) + X[i+1,j]·2 + X[i+1,j+1]·0.5 on the 4×4 hand case:
+  //   [0,0] = 1 − 2 + 0 + 0.5 = −0.5   [0,1] = 2 − 0 + 2 + 1.5 = 5.5   [0,2] = 0 − 1 + 6 + 0.5 = 5.5
+  //   [1,0] = 0 − 1 + 4 + 0.5 = 3.5    [1,1] = 1 − 3 + 2 + 0 = 0       [1,2] = 3 − 1 + 0 + 0 = 2
+  //   [2,0] = 2 − 1 + 2 + 0 = 3        [2,1] = 1 − 0 + 0 + 1 = 2       [2,2] = 0 − 0 + 4 + 0.5 = 4.5
+  // largest |·| = 5.5, first at (0, 1)
+  const g = convGeometry({ filters: 1, kernel: 3 }, { channels: 1, height: 4, width: 4 });
+  const sums = [];
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) sums.push(kernelWeightSum(X, DELTA, g, 0, 0, i, j).total);
+  assert.deepEqual(sums, [-0.5, 5.5, 5.5, 3.5, 0, 2, 3, 2, 4.5]);
+  assert.deepEqual(largestWeightGradient(X, DELTA, g), { o: 0, c: 0, i: 0, j: 1 });
+  // all-zero δ: the centre of filter 0
+  assert.deepEqual(largestWeightGradient(X, [0, 0, 0, 0], g), { o: 0, c: 0, i: 1, j: 1 });
 });
 
 test('the terms that weigh most, the rest summed; relative differences', () => {

@@ -1,15 +1,17 @@
 // digits-views-engine.js: the same data as digits-views-data.js, but from the real digits engine
 // (web/engine/backprop-digits.mjs on MNIST, trained here for a few seconds on the main thread),
-// for web/test/digits-views.html?engine: the views on real weights, traces and codes.
+// for web/test/digits-views.html?engine (or ?engine=uci: the UCI 8×8 digits): the views on real
+// weights, traces and codes.
 
-export async function engineData({ cnnSteps = 60, mlpSteps = 150, aeSteps = 1200 } = {}) {
+export async function engineData({ data = 'mnist', cnnSteps = 60, mlpSteps = 150, aeSteps = 1200 } = {}) {
   const { default: create } = await import('../engine/backprop-digits.mjs');
   const m = await create();
-  const bytes = new Uint8Array(await (await fetch('../data/mnist-10k.bpimg')).arrayBuffer());
+  const file = data === 'uci' ? 'optdigits-8x8.bpimg' : 'mnist-10k.bpimg';
+  const bytes = new Uint8Array(await (await fetch(`../data/${file}`)).arrayBuffer());
   const copyAll = (s, names) => Object.fromEntries(names.map((n) => [n, s.param(n).slice()]));
 
   // the W4 CNN: a trace of test digit 0 and this digit's gradients (read right after trace())
-  const cnnS = new m.ImageSession(m.defaultImageConfig('cnn', 'mnist', 'relu'), bytes);
+  const cnnS = new m.ImageSession(m.defaultImageConfig('cnn', data, 'relu'), bytes);
   cnnS.step(cnnSteps);
   const labels = cnnS.testLabels().slice();
   const pick = labels.indexOf(7);
@@ -21,13 +23,13 @@ export async function engineData({ cnnSteps = 60, mlpSteps = 150, aeSteps = 1200
   };
   cnnS.delete();
 
-  const mlpS = new m.ImageSession(m.defaultImageConfig('mlp', 'mnist', 'relu'), bytes);
+  const mlpS = new m.ImageSession(m.defaultImageConfig('mlp', data, 'relu'), bytes);
   mlpS.step(mlpSteps);
   const mlp = { layers: mlpS.layers(), weights: copyAll(mlpS, ['dense1.W']) };
   mlpS.delete();
 
   // the autoencoder 784-128-2-128-784 and its PCA baseline; decode stays live for the scatter
-  const ae = new m.ImageSession(m.defaultImageConfig('autoencoder', 'mnist', 'relu'), bytes);
+  const ae = new m.ImageSession(m.defaultImageConfig('autoencoder', data, 'relu'), bytes);
   ae.step(aeSteps);
   const codesAe = ae.encodeTest().slice();
   const mse = ae.evaluate().reconstructionMse;
@@ -45,8 +47,9 @@ export async function engineData({ cnnSteps = 60, mlpSteps = 150, aeSteps = 1200
     for (let i = 0; i < labels.length; i++) if (labels[i] === k) { sx += codesAe[2 * i]; sy += codesAe[2 * i + 1]; n++; }
     return [sx / n, sy / n];
   });
+  const { rows, cols } = ae.imageShape();
   return {
-    engine: true, cnn, mlp,
+    engine: true, rows, cols, cnn, mlp,
     codes: { labels, ae: codesAe, pca: pca.codes, decode, centres, aeMse: mse, pcaMse: pca.mse, variances: pca.variances },
     recon: { inputs, outputs, mse, noisy: null, pcaOut },
   };

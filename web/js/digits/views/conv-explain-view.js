@@ -14,8 +14,8 @@
 //     gradients  { 'conv1.W': Float64Array, ... }  optional: copies of s.paramGradient(name) read
 //                right after that trace() (∂L/∂W of this one digit), shown beside the sum
 //     numericGradient  optional { layer, o, c, i, j, value }: a central difference for one weight
-//     selection  optional { layer, o, c, i, j } (layer: index in trace.layers); default: the first
-//                conv layer, o = c = 0, the kernel's centre
+//     selection  optional { layer, o, c, i, j } (layer: index in trace.layers); default: in the
+//                first conv layer, the weight with the largest |∂L/∂K| for this digit
 //     rows, cols the image shape (default: a square)
 //   select(selection)   chooses the weight (as a click would, but without the callback)
 //   callbacks.selectWeight({ layer, name, o, c, i, j, index })  when the user picks another
@@ -26,7 +26,7 @@
 
 import {
   convGeometry, parseConvText, weightedLayerNames, kernelOf, kernelWeightSum, shiftedInput,
-  topTerms, layerInput, convWeightIndex,
+  topTerms, layerInput, convWeightIndex, largestWeightGradient,
 } from './conv-math.js';
 import { el, numberGrid, imageCanvas, maxAbs, eventPoint, cellFor, sumLine, checkBox } from './image-draw.js';
 import { ConvBackwardPanel } from './conv-backward-panel.js';
@@ -90,12 +90,12 @@ export class ConvExplainView {
     }
     const L = convs.find((c) => this.sel && c.li === this.sel.layer) || convs[0];
     const g = L.g;
-    const s = this.sel && this.sel.layer === L.li ? this.sel : { layer: L.li, o: 0, c: 0, i: (g.k - 1) >> 1, j: (g.k - 1) >> 1 };
+    const delta0 = this.data.trace.layers[L.li].delta;
+    const s = this.sel && this.sel.layer === L.li ? this.sel : { layer: L.li, ...largestWeightGradient(L.input, delta0, g) };
     s.o = Math.min(s.o, g.cout - 1); s.c = Math.min(s.c, g.cin - 1);
     this.sel = s;
     const W = this.data.weights[L.name];
-    const delta = this.data.trace.layers[L.li].delta;
-    this.renderWeight(convs, L, s, W, delta);
+    this.renderWeight(convs, L, s, W, delta0);
     this.backward.update({ trace: this.data.trace, li: L.li, g, W, o: s.o, c: s.c });
     this.pool.update(this.data.trace, this.data.trace.layers.findIndex((l, k) => k > L.li && l.kind === 'max_pool'), s.o);
   }
@@ -171,10 +171,10 @@ export class ConvExplainView {
     return bar;
   }
 
-  choose(sel, centre = false) {
+  choose(sel, best = false) {
     const L = this.convLayers().find((c) => c.li === sel.layer);
     if (!L) return;
-    if (centre) { sel.i = (L.g.k - 1) >> 1; sel.j = sel.i; }
+    if (best) Object.assign(sel, largestWeightGradient(L.input, this.data.trace.layers[L.li].delta, L.g));
     this.sel = sel;
     this.render();
     if (this.callbacks.selectWeight) {

@@ -338,3 +338,14 @@ export function relativeDifference(a, b) {
   const m = Math.max(Math.abs(a), Math.abs(b));
   return m === 0 ? 0 : Math.abs(a - b) / m;
 }
+
+/** The kernel weight (o, c, i, j) of a layer with the largest |∂L/∂K| for this digit: the default pick. */
+export function largestWeightGradient(input, delta, g) {
+  let best = { o: 0, c: 0, i: (g.k - 1) >> 1, j: (g.k - 1) >> 1 };
+  let top = 0;
+  for (let o = 0; o < g.cout; o++) for (let c = 0; c < g.cin; c++) for (let i = 0; i < g.k; i++) for (let j = 0; j < g.k; j++) {
+    const v = Math.abs(kernelWeightSum(input, delta, g, o, c, i, j).total);
+    if (v > top) { top = v; best = { o, c, i, j }; }
+  }
+  return best;
+}

@@ -23,7 +23,9 @@ export class PoolRoutingPanel {
   }
 
   update(trace, pi, channel = 0) {
-    if (pi !== this.pi) { this.window = null; this.pi = pi; this.channel = channel; }
+    // a new pool layer or a new channel from the caller (the chosen filter) resets the view; the
+    // channel menu overrides it until then
+    if (pi !== this.pi || channel !== this.given) { this.window = null; this.pi = pi; this.channel = channel; this.given = channel; }
     this.trace = trace;
     this.render();
   }
