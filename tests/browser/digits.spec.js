@@ -88,12 +88,19 @@ test('the digits page loads with no console errors and shows every part', async 
 test('an MLP trained from a fixed seed on MNIST reads a drawn 1 and 0; the confusion matrix opens a cell', async ({ page, consoleErrors }) => {
   test.setTimeout(120_000);
   await openDigits(page, 'model=mlp&aug=1&wseed=1&tseed=1');
+  // play trains in the worker: the counter and the curves move
   await page.locator('.bp-play-btn').click();
-  const f = await waitFor(page, (x) => x.figures && x.figures.test.accuracy >= 0.93 && x.stats.epoch >= 3, 90_000);
+  await waitFor(page, (x) => x.stats.step >= 100 && x.playing);
+  const rate = await page.evaluate(() => window.__digits.frame().rate);
   await pause(page);
+  // then exactly to step 1000 (the weights at a step do not depend on how the steps were split)
+  const st = await page.evaluate(() => window.__digits.trainTo(1000));
+  expect(st.step).toBe(1000);
   const fig = await page.evaluate(() => window.__digits.evaluate());
-  console.log(`MLP 784-128-10 (augment ±2): test accuracy ${(fig.test.accuracy * 100).toFixed(2)}% at step ${fig.step} (epoch ${f.stats.epoch.toFixed(1)})`);
+  console.log(`MLP 784-128-10 (augment ±2, seeds 1): test accuracy ${(fig.test.accuracy * 100).toFixed(2)}% at step ${fig.step} (epoch ${st.epoch.toFixed(1)}); ${rate.toFixed(0)} steps/s while playing`);
+  expect(fig.step).toBe(1000);
   expect(fig.test.accuracy).toBeGreaterThanOrEqual(0.93);
+  await expect.poll(() => page.evaluate(() => window.__digits.figures().step)).toBe(1000);
 
   await drawStrokes(page, ONE);
   const p1 = await answer(page);
@@ -195,9 +202,12 @@ test('the URL round trip: settings in the hash rebuild the same engine config', 
   expect(engine.config.model.layers.map((l) => l.type)).toEqual(engineConfig(state).model.layers.map((l) => l.type));
   expect(engine.config.model.seed).toBe(7);
   // a broken link opens a working page and says what was wrong
-  await openDigits(page, 'model=rnn&lr=abc&zoom=2');
-  expect(await page.evaluate(() => window.__digits.state().model)).toBe('cnn');
+  await page.goto('about:blank');
+  await page.goto('/digits.html#data=uci&model=rnn&lr=abc&zoom=2');
   await expect(page.locator('.bp-msg-notice')).toHaveCount(3);
+  await expect(page.locator('.bp-msg-notice').first()).toContainText('"model=rnn" is not valid');
+  await page.waitForFunction(() => !!(window.__digits && window.__digits.frame()), null, { timeout: 30_000 });
+  expect(await page.evaluate(() => window.__digits.state().model)).toBe('cnn');
 });
 
 test('model files: export and import round trip; a bad or foreign file gives a message and changes nothing', async ({ page, consoleErrors }) => {

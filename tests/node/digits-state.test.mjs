@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { loadBackprop } from './load.mjs';
 import {
   defaultState, cloneState, parseState, serializeState, parseConvs, formatConvs, layersOf, engineConfig,
-  diffStates, stateFromConfig, trainingOf, DEFAULT_CONVS,
+  diffStates, trainingOf, DEFAULT_CONVS,
 } from '../../web/js/digits/state.js';
+import { stateFromConfig } from '../../web/js/digits/model-settings.js';
 import { torchModules, pytorchScript, pyFloat, inspectModelText, MODEL_FORMAT } from '../../web/js/digits/export.js';
 import { rowShares } from '../../web/js/digits/confusion.js';
 import { guessText } from '../../web/js/digits/gallery.js';

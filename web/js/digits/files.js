@@ -3,7 +3,8 @@
 // pure parts (the script, file names, the first check of a file) are digits/export.js.
 
 import { download } from '../shared/dom.js';
-import { serializeState, stateFromConfig, LIMITS } from './state.js';
+import { serializeState, LIMITS } from './state.js';
+import { stateFromConfig } from './model-settings.js';
 import { pytorchScript, fileName, inspectModelText } from './export.js';
 
 /** A file name as a message shows it: control characters dropped, at most 60 characters. */

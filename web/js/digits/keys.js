@@ -55,6 +55,13 @@ export function testHook(page) {
     idle: () => page.queue.then(() => undefined),
     engineConfig: () => page.engine.config(),
     evaluate: () => page.engine.evaluate(),
+    /** Trains (paused) up to exactly `step` steps: the same weights however the steps were split. */
+    trainTo: async (step) => {
+      page.pause();
+      await page.queue;
+      const now = page.lastFrame ? page.lastFrame.stats.step : 0;
+      return step > now ? page.engine.step(step - now) : page.lastFrame.stats;
+    },
     saveModel: () => page.engine.saveModel(),
     importModelText: (text, name) => page.files.importModelText(text, name),
     pytorchText: () => page.files.pytorchText(),

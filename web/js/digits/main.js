@@ -3,20 +3,20 @@
 // and owns the animation loop: the worker streams frames, each requestAnimationFrame draws the
 // latest one and acks it. Views never see the engine; the engine never sees the DOM.
 // Split by concern: layout.js (the panels), input.js (drawing -> answer), files.js (share,
-// model files, PyTorch), network-views.js (the views inside the network), keys.js (keys, test hook).
+// model files, PyTorch), network-views.js (the views inside the network), frame-draw.js (one
+// frame onto the views), keys.js (keys, test hook).
 
 import { DigitsEngine } from './engine.js';
 import { defaultState, cloneState, diffStates, engineConfig, trainingOf, speedOf } from './state.js';
 import { DigitsControls } from './controls.js';
-import { buildLayout, metricRow } from './layout.js';
+import { buildLayout } from './layout.js';
+import { drawFrame } from './frame-draw.js';
 import { DrawingInput } from './input.js';
 import { DigitsFiles } from './files.js';
 import { NetworkViews } from './network-views.js';
 import { onKey, testHook } from './keys.js';
-import { clear, fmt } from '../shared/dom.js';
+import { clear } from '../shared/dom.js';
 import { showMessage } from '../shared/messages.js';
-
-const CHART_EVERY_MS = 150;
 
 export class DigitsPage {
   constructor(host, options = {}) {
@@ -127,40 +127,9 @@ export class DigitsPage {
   draw(frame, now = performance.now()) {
     this.lastFrame = frame;
     if (this.info && frame.configVersion !== this.info.configVersion) return;   // from before a rebuild
-    const v = this.v;
-    this.controls.renderFrame(frame);
-    v.charts.push(frame.stats, frame.figures);
-    if (!frame.playing || now - this.lastChart > CHART_EVERY_MS) {
-      this.lastChart = now;
-      v.charts.draw(frame.kind, this.state.logScale);
-    }
-    if (frame.eval) {
-      if (frame.kind !== 'autoencoder') {
-        v.confusion.update(frame.eval.confusion);
-        const wrong = frame.figures.test.count - Math.round(frame.figures.test.accuracy * frame.figures.test.count);
-        v.gallery.showMisclassified(frame.eval.gallery, frame.image, wrong);
-        if (v.confusion.selected && !frame.playing) this.showCell(...v.confusion.selected);
-      }
-      this.views.evaluated(frame);
-    }
-    if (frame.prediction) this.input.show(frame.prediction);
-    this.drawMetrics(frame);
+    drawFrame(this, frame, now);
     this.reportStats(frame.stats);
     if (this.playing && !frame.playing) this.setPlaying(false);
-  }
-
-  drawMetrics(frame) {
-    const s = frame.stats;
-    const f = frame.figures;
-    const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
-    const rows = [[['Step', s.step.toLocaleString('en-US')], ['Epoch', fmt(s.epoch)], ['Batch loss', fmt(s.trainLoss)]]];
-    if (f && frame.kind === 'autoencoder') {
-      rows.push([['Test loss', fmt(f.test.loss)], ['Test MSE', fmt(f.test.reconstructionMse)], ['Train MSE', fmt(f.train.reconstructionMse)]]);
-    } else if (f) {
-      rows.push([['Test accuracy', pct(f.test.accuracy)], ['Train accuracy', pct(f.train.accuracy)], ['Test loss', fmt(f.test.loss)],
-        ['measured at step', f.step.toLocaleString('en-US')]]);
-    }
-    this.v.metrics.replaceChildren(...rows.map(metricRow));
   }
 
   reportStats(s) {
