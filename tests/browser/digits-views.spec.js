@@ -116,6 +116,17 @@ test('conv explain: the weight sum, the full convolution and the pool routing ma
   const dTrue = t.d2[2 * 196 + Number(a) * 14 + Number(b)];
   expect(Math.abs(dShown - dTrue)).toBeLessThan(5e-4 * Math.abs(dTrue) + 1e-12);
   await expect(panel3.locator('.dv-ok')).toHaveCount(1);
+  // a central difference passed in for the selected weight is shown and judged: close ✓, off ✗
+  const setNumeric = (factor) => page.evaluate((f) => {
+    const d = window.dvDemo; const g = d.cnn.gradients['conv1.W'][(0 * 5 + 4) * 8 + 2];
+    d.views.explain.update({ trace: d.cnn.trace, weights: d.cnn.weights, gradients: d.cnn.gradients, rows: 28, cols: 28,
+      numericGradient: { layer: 0, o: 2, c: 0, i: 0, j: 4, value: g * f } });
+  }, factor);
+  await setNumeric(1 + 1e-8);
+  await expect(panel1.locator('.dv-check', { hasText: 'central difference' }).locator('.dv-ok')).toHaveCount(1);
+  await setNumeric(1.01);
+  await expect(panel1.locator('.dv-check', { hasText: 'central difference' }).locator('.dv-bad')).toContainText('rel. diff 0.0099');
+  await setNumeric(1 + 1e-8);
   await page.locator('#explain').screenshot({ path: shot('digits-views-explain.png') });
   expect(consoleErrors).toEqual([]);
 });
@@ -158,6 +169,14 @@ test('code scatter: hover decodes the point under the pointer, two clicks make a
   const km = mid.indexOf(Math.max(...mid));
   const gm = await pixel(page, '#interp canvas', 0, 1 + 4 * 66 + (km % 28) * 2 + 1, 1 + Math.floor(km / 28) * 2 + 1);
   expect(gm.slice(0, 3)).toEqual(ink(mid[km]));
+  // keyboard: off the plane, focus it; → moves the point 2% of the x range from the centre, Enter picks
+  await page.mouse.move(box.x + box.width + 40, box.y - 20);
+  await base.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(async () => (await calls(page, 'decode')).at(-1)[0]).toBeCloseTo((axes.xmin + axes.xmax) / 2 + 0.02 * (axes.xmax - axes.xmin), 6);
+  expect((await calls(page, 'decode')).at(-1)[1]).toBeCloseTo((axes.ymin + axes.ymax) / 2, 6);
+  await page.keyboard.press('Enter');
+  expect((await calls(page, 'pick')).at(-1).which).toBe('a');
   await page.locator('#scatter .dv-chip').nth(3).click();
   await expect(page.locator('#scatter .dv-chip').nth(3)).toHaveAttribute('aria-pressed', 'true');
   await page.locator('#scatter').screenshot({ path: shot('digits-views-scatter.png') });

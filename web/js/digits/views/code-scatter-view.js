@@ -9,6 +9,7 @@
 //   showDecoded(pixels, x, y)   puts an image (rows·cols values in [0, 1]) in the preview, as the
 //                               decoder's answer for the point (x, y)
 //   clearEnds()                 forgets the chosen ends A and B
+//   keyboard: the plane takes focus; arrows move the decoded point, Enter/space picks an end
 //   callbacks.decode(x, y)      on hover (at most once per animation frame) and on click; may
 //                               return the image (Float64Array) or a Promise of it, which is then
 //                               shown, or nothing (the page calls showDecoded itself)
@@ -55,6 +56,30 @@ export class CodeScatterView {
     top.addEventListener('pointermove', (e) => this.onMove(e));
     top.addEventListener('pointerleave', () => { this.hover = null; this.drawOverlay(); });
     top.addEventListener('click', (e) => this.onClick(e));
+    // keyboard: the arrows move the decoded point (shift: 5× farther), Enter or space picks it
+    top.tabIndex = 0;
+    top.removeAttribute('aria-hidden');
+    top.setAttribute('role', 'application');
+    top.setAttribute('aria-label', 'Code plane: arrow keys move the decoded point, Enter picks it as end A or B');
+    top.addEventListener('keydown', (e) => this.onKey(e));
+  }
+
+  onKey(e) {
+    const a = this.plot.axes;
+    const step = (e.shiftKey ? 0.1 : 0.02);
+    const d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[e.key];
+    if (!this.hover) this.hover = [(a.xmin + a.xmax) / 2, (a.ymin + a.ymax) / 2];
+    if (d) {
+      e.preventDefault();
+      const [x, y] = this.hover;
+      this.hover = [Math.min(a.xmax, Math.max(a.xmin, x + d[0] * step * (a.xmax - a.xmin))),
+        Math.min(a.ymax, Math.max(a.ymin, y + d[1] * step * (a.ymax - a.ymin)))];
+      this.drawOverlay();
+      this.ask(...this.hover);
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      this.pickAt(...this.hover);
+    }
   }
 
   update({ codes, labels, dim = 2, rows, cols, step }) {
@@ -119,7 +144,11 @@ export class CodeScatterView {
   }
 
   onClick(e) {
-    const [x, y] = this.plot.toPlane(e);
+    this.pickAt(...this.plot.toPlane(e));
+  }
+
+  /** Sets the next end (A, then B, ...) at (x, y), snapped to a test digit within 10 px. */
+  pickAt(x, y) {
     const near = this.plot.nearest(x, y);
     const snap = near.index >= 0 && near.px <= SNAP_PX;
     const code = snap ? [this.codes[near.index * this.dim], this.codes[near.index * this.dim + 1]] : [x, y];

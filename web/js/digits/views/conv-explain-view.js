@@ -150,7 +150,7 @@ export class ConvExplainView {
     const G = this.data.gradients && this.data.gradients[L.name];
     if (G) row.append(checkBox('backprop in the engine ', G[convWeightIndex(s.o, s.c, s.i, s.j, L.g.k, L.g.cout)], total));
     const n = this.data.numericGradient;
-    if (n && n.layer === s.layer && n.o === s.o && n.c === s.c && n.i === s.i && n.j === s.j) row.append(checkBox('central difference ', n.value, total));
+    if (n && n.layer === s.layer && n.o === s.o && n.c === s.c && n.i === s.i && n.j === s.j) row.append(checkBox('central difference ', n.value, total, null, 1e-4));  // h-limited: ~1e-8..1e-6 is normal
     return row;
   }
 

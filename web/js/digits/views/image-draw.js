@@ -318,16 +318,16 @@ export function sumLine(shown, rest, restCount, total, factor = (t) => [t.input,
 }
 
 /**
- * One labelled number; with `reference`, also whether it agrees (relative difference < 1e-6:
+ * One labelled number; with `reference`, also whether it agrees (relative difference < tol:
  * ✓, else ✗). diff overrides the difference shown (a precomputed worst case).
  */
-export function checkBox(label, value, reference = null, diff = null) {
+export function checkBox(label, value, reference = null, diff = null, tol = 1e-6) {
   const box = el('dv-check');
   box.append(el('dv-check-label', label, 'span'), el('dv-check-value', fmt(value, 6), 'strong'));
   if (reference !== null || diff !== null) {
     const m = Math.max(Math.abs(value), Math.abs(reference ?? 0));
     const d = diff ?? (m === 0 ? 0 : Math.abs(value - reference) / m);
-    const ok = d < 1e-6;
+    const ok = d < tol;
     box.append(el(ok ? 'dv-ok' : 'dv-bad', `${ok ? ' ✓' : ' ✗'} rel. diff ${d ? fmt(d, 2) : '0'}`, 'span'));
   }
   return box;
