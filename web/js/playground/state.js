@@ -8,6 +8,8 @@
 // the default and adds a human-readable notice, so a broken link still opens a working page.
 
 /** Data sets offered by the engine, with what kind of problem each one is. */
+import { urlCodec, formatValue as formatShared, show, NUMBER } from '../shared/url-state.js';
+
 export const DATASETS = [
   { name: 'circle', label: 'Circle', kind: 'classify', classes: 2 },
   { name: 'xor', label: 'XOR', kind: 'classify', classes: 2 },
@@ -104,21 +106,12 @@ const FIELDS = [
   { key: 'test', prop: 'showTest', type: 'bool', def: false },
   { key: 'logy', prop: 'logScale', type: 'bool', def: false },
 ];
-const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
-const BY_PROP = new Map(FIELDS.map((f) => [f.prop, f]));
 /** URL keys of the settings, in the order they are written. */
 export const STATE_KEYS = FIELDS.map((f) => f.key);
 
 /** A fresh state holding every default. */
 export function defaultState() {
-  const s = {};
-  for (const f of FIELDS) s[f.prop] = clone(f.def);
-  return s;
-}
-
-function clone(v) {
-  if (Array.isArray(v)) return v.map(clone);
-  return v;
+  return CODEC.defaults();
 }
 
 /** The problem the state describes: { kind: 'classify' | 'regress', classes }. */
@@ -133,40 +126,11 @@ export function problemOf(state) {
 
 // ---- parsing ---------------------------------------------------------------------------------
 
-/** A short, safe rendering of an untrusted value for a notice (never HTML, but keep it short). */
-function show(raw) {
-  const s = String(raw);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
-}
+const fmtRange = (f) => `${f.min} to ${f.max}`;
 
-function fmtRange(f) {
-  return `${f.min} to ${f.max}`;
-}
-
+// The playground's own value types (enum, int, num, bool and speed come from shared/url-state.js).
 // Each parser returns { ok: true, value } or { ok: false, why }.
 const PARSERS = {
-  enum(f, raw) {
-    const v = raw.trim().toLowerCase();
-    return f.values.includes(v) ? { ok: true, value: v } : { ok: false, why: `one of ${f.values.join(', ')}` };
-  },
-  int(f, raw) {
-    const t = raw.trim();
-    const v = /^[+-]?\d{1,16}$/.test(t) ? Number(t) : NaN;
-    return Number.isInteger(v) && v >= f.min && v <= f.max
-      ? { ok: true, value: v } : { ok: false, why: `a whole number from ${fmtRange(f)}` };
-  },
-  num(f, raw) {
-    const t = raw.trim();
-    const v = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : NaN;
-    return Number.isFinite(v) && v >= f.min && v <= f.max
-      ? { ok: true, value: v } : { ok: false, why: `a number from ${fmtRange(f)}` };
-  },
-  bool(f, raw) {
-    const v = raw.trim().toLowerCase();
-    if (['1', 'true', 'yes', 'on', ''].includes(v)) return { ok: true, value: true };
-    if (['0', 'false', 'no', 'off'].includes(v)) return { ok: true, value: false };
-    return { ok: false, why: '0 or 1' };
-  },
   set(f, raw) {
     const names = raw.split(',').map((x) => x.trim().toLowerCase()).filter((x) => x !== '');
     if (names.length === 0) return { ok: false, why: `at least one of ${f.values.join(', ')}` };
@@ -198,12 +162,6 @@ const PARSERS = {
     }
     return { ok: true, value: parts };
   },
-  speed(f, raw) {
-    const t = raw.trim().toLowerCase();
-    const v = t === 'max' ? 0 : /^\d{1,6}$/.test(t) ? Number(t) : NaN;
-    return f.values.includes(v) ? { ok: true, value: v }
-      : { ok: false, why: `one of ${f.values.filter((x) => x).join(', ')} or max` };
-  },
   points(f, raw) {
     // "x,y,label;x,y,label;..."  (x, y in the plane; label a class index or a target value)
     const t = raw.trim();
@@ -214,7 +172,7 @@ const PARSERS = {
     }
     const out = [];
     for (const tr of triples) {
-      const nums = tr.split(',').map((x) => (/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(x) ? Number(x) : NaN));
+      const nums = tr.split(',').map((x) => (NUMBER.test(x.trim()) ? Number(x) : NaN));
       if (nums.length !== 3 || !nums.every(Number.isFinite)) {
         return { ok: false, why: 'points as x,y,label triples separated by ;' };
       }
@@ -226,31 +184,7 @@ const PARSERS = {
 
 /** Splits "a=1&b=2" (a URL hash or query without its # or ?) into [key, value] pairs. */
 export function splitParams(text) {
-  const pairs = [];
-  const notices = [];
-  let s = typeof text === 'string' ? text : '';
-  if (s.length > LIMITS.maxHashLength) {
-    notices.push(`The link is too long (${s.length} characters); only the first ${LIMITS.maxHashLength} were read.`);
-    s = s.slice(0, LIMITS.maxHashLength);
-  }
-  if (s.startsWith('#') || s.startsWith('?')) s = s.slice(1);
-  for (const part of s.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const rawKey = eq < 0 ? part : part.slice(0, eq);
-    const rawVal = eq < 0 ? '' : part.slice(eq + 1);
-    let key;
-    let value;
-    try {
-      key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
-      value = decodeURIComponent(rawVal.replace(/\+/g, ' '));
-    } catch {
-      notices.push(`The setting "${show(rawKey)}" in the link is garbled and was ignored.`);
-      continue;
-    }
-    pairs.push([key.trim(), value]);
-  }
-  return { pairs, notices };
+  return CODEC.split(text);
 }
 
 /**
@@ -261,41 +195,7 @@ export function splitParams(text) {
  * @returns {{ state: object, notices: string[] }}
  */
 export function parseState(input, options = {}) {
-  const ignore = new Set(options.ignore || []);
-  const state = options.base ? cloneState(options.base) : defaultState();
-  let pairs;
-  let notices = [];
-  if (typeof input === 'string' || input === undefined || input === null) {
-    ({ pairs, notices } = splitParams(input || ''));
-  } else {
-    pairs = [];
-    try {
-      for (const [k, v] of input) pairs.push([String(k), String(v)]);
-    } catch {
-      notices.push('The settings could not be read; the defaults are used.');
-    }
-  }
-  const seen = new Set();
-  const valid = new Set();
-  for (const [key, raw] of pairs) {
-    if (ignore.has(key)) continue;
-    const f = BY_KEY.get(key);
-    if (!f) {
-      notices.push(`Unknown setting "${show(key)}" was ignored.`);
-      continue;
-    }
-    if (seen.has(key)) notices.push(`The setting "${key}" appears twice; the last one is used.`);
-    seen.add(key);
-    const r = PARSERS[f.type](f, raw);
-    if (r.ok) {
-      state[f.prop] = r.value;
-      valid.add(key);
-    } else {
-      valid.delete(key);
-      state[f.prop] = clone(f.def);
-      notices.push(`"${key}=${show(raw)}" is not valid (expected ${r.why}); using ${formatValue(f, f.def) || 'none'}.`);
-    }
-  }
+  const { state, notices, valid } = CODEC.parse(input, options);
   // Per-layer activations follow the number of hidden layers.
   const h = state.hidden.length;
   const acts = state.activations;
@@ -335,9 +235,13 @@ export function sanitizePoints(points, task) {
   return out;
 }
 
+function clone(v) {
+  return Array.isArray(v) ? v.map(clone) : v;
+}
+
 export function cloneState(s) {
   const out = {};
-  for (const f of FIELDS) out[f.prop] = clone(s[f.prop] === undefined ? f.def : s[f.prop]);
+  for (const f of FIELDS) out[f.prop] = s[f.prop] === undefined ? CODEC.defaultOf(f, out) : clone(s[f.prop]);
   return out;
 }
 
@@ -355,21 +259,16 @@ function formatCoord(v) {
 
 function formatValue(f, v) {
   switch (f.type) {
-    case 'bool': return v ? '1' : '0';
     case 'set': case 'actlist': return v.join(',');
     case 'intlist': return v.length ? v.join(',') : 'none';
-    case 'speed': return v === 0 ? 'max' : String(v);
     case 'points': return v.map((p) => p.map(formatCoord).join(',')).join(';');
     case 'num': return formatNumber(v);
-    default: return String(v);
+    default: return formatShared(f, v);
   }
 }
 
-// Characters kept as they are in the hash (all others are percent-encoded).
-const SAFE = /[^A-Za-z0-9_.~,;:!*()'-]/g;
-function encode(s) {
-  return s.replace(SAFE, (c) => encodeURIComponent(c));
-}
+const CODEC = urlCodec({ fields: FIELDS, parsers: PARSERS, format: formatValue, maxLength: LIMITS.maxHashLength });
+const BY_PROP = CODEC.byProp;
 
 /**
  * The URL-hash form of a state (without the leading #). Every setting is written, except the
@@ -377,12 +276,8 @@ function encode(s) {
  * defaults change later.
  */
 export function serializeState(state) {
-  const parts = [];
-  for (const f of FIELDS) {
-    if ((f.prop === 'customPoints' || f.prop === 'customTask') && state.dataset !== 'custom') continue;
-    parts.push(`${f.key}=${encode(formatValue(f, state[f.prop]))}`);
-  }
-  return parts.join('&');
+  const custom = (f) => f.prop === 'customPoints' || f.prop === 'customTask';
+  return CODEC.serialize(state, (f) => !custom(f) || state.dataset === 'custom');
 }
 
 /** Custom points rounded the way a link stores them (so state and link agree exactly). */
@@ -627,7 +522,7 @@ export function importedSettings(config, defaults, classes, adapt = (c) => c) {
     const f = BY_PROP.get(prop);
     const v = at(config, path);
     const text = asText(f, v);
-    const r = text === undefined ? { ok: false } : PARSERS[f.type](f, text);
+    const r = text === undefined ? { ok: false } : CODEC.parseValue(f, text);
     if (!r.ok) {
       const range = f.type === 'int' || f.type === 'num' ? `is outside ${fmtRange(f)} on this page`
         : f.type === 'enum' ? `is not one of ${f.values.join(', ')}`

@@ -5,7 +5,8 @@
 // `on.action(name, arg)`; `render(state)` syncs them. Same markup classes as the static page's
 // controls (web/js/playground/views/controls.js), so playground.css styles both alike.
 
-import { h, fmt, fmtCount, uniqueId } from '../shared/dom.js';
+import { h, fmt, fmtCount } from '../shared/dom.js';
+import { ControlPanel } from '../shared/widgets.js';
 import {
   MODES, MODE_LABELS, SEQ_TASKS, SEQ_TASK_LABELS, CELLS, CELL_LABELS, OPTIMIZERS, OPTIMIZER_LABELS,
   FP_TASKS, FP_TASK_LABELS, FONT, SPEEDS, LIMITS, evaluationPatterns, speedOf,
@@ -24,12 +25,10 @@ const TOLERANCES = [1e-4, 1e-6, 1e-8, 1e-10, 1e-12];
 const ITERATIONS = [20, 50, 100, 200, 500, 1000, 2000, 5000];
 const CUE_DAMAGE = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12];
 
-export class RecurrentControls {
+export class RecurrentControls extends ControlPanel {
   /** @param {{ change: (patch) => void, action: (name, arg) => void }} on */
   constructor(on) {
-    this.on = on;
-    this.id = uniqueId('rcc');
-    this.inputs = {};
+    super(on, 'rcc');
     this.runBar = this.buildRunBar();
     this.modeSwitch = this.buildModeSwitch();
     this.seqHyper = this.buildSeqHyper();
@@ -42,55 +41,16 @@ export class RecurrentControls {
     this.files = this.buildFiles();
   }
 
-  // ---- widget helpers ----------------------------------------------------------------------
-
-  field(label, input, extra = {}) {
-    if (!input.id) input.id = `${this.id}-${Object.keys(this.inputs).length}-${label.replace(/\W+/g, '')}`;
-    return h('div', { class: ['bp-field', extra.class] },
-      h('label', { class: 'bp-field-label', for: input.id, text: label }), input, extra.after);
-  }
-
-  select(name, options, toPatch) {
-    const sel = h('select', { name, on: { change: () => this.on.change(toPatch(sel.value)) } },
-      options.map(([v, l]) => h('option', { value: String(v), text: l })));
-    this.inputs[name] = sel;
-    return sel;
-  }
-
-  check(name, label, toPatch) {
-    const box = h('input', { type: 'checkbox', name, on: { change: () => this.on.change(toPatch(box.checked)) } });
-    this.inputs[name] = box;
-    return h('label', { class: 'bp-inline-check' }, box, ` ${label}`);
-  }
-
-  button(text, action, props = {}) {
-    return h('button', { type: 'button', class: ['bp-btn', props.class], text, title: props.title, on: { click: () => this.on.action(action) } });
-  }
-
   // ---- run bar and mode ----------------------------------------------------------------------
 
   buildRunBar() {
-    this.resetBtn = h('button', {
-      type: 'button', class: 'bp-round-btn', 'aria-label': 'Reset the weights (r)', title: 'Reset the weights (r)',
-      on: { click: () => this.on.action('reset') },
-    }, h('span', { class: 'bp-icon bp-icon-reset', 'aria-hidden': 'true' }));
-    this.playBtn = h('button', {
-      type: 'button', class: 'bp-round-btn bp-play-btn', 'aria-label': 'Play (space)', title: 'Play / pause (space)',
-      'aria-pressed': 'false', on: { click: () => this.on.action('togglePlay') },
-    }, h('span', { class: 'bp-icon bp-icon-play', 'aria-hidden': 'true' }));
-    this.stepBtn = h('button', {
-      type: 'button', class: 'bp-round-btn', 'aria-label': 'Train one step (s)', title: 'Train one step (s)',
-      on: { click: () => this.on.action('step') },
-    }, h('span', { class: 'bp-icon bp-icon-step', 'aria-hidden': 'true' }));
-    this.stepOut = h('output', { class: 'bp-epoch rc-step', text: '0' });
-    this.rateOut = h('output', { class: 'bp-rate', text: '' });
-    const speed = this.select('speed', SPEEDS.map((s) => [s, s === 0 ? 'max' : `${s} steps/s`]),
-      (v) => (this.state && this.state.mode === 'fp' ? { fpSpeed: Number(v) } : { speed: Number(v) }));
-    return h('div', { class: 'bp-runbar' },
-      h('div', { class: 'bp-run-buttons' }, this.resetBtn, this.playBtn, this.stepBtn),
-      h('div', { class: 'bp-counter' },
-        h('span', { class: 'bp-counter-label', text: 'Step' }), this.stepOut, this.rateOut),
-      this.field('Speed', speed, { class: 'bp-speed' }));
+    const bar = this.runBar({
+      resetLabel: 'Reset the weights (r)', stepLabel: 'Train one step (s)', counter: 'Step', counterClass: 'rc-step',
+      speeds: SPEEDS, speedUnit: 'steps/s',
+      speedPatch: (v) => (this.state && this.state.mode === 'fp' ? { fpSpeed: Number(v) } : { speed: Number(v) }),
+    });
+    this.stepOut = this.counterOut;
+    return bar;
   }
 
   buildModeSwitch() {
@@ -276,13 +236,6 @@ export class RecurrentControls {
     const s = frame.stats;
     this.stepOut.textContent = Number.isFinite(s.step) ? s.step.toLocaleString('en-US') : '0';
     this.rateOut.textContent = frame.playing && frame.rate > 0 ? `${fmtCount(frame.rate)} steps/s` : '';
-  }
-
-  setPlaying(playing) {
-    this.playBtn.setAttribute('aria-pressed', String(playing));
-    this.playBtn.setAttribute('aria-label', playing ? 'Pause (space)' : 'Play (space)');
-    this.playBtn.classList.toggle('bp-playing', playing);
-    this.playBtn.firstChild.className = `bp-icon ${playing ? 'bp-icon-pause' : 'bp-icon-play'}`;
   }
 }
 

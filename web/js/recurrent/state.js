@@ -9,6 +9,8 @@
 // parseState(text) never throws: an unknown key, a garbled or out-of-range value falls back to
 // the default and adds a human-readable notice, so a broken link still opens a working page.
 
+import { urlCodec, show } from '../shared/url-state.js';
+
 export const MODES = ['seq', 'fp'];
 export const MODE_LABELS = { seq: 'Sequences (BPTT)', fp: 'Fixed point' };
 
@@ -94,64 +96,24 @@ const FIELDS = [
   { key: 'speed', prop: 'speed', type: 'speed', values: SPEEDS, def: 0, mode: 'seq' },
   { key: 'logy', prop: 'logScale', type: 'bool', def: true },
 ];
-const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
 /** URL keys, in the order they are written. */
 export const STATE_KEYS = FIELDS.map((f) => f.key);
 
-function defaultOf(f, s) {
-  return typeof f.def === 'function' ? f.def(s) : f.def;
-}
-
 /** A fresh state holding every default. */
 export function defaultState() {
-  const s = {};
-  for (const f of FIELDS) s[f.prop] = defaultOf(f, s);
-  return s;
+  return CODEC.defaults();
 }
 
 export function cloneState(s) {
   const out = {};
-  for (const f of FIELDS) out[f.prop] = s[f.prop] === undefined ? defaultOf(f, out) : s[f.prop];
+  for (const f of FIELDS) out[f.prop] = s[f.prop] === undefined ? CODEC.defaultOf(f, out) : s[f.prop];
   return out;
 }
 
 // ---- parsing ---------------------------------------------------------------------------------
 
-/** A short rendering of an untrusted value for a notice (shown as text, never as HTML). */
-function show(raw) {
-  const s = String(raw);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
-}
-
-const NUM = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+// The recurrent page's own value types (enum, int, num, bool and speed: shared/url-state.js).
 const PARSERS = {
-  enum(f, raw) {
-    const v = raw.trim().toLowerCase();
-    return f.values.includes(v) ? { ok: true, value: v } : { ok: false, why: `one of ${f.values.join(', ')}` };
-  },
-  int(f, raw) {
-    const t = raw.trim();
-    const v = /^[+-]?\d{1,16}$/.test(t) ? Number(t) : NaN;
-    return Number.isInteger(v) && v >= f.min && v <= f.max
-      ? { ok: true, value: v } : { ok: false, why: `a whole number from ${f.min} to ${f.max}` };
-  },
-  num(f, raw) {
-    const t = raw.trim();
-    const v = NUM.test(t) ? Number(t) : NaN;
-    return Number.isFinite(v) && v >= f.min && v <= f.max
-      ? { ok: true, value: v } : { ok: false, why: `a number from ${f.min} to ${f.max}` };
-  },
-  bool(f, raw) {
-    const v = raw.trim().toLowerCase();
-    if (['1', 'true', 'yes', 'on', ''].includes(v)) return { ok: true, value: true };
-    if (['0', 'false', 'no', 'off'].includes(v)) return { ok: true, value: false };
-    return { ok: false, why: '0 or 1' };
-  },
-  speed(f, raw) {
-    const t = raw.trim().toLowerCase();
-    const v = t === 'max' ? 0 : /^\d{1,6}$/.test(t) ? Number(t) : NaN;
-    return f.values.includes(v) ? { ok: true, value: v } : { ok: false, why: `one of ${f.values.filter((x) => x).join(', ')} or max` };
-  },
   letters(f, raw) {
     const t = raw.trim().toUpperCase();
     const why = `one or more distinct letters of ${FONT}`;
@@ -176,72 +138,17 @@ export function canonicalLetters(text) {
 
 /** Splits "a=1&b=2" (a URL hash or query without its # or ?) into [key, value] pairs. */
 export function splitParams(text) {
-  const pairs = [];
-  const notices = [];
-  let s = typeof text === 'string' ? text : '';
-  if (s.length > LIMITS.maxHashLength) {
-    notices.push(`The link is too long (${s.length} characters); only the first ${LIMITS.maxHashLength} were read.`);
-    s = s.slice(0, LIMITS.maxHashLength);
-  }
-  if (s.startsWith('#') || s.startsWith('?')) s = s.slice(1);
-  for (const part of s.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const rawKey = eq < 0 ? part : part.slice(0, eq);
-    const rawVal = eq < 0 ? '' : part.slice(eq + 1);
-    try {
-      pairs.push([decodeURIComponent(rawKey.replace(/\+/g, ' ')).trim(), decodeURIComponent(rawVal.replace(/\+/g, ' '))]);
-    } catch {
-      notices.push(`The setting "${show(rawKey)}" in the link is garbled and was ignored.`);
-    }
-  }
-  return { pairs, notices };
+  return CODEC.split(text);
 }
 
 /**
- * Parses settings into a full, valid state.
+ * Parses settings into a full, valid state (defaults in table order, so that a default may
+ * depend on a field before it: the fixed-point task's).
  * @param {string | Iterable<[string, string]>} input  URL hash text, or key/value pairs
  * @returns {{ state: object, notices: string[] }}
  */
 export function parseState(input) {
-  let pairs;
-  let notices = [];
-  if (typeof input === 'string' || input === undefined || input === null) {
-    ({ pairs, notices } = splitParams(input || ''));
-  } else {
-    pairs = [];
-    try {
-      for (const [k, v] of input) pairs.push([String(k), String(v)]);
-    } catch {
-      notices.push('The settings could not be read; the defaults are used.');
-    }
-  }
-  const given = new Map();
-  for (const [key, raw] of pairs) {
-    if (!BY_KEY.has(key)) {
-      notices.push(`Unknown setting "${show(key)}" was ignored.`);
-      continue;
-    }
-    if (given.has(key)) notices.push(`The setting "${key}" appears twice; the last one is used.`);
-    given.set(key, raw);
-  }
-  // In table order, so that a default may depend on a field before it (the fixed-point task).
-  const state = {};
-  for (const f of FIELDS) {
-    const def = defaultOf(f, state);
-    if (!given.has(f.key)) {
-      state[f.prop] = def;
-      continue;
-    }
-    const raw = given.get(f.key);
-    const r = PARSERS[f.type](f, raw);
-    if (r.ok) {
-      state[f.prop] = r.value;
-    } else {
-      state[f.prop] = def;
-      notices.push(`"${f.key}=${show(raw)}" is not valid (expected ${r.why}); using ${formatValue(f, def) || 'none'}.`);
-    }
-  }
+  const { state, notices } = CODEC.parse(input);
   notices.push(...fitState(state));
   return { state, notices };
 }
@@ -275,29 +182,15 @@ export function evaluationPatterns(state) {
 
 // ---- serialization ---------------------------------------------------------------------------
 
-function formatValue(f, v) {
-  switch (f.type) {
-    case 'bool': return v ? '1' : '0';
-    case 'speed': return v === 0 ? 'max' : String(v);
-    default: return String(v);
-  }
-}
-
-const SAFE = /[^A-Za-z0-9_.~,;:!*()'-]/g;   // (a + would read back as a space)
-function encode(s) {
-  return s.replace(SAFE, (c) => encodeURIComponent(c));
-}
+const CODEC = urlCodec({ fields: FIELDS, parsers: PARSERS, maxLength: LIMITS.maxHashLength });
 
 /** The URL-hash form of a state (without the #): the mode, that mode's settings and the view. */
 export function serializeState(state) {
-  const parts = [];
-  for (const f of FIELDS) {
-    if (f.mode && f.mode !== state.mode) continue;
-    if (f.prop === 'cuePixels' && state.cuePixels === '') continue;
-    if (f.mode === 'fp' && f.prop.startsWith('cue') && state.fpTask !== 'letters') continue;
-    parts.push(`${f.key}=${encode(formatValue(f, state[f.prop]))}`);
-  }
-  return parts.join('&');
+  return CODEC.serialize(state, (f) => {
+    if (f.mode && f.mode !== state.mode) return false;
+    if (f.prop === 'cuePixels' && state.cuePixels === '') return false;
+    return !(f.mode === 'fp' && f.prop.startsWith('cue') && state.fpTask !== 'letters');
+  });
 }
 
 // ---- engine configs (docs/wasm-api.md "Sequence sessions", docs/fixed-point-api.md) ----------
@@ -410,7 +303,7 @@ const ENGINE_PATHS = {
     fpOptimizer: 'training.optimizer', fpLearningRate: 'training.learningRate', fpSeed: 'seed',
   },
 };
-const BY_PROP = new Map(FIELDS.map((f) => [f.prop, f]));
+const BY_PROP = CODEC.byProp;
 
 function at(obj, path) {
   let v = obj;
@@ -512,7 +405,7 @@ export function importedSettings(mode, config, defaults) {
     const f = BY_PROP.get(prop);
     const v = at(config, path);
     const text = asText(f, v);
-    const r = text === undefined ? { ok: false } : PARSERS[f.type](f, text);
+    const r = text === undefined ? { ok: false } : CODEC.parseValue(f, text);
     // (a value must be of the engine's own type, not only read back from text: "3" is no count)
     const typed = f.type === 'bool' ? typeof v === 'boolean' : ['int', 'num'].includes(f.type) ? typeof v === 'number' : typeof v === 'string';
     if (!r.ok || !typed) {

@@ -4,7 +4,8 @@
 // and the file bar (share, export, import). Widgets report changes as state patches through
 // `on.change(patch)` and commands through `on.action(name, arg)`; `render(state)` syncs them.
 
-import { h, clear, fmt, fmtCount, uniqueId } from '../../shared/dom.js';
+import { h, clear, fmt, fmtCount } from '../../shared/dom.js';
+import { ControlPanel } from '../../shared/widgets.js';
 import {
   DATASETS, ACTIVATIONS, ACTIVATION_LABELS, OPTIMIZERS, SCHEDULES, REGULARIZATIONS, INITS, SPEEDS,
   LIMITS, problemOf,
@@ -24,12 +25,10 @@ const OUTPUT_CHOICES = {
   regress: [['auto', 'Linear + squared error']],
 };
 
-export class ControlsView {
+export class ControlsView extends ControlPanel {
   /** @param {{ change: (patch) => void, action: (name, arg) => void }} on */
   constructor(on) {
-    this.on = on;
-    this.id = uniqueId('bpc');
-    this.inputs = {};
+    super(on, 'bpc');
     this.runBar = this.buildRunBar();
     this.hyper = this.buildHyper();
     this.data = this.buildData();
@@ -39,68 +38,20 @@ export class ControlsView {
     this.metrics = this.buildMetrics();
   }
 
-  // ---- small widget helpers ------------------------------------------------------------------
-
-  field(label, input, extra = {}) {
-    if (!input.id) input.id = `${this.id}-${Object.keys(this.inputs).length}-${label.replace(/\W+/g, '')}`;
-    return h('div', { class: ['bp-field', extra.class] },
-      h('label', { class: 'bp-field-label', for: input.id, text: label }), input, extra.after);
-  }
-
-  select(name, options, toPatch) {
-    const sel = h('select', { name, on: { change: () => this.on.change(toPatch(sel.value)) } },
-      options.map(([v, l]) => h('option', { value: String(v), text: l })));
-    this.inputs[name] = sel;
-    return sel;
-  }
-
-  range(name, min, max, step, toPatch, format) {
-    const out = h('output', { class: 'bp-range-value' });
-    const input = h('input', {
-      type: 'range', name, min, max, step,
-      on: {
-        input: () => { out.textContent = format(Number(input.value)); },
-        change: () => this.on.change(toPatch(Number(input.value))),
-      },
-    });
-    input.bpOutput = out;
-    input.bpFormat = format;
-    this.inputs[name] = input;
-    return input;
-  }
-
-  button(text, action, props = {}) {
-    return h('button', { type: 'button', class: ['bp-btn', props.class], text, ...props, on: { click: () => this.on.action(action) } });
-  }
-
   // ---- the run bar ---------------------------------------------------------------------------
 
   buildRunBar() {
-    this.resetBtn = h('button', {
-      type: 'button', class: 'bp-round-btn', 'aria-label': 'Reset the network (r)', title: 'Reset the network (r)',
-      on: { click: () => this.on.action('reset') },
-    }, h('span', { class: 'bp-icon bp-icon-reset', 'aria-hidden': 'true' }));
-    this.playBtn = h('button', {
-      type: 'button', class: 'bp-round-btn bp-play-btn', 'aria-label': 'Play (space)', title: 'Play / pause (space)',
-      'aria-pressed': 'false', on: { click: () => this.on.action('togglePlay') },
-    }, h('span', { class: 'bp-icon bp-icon-play', 'aria-hidden': 'true' }));
-    this.stepBtn = h('button', {
-      type: 'button', class: 'bp-round-btn', 'aria-label': 'Train one epoch (s)', title: 'Train one epoch (s)',
-      on: { click: () => this.on.action('step') },
-    }, h('span', { class: 'bp-icon bp-icon-step', 'aria-hidden': 'true' }));
     this.explainBtn = h('button', {
       type: 'button', class: 'bp-btn bp-explain-btn', 'aria-pressed': 'false',
       title: 'Explain one training step with every number: forward, loss, backward, update (e)',
       on: { click: () => this.on.action('explain') },
     }, h('span', { class: 'bp-explain-icon', 'aria-hidden': 'true', text: '∂' }), 'Explain');
-    this.epochOut = h('output', { class: 'bp-epoch', text: '0' });
-    this.rateOut = h('output', { class: 'bp-rate', text: '' });
-    const speed = this.select('speed', SPEEDS.map((s) => [s, s === 0 ? 'max' : `${s} epochs/s`]), (v) => ({ speed: Number(v) }));
-    return h('div', { class: 'bp-runbar' },
-      h('div', { class: 'bp-run-buttons' }, this.resetBtn, this.playBtn, this.stepBtn, this.explainBtn),
-      h('div', { class: 'bp-counter' },
-        h('span', { class: 'bp-counter-label', text: 'Epoch' }), this.epochOut, this.rateOut),
-      this.field('Speed', speed, { class: 'bp-speed' }));
+    const bar = this.runBar({
+      resetLabel: 'Reset the network (r)', stepLabel: 'Train one epoch (s)', counter: 'Epoch',
+      speeds: SPEEDS, speedUnit: 'epochs/s', speedPatch: (v) => ({ speed: Number(v) }), extraButtons: [this.explainBtn],
+    });
+    this.epochOut = this.counterOut;
+    return bar;
   }
 
   buildHyper() {
@@ -411,14 +362,6 @@ export class ControlsView {
 
   setJacobian(on) {
     this.inputs.jacobian.checked = on;
-  }
-
-  setPlaying(playing) {
-    this.playBtn.setAttribute('aria-pressed', String(playing));
-    this.playBtn.setAttribute('aria-label', playing ? 'Pause (space)' : 'Play (space)');
-    this.playBtn.classList.toggle('bp-playing', playing);
-    const icon = this.playBtn.firstChild;
-    icon.className = `bp-icon ${playing ? 'bp-icon-pause' : 'bp-icon-play'}`;
   }
 }
 
