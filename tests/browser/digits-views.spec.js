@@ -38,6 +38,21 @@ test('filters: a conv weight is drawn in its colour, a click selects it for the 
   const edge = await pixel(page, '#filters .dv-grid', 0, 1 + 48 * 3 + 2 * 9 + 1, 14 + 9 + 4);  // the outline's dark stroke
   expect(edge[0]).toBeLessThan(40);
   await expect(page.locator('#explain .dv-panel').first().locator('h4')).toContainText('K[o=3, c=0, i=1, j=2]');
+  // keyboard: focus the grid, → moves the cursor to j = 3, Enter picks K[3, 0, 1, 3] = W[((0·5 + 1)·5 + 3)·8 + 3]
+  await page.locator('#filters .dv-grid').first().focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  expect((await calls(page, 'selectWeight')).at(-1)).toEqual({ layer: 0, name: 'conv1.W', o: 3, c: 0, i: 1, j: 3, index: 67 });
+  // new weights for the same network (a training step) repaint in place: the focused canvas stays
+  await page.evaluate(() => {
+    const d = window.dvDemo;
+    window.dvKeep = document.activeElement;
+    const flipped = Object.fromEntries(Object.entries(d.cnn.weights).map(([k, w]) => [k, w.map((v) => -v)]));
+    d.views.filters.update({ layers: d.cnn.layers, weights: flipped, imageShape: { rows: 28, cols: 28 } });
+  });
+  expect(await page.evaluate(() => document.activeElement === window.dvKeep && window.dvKeep.tagName)).toBe('CANVAS');
+  expect((await pixel(page, '#filters .dv-grid', 0, 1 + 48 * 5 + 4 * 9 + 4, 14 + 4 * 9 + 4)).slice(0, 3))
+    .toEqual(expectedDiverging(-W[((0 * 5 + 4) * 5 + 4) * 8 + 5], vmax));
   // the MLP's dense weights: unit h's image is column h of W (784, 32), 28×28 at 2 px a pixel
   const D = await page.evaluate(() => [...window.dvDemo.mlp.weights['dense1.W']]);
   const unit = (h) => Array.from({ length: 784 }, (_, p) => D[p * 32 + h]);
@@ -116,13 +131,23 @@ test('conv explain: the weight sum, the full convolution and the pool routing ma
   const dTrue = t.d2[2 * 196 + Number(a) * 14 + Number(b)];
   expect(Math.abs(dShown - dTrue)).toBeLessThan(5e-4 * Math.abs(dTrue) + 1e-12);
   await expect(panel3.locator('.dv-ok')).toHaveCount(1);
-  // a central difference passed in for the selected weight is shown and judged: close ✓, off ✗
+  // the filter menu by keyboard: the choice is made, the menu keeps the focus
+  const menu = panel1.locator('select[data-menu="filter o"]');
+  await menu.focus();
+  await menu.selectOption('5');
+  expect((await calls(page, 'explainSelect')).at(-1)).toMatchObject({ o: 5, i: 0, j: 4 });
+  expect(await page.evaluate(() => document.activeElement.dataset.menu)).toBe('filter o');
+  await panel1.locator('select[data-menu="filter o"]').selectOption('2');
+  // a central difference passed in for the selected weight is shown and judged: close ✓, off ✗;
+  // an update while the menu has focus waits until the focus leaves, then draws the new numbers
   const setNumeric = (factor) => page.evaluate((f) => {
     const d = window.dvDemo; const g = d.cnn.gradients['conv1.W'][(0 * 5 + 4) * 8 + 2];
     d.views.explain.update({ trace: d.cnn.trace, weights: d.cnn.weights, gradients: d.cnn.gradients, rows: 28, cols: 28,
       numericGradient: { layer: 0, o: 2, c: 0, i: 0, j: 4, value: g * f } });
   }, factor);
   await setNumeric(1 + 1e-8);
+  await expect(panel1.locator('.dv-check', { hasText: 'central difference' })).toHaveCount(0);
+  await page.evaluate(() => document.activeElement.blur());
   await expect(panel1.locator('.dv-check', { hasText: 'central difference' }).locator('.dv-ok')).toHaveCount(1);
   await setNumeric(1.01);
   await expect(panel1.locator('.dv-check', { hasText: 'central difference' }).locator('.dv-bad')).toContainText('rel. diff 0.0099');

@@ -48,6 +48,11 @@ export class ConvExplainView {
     this.pool = new PoolRoutingPanel(this.poolBox);
     this.sel = null;
     this.data = null;
+    this.root.addEventListener('focusout', () => {
+      if (!this.deferred) return;
+      this.deferred = false;
+      setTimeout(() => { if (this.data) this.render(); }, 0);
+    });
   }
 
   update(data) {
@@ -56,6 +61,10 @@ export class ConvExplainView {
     this.data.rows = data.rows || side;
     this.data.cols = data.cols || side;
     if (data.selection) this.sel = { ...data.selection };
+    // while one of its menus has focus (open, or being read by a screen reader), a redraw from
+    // training waits for the focus to leave, so the menu is not pulled away under the user
+    const a = document.activeElement;
+    if (a && a.tagName === 'SELECT' && this.root.contains(a)) { this.deferred = true; return; }
     this.render();
   }
 
@@ -159,6 +168,7 @@ export class ConvExplainView {
     const menu = (label, options, value, onPick) => {
       const lab = el('dv-menu', null, 'label');
       const sel = document.createElement('select');
+      sel.dataset.menu = label.trim();
       options.forEach(([v, t]) => { const o = document.createElement('option'); o.value = String(v); o.textContent = t; sel.append(o); });
       sel.value = String(value);
       sel.addEventListener('change', () => onPick(Number(sel.value)));
@@ -176,7 +186,9 @@ export class ConvExplainView {
     if (!L) return;
     if (best) Object.assign(sel, largestWeightGradient(L.input, this.data.trace.layers[L.li].delta, L.g));
     this.sel = sel;
+    const menu = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.menu : null;
     this.render();
+    if (menu) { const m = this.root.querySelector(`select[data-menu="${menu}"]`); if (m) m.focus(); }
     if (this.callbacks.selectWeight) {
       this.callbacks.selectWeight({ ...sel, name: L.name, index: convWeightIndex(sel.o, sel.c, sel.i, sel.j, L.g.k, L.g.cout) });
     }

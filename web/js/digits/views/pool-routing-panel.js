@@ -52,7 +52,12 @@ export class PoolRoutingPanel {
     const sel = document.createElement('select');
     for (let c = 0; c < C; c++) { const o = document.createElement('option'); o.value = String(c); o.textContent = String(c); sel.append(o); }
     sel.value = String(ch);
-    sel.addEventListener('change', () => { this.channel = Number(sel.value); this.window = null; this.render(); });
+    sel.dataset.menu = 'pool channel';
+    sel.addEventListener('change', () => {
+      this.channel = Number(sel.value); this.window = null; this.render();
+      const m = this.host.querySelector('select[data-menu="pool channel"]');
+      if (m) m.focus();
+    });
     lab.append(el('', 'channel ', 'span'), sel);
     bar.append(lab);
     host.append(bar);
