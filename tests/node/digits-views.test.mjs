@@ -11,10 +11,8 @@ import {
   parseConvText, weightedLayerNames, layerInput, layerInputDelta, shiftedInput, topTerms, relativeDifference,
   largestWeightGradient,
 } from '../../web/js/digits/views/conv-math.js';
-import {
-  maxAbs, inkRGB, paintCells, tileLayout, tileAt, planeToPixel, pixelToPlane, nearestPoint, shortNumber,
-  factorText, cellFor, DIGIT_RGB,
-} from '../../web/js/digits/views/image-draw.js';
+import { maxAbs, inkRGB, paintCells, tileLayout, tileAt, planeToPixel, pixelToPlane, nearestPoint, cellFor, DIGIT_RGB } from '../../web/js/digits/views/image-draw.js';
+import { shortNumber, factorText } from '../../web/js/digits/views/number-draw.js';
 import { nonlinearitySentence } from '../../web/js/digits/views/pca-baseline-view.js';
 import { coord } from '../../web/js/digits/views/interpolation-strip.js';
 import { divergingRGB } from '../../web/js/shared/colors.js';

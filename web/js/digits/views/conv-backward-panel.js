@@ -15,7 +15,8 @@ import {
   kernelOf, rot180, fullConvolution, fullConvolutionAt, convInputDelta, layerInputDelta, topTerms,
   relativeDifference,
 } from './conv-math.js';
-import { el, numberGrid, imageCanvas, maxAbs, eventPoint, cellFor, outline, sumLine, checkBox } from './image-draw.js';
+import { el, imageCanvas, maxAbs, eventPoint, cellFor, outline } from './image-draw.js';
+import { numberGrid, sumLine, checkBox } from './number-draw.js';
 import { fmt } from '../../shared/dom.js';
 
 export class ConvBackwardPanel {

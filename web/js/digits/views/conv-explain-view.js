@@ -28,7 +28,8 @@ import {
   convGeometry, parseConvText, weightedLayerNames, kernelOf, kernelWeightSum, shiftedInput,
   topTerms, layerInput, convWeightIndex, largestWeightGradient,
 } from './conv-math.js';
-import { el, numberGrid, imageCanvas, maxAbs, eventPoint, cellFor, sumLine, checkBox } from './image-draw.js';
+import { el, imageCanvas, maxAbs, eventPoint, cellFor } from './image-draw.js';
+import { numberGrid, sumLine, checkBox } from './number-draw.js';
 import { ConvBackwardPanel } from './conv-backward-panel.js';
 import { PoolRoutingPanel } from './pool-routing-panel.js';
 import { fmt } from '../../shared/dom.js';

@@ -1,11 +1,13 @@
 // image-draw.js: the drawing helpers every view of the digits page shares (one copy, no DOM at
 // import time, so the pure half is tested in Node: tests/node/digits-views.test.mjs).
 //
-// Pure:    maxAbs, paintCells (values -> RGBA, nearest-neighbour upscaled, diverging or ink),
-//          tileLayout / tileAt (small images on a grid, and which one a point falls in),
-//          planeToPixel / pixelToPlane / nearestPoint (the code scatters), DIGIT_RGB.
-// DOM:     makeCanvas, paintTiles (one canvas holding many small images), imageCanvas,
-//          eventPoint (a pointer event in the canvas's CSS pixels), el (a div with a class).
+// Pure:    maxAbs, inkRGB, paintCells (values -> RGBA, nearest-neighbour upscaled, diverging or
+//          ink), tileLayout / tileAt (small images on a grid, and which one a point falls in),
+//          planeToPixel / pixelToPlane / nearestPoint (the code scatters), DIGIT_RGB, cellFor.
+// DOM:     makeCanvas / sizeCanvas, paintTiles (one canvas holding many small images),
+//          imageCanvas / repaintImage, eventPoint (a pointer event in the canvas's CSS pixels),
+//          el (a div with a class), outline, scaleBar.
+// Numbers in cells and sums written out: number-draw.js.
 //
 // Colours: weights, feature maps and δ maps use the playground's diverging map (colors.js,
 // orange < 0 < blue, white at 0, Okabe–Ito ends, colour-blind safe) on a symmetric scale ±max;
@@ -223,64 +225,6 @@ export function outline(ctx, x, y, w, h) {
   ctx.strokeRect(x + 2.5, y + 2.5, w - 5, h - 5);
 }
 
-/** Text colour that reads on a cell of value v / vmax on the diverging map. */
-function textOn(v, vmax) {
-  return vmax > 0 && Math.abs(v) / vmax > 0.6 ? '#fff' : '#1f2328';
-}
-
-/**
- * A small matrix drawn as coloured cells with its numbers in them (cells of `cell` CSS pixels,
- * diverging ±vmax), for kernels and pooling windows. marks: [[r, c], ...] outlined cells;
- * dim: (r, c) => true for cells to grey out (zero padding). Returns the canvas.
- */
-export function numberGrid(values, rows, cols, cell, { vmax = maxAbs(values), marks = [], dim = null, digits = 2, label = '', className = 'dv-numgrid' } = {}) {
-  const layout = tileLayout(1, cols * cell, rows * cell);
-  const c = makeCanvas(layout.width, layout.height, className, label);
-  paintTiles(c, layout, [{ values, rows, cols, mode: 'diverging', vmax }], cell);
-  const ctx = c.getContext('2d');
-  ctx.font = `${Math.min(13, Math.max(9, Math.floor(cell / 3.6)))}px ui-monospace, monospace`;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < cols; k++) {
-      const v = values[r * cols + k];
-      if (dim && dim(r, k)) {
-        ctx.fillStyle = 'rgba(200, 204, 210, 0.85)';
-        ctx.fillRect(k * cell, r * cell, cell, cell);
-      }
-      ctx.fillStyle = dim && dim(r, k) ? '#5f6670' : textOn(v, vmax);
-      ctx.fillText(shortNumber(v, digits).replace(/^(−?)0\./, '$1.'), k * cell + cell / 2, r * cell + cell / 2 + 0.5);
-    }
-  }
-  ctx.strokeStyle = 'rgba(0, 0, 0, 0.12)';
-  ctx.lineWidth = 1;
-  for (let r = 0; r <= rows; r++) {
-    const y = Math.min(r * cell + 0.5, rows * cell - 0.5);
-    ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(cols * cell, y); ctx.stroke();
-  }
-  for (let k = 0; k <= cols; k++) {
-    const x = Math.min(k * cell + 0.5, cols * cell - 0.5);
-    ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, rows * cell); ctx.stroke();
-  }
-  for (const [r, k] of marks) outline(ctx, k * cell, r * cell, cell, cell);
-  return c;
-}
-
-/**
- * A number in at most about 5 characters for a cell: 0.123, −1.5, 12, 3e−4 (a minus sign, not
- * a hyphen; exact zeros as 0).
- */
-export function shortNumber(v, digits = 2) {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? '–' : (v > 0 ? '∞' : '−∞');
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  let s;
-  if (a >= 100) s = v.toFixed(0);
-  else if (a >= 0.01) s = String(Number(v.toPrecision(digits)));
-  else s = v.toExponential(0);
-  return s.replaceAll('-', '−').replace('e+', 'e');
-}
-
 /** "−m [orange–white–blue bar] +m": the diverging scale of a view, as a small inline element. */
 export function scaleBar(vmax, width = 72) {
   const box = el('dv-scalebar', null, 'span');
@@ -288,47 +232,5 @@ export function scaleBar(vmax, width = 72) {
   const values = Float64Array.from({ length: 8 * width }, (_, n) => (2 * (n % width)) / (width - 1) - 1);
   paintTiles(c, tileLayout(1, width, 8), [{ values, rows: 8, cols: width, mode: 'diverging', vmax: 1 }], 1);
   box.append(el('', `−${fmt(vmax)}`, 'span'), c, el('', `+${fmt(vmax)}`, 'span'));
-  return box;
-}
-
-// ---- sums written out --------------------------------------------------------------------------
-
-/** A number for a sum: negative in parentheses, at most about 3 significant digits. */
-export function factorText(v) {
-  const s = shortNumber(v, 3);
-  return v < 0 ? `(${s})` : s;
-}
-
-/**
- * "a·b + c·(−d) + … + (n more terms: r) = total" as DOM: each product with its real factors
- * (factor(t) gives them), the rest summed, the total in bold. terms: [{ product, title? }].
- */
-export function sumLine(shown, rest, restCount, total, factor = (t) => [t.input, t.delta]) {
-  const line = el('dv-sum');
-  shown.forEach((t, k) => {
-    const [a, b] = factor(t);
-    if (k) line.append(el('dv-op', ' + ', 'span'));
-    const term = el('dv-term', `${factorText(a)}·${factorText(b)}`, 'span');
-    if (t.title) term.title = t.title;
-    line.append(term);
-  });
-  if (restCount) line.append(el('dv-op', ` + (${restCount} more term${restCount > 1 ? 's' : ''}: ${fmt(rest, 3)})`, 'span'));
-  line.append(el('dv-op', ' = ', 'span'), el('dv-total', fmt(total, 4), 'strong'));
-  return line;
-}
-
-/**
- * One labelled number; with `reference`, also whether it agrees (relative difference < tol:
- * ✓, else ✗). diff overrides the difference shown (a precomputed worst case).
- */
-export function checkBox(label, value, reference = null, diff = null, tol = 1e-6) {
-  const box = el('dv-check');
-  box.append(el('dv-check-label', label, 'span'), el('dv-check-value', fmt(value, 6), 'strong'));
-  if (reference !== null || diff !== null) {
-    const m = Math.max(Math.abs(value), Math.abs(reference ?? 0));
-    const d = diff ?? (m === 0 ? 0 : Math.abs(value - reference) / m);
-    const ok = d < tol;
-    box.append(el(ok ? 'dv-ok' : 'dv-bad', `${ok ? ' ✓' : ' ✗'} rel. diff ${d ? fmt(d, 2) : '0'}`, 'span'));
-  }
   return box;
 }

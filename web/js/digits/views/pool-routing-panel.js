@@ -11,7 +11,8 @@
 //   Click a window of the input map to see its numbers; the menu picks the channel.
 
 import { poolRouting, layerInput } from './conv-math.js';
-import { el, numberGrid, imageCanvas, maxAbs, eventPoint, cellFor, outline, checkBox } from './image-draw.js';
+import { el, imageCanvas, maxAbs, eventPoint, cellFor, outline } from './image-draw.js';
+import { numberGrid, checkBox } from './number-draw.js';
 import { fmt } from '../../shared/dom.js';
 
 export class PoolRoutingPanel {
