@@ -77,6 +77,12 @@ test('the digits page loads with no console errors and shows every part', async 
   const info = await page.evaluate(() => window.__digits.info());
   expect(info.layers.map((l) => l.kind)).toEqual(['conv2d', 'activation', 'max_pool', 'conv2d', 'activation', 'max_pool', 'flatten', 'dense', 'activation']);
   expect(info.image).toEqual({ rows: 28, cols: 28 });
+  // space plays and pauses (as on the other pages)
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press(' ');
+  await expect.poll(() => page.evaluate(() => window.__digits.playing())).toBe(true);
+  await page.keyboard.press(' ');
+  await expect.poll(() => page.evaluate(() => window.__digits.frame().playing)).toBe(false);
   // an empty drawing is a message, not an error
   await expect(page.locator('.dg-draw-message')).toContainText('Draw a digit');
   const unlabeled = await page.evaluate(() => [...document.querySelectorAll('select, input')]
@@ -205,7 +211,8 @@ test('the URL round trip: settings in the hash rebuild the same engine config', 
   await page.goto('about:blank');
   await page.goto('/digits.html#data=uci&model=rnn&lr=abc&zoom=2');
   await expect(page.locator('.bp-msg-notice')).toHaveCount(3);
-  await expect(page.locator('.bp-msg-notice').first()).toContainText('"model=rnn" is not valid');
+  await expect(page.locator('.bp-msg-notice', { hasText: '"model=rnn" is not valid' })).toHaveCount(1);
+  await expect(page.locator('.bp-msg-notice', { hasText: 'Unknown setting "zoom"' })).toHaveCount(1);
   await page.waitForFunction(() => !!(window.__digits && window.__digits.frame()), null, { timeout: 30_000 });
   expect(await page.evaluate(() => window.__digits.state().model)).toBe('cnn');
 });
@@ -239,6 +246,9 @@ test('model files: export and import round trip; a bad or foreign file gives a m
   expect(ok).toBe(true);
   expect((await page.evaluate(() => window.__digits.state())).hidden).toEqual([32]);
   expect(await page.evaluate(() => window.__digits.saveModel())).toBe(text);
+  // the export button saves the same file
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export model' }).click()]);
+  expect(download.suggestedFilename()).toBe('digits-uci-mlp-step2.json');
   // the PyTorch script of the same network
   const py = await page.evaluate(() => window.__digits.pytorchText());
   expect(py).toContain('nn.Linear(64, 32)');
@@ -309,4 +319,21 @@ test('explain mode on a conv layer: the sum over positions, the engine\'s gradie
   expect(nums[0]).not.toBe(0);
   await page.locator('.dg-panel-views').scrollIntoViewIfNeeded();
   await page.locator('.dg-panel-views').screenshot({ path: shot('59-digits-explain.png') });
+});
+
+// Figures for the README (not part of the default run: BP_DIGITS_FIGURES=1): the W4 CNN trained by
+// the page for 60 s from seed 1, without and with the ±2 px shifts.
+test('figures: the W4 CNN after 60 s of training on the page', async ({ page, consoleErrors }) => {
+  test.skip(!process.env.BP_DIGITS_FIGURES, 'set BP_DIGITS_FIGURES=1 to measure');
+  test.setTimeout(300_000);
+  for (const aug of [0, 1]) {
+    await openDigits(page, `model=cnn&aug=${aug}`);
+    const t0 = Date.now();
+    await page.locator('.bp-play-btn').click();
+    await page.waitForTimeout(60_000);
+    await pause(page);
+    const s = await page.evaluate(() => window.__digits.stats());
+    const f = await page.evaluate(() => window.__digits.evaluate());
+    console.log(`W4 CNN, augment ${aug ? '±2 px' : 'off'}: ${(f.test.accuracy * 100).toFixed(2)}% on the 2,000 test digits after ${((Date.now() - t0) / 1000).toFixed(0)} s (step ${s.step}, epoch ${s.epoch.toFixed(2)})`);
+  }
 });

@@ -64,7 +64,7 @@ test('URL: bad values fall back to the default, each with a notice naming the ke
   assert.deepEqual(state.convs, DEFAULT_CONVS);
   assert.equal(state.batchSize, d.batchSize);
   assert.equal(state.augment, false);
-  assert.equal(notices.length, 8);   // model, lr, conv (twice + "appears twice"), batch, zoom, aug
+  assert.equal(notices.length, 7);   // model, lr, batch, zoom, conv "appears twice", the last conv, aug
   assert.ok(notices.some((n) => n.includes('"zoom"')));
   assert.ok(notices.some((n) => n.startsWith('"lr=-1" is not valid')));
   assert.ok(notices.some((n) => n.includes('appears twice')));

@@ -3,9 +3,10 @@
 // layers, the CNN's layer editor, the autoencoder's code and noise), the training settings and
 // the file bar (share, export / import the model, the PyTorch script). Widgets report changes as
 // state patches through on.change(patch) and commands through on.action(name, arg); render(state)
-// syncs them. Markup classes are the other pages' (playground.css styles them alike).
+// syncs them. The widgets and the run bar are the page kit's (shared/widgets.js ControlPanel).
 
-import { h, fmtCount, uniqueId } from '../shared/dom.js';
+import { h, fmtCount } from '../shared/dom.js';
+import { ControlPanel } from '../shared/widgets.js';
 import {
   DATASETS, DATASET_LABELS, MODELS, MODEL_LABELS, OPTIMIZERS, OPTIMIZER_LABELS, ACTIVATIONS, SPEEDS, NOISE_KINDS,
 } from './state.js';
@@ -19,35 +20,18 @@ const AE_HIDDEN = [32, 64, 128, 256, 512];
 const NOISES = [0, 0.1, 0.2, 0.3, 0.5, 0.7];
 const SHIFTS = [1, 2, 3];
 
-export class DigitsControls {
+export class DigitsControls extends ControlPanel {
   constructor(on) {
-    this.on = on;
-    this.id = uniqueId('dgc');
-    this.inputs = {};
-    this.runBar = this.buildRunBar();
+    super(on, 'dgc');
+    this.runBar = this.runBar({
+      resetLabel: 'Reset the weights (r)', stepLabel: 'Train one step (s)', counter: 'Step', counterClass: 'dg-step',
+      speeds: SPEEDS, speedUnit: 'steps/s', speedPatch: (v) => ({ speed: Number(v) }),
+    });
     this.dataSwitch = this.switch('data', DATASETS, DATASET_LABELS, 'Data set');
     this.modelSwitch = this.switch('model', MODELS, MODEL_LABELS, 'Model');
     this.layerEditor = new LayerEditor({ change: (p) => this.on.change(p) }, `${this.id}-le`);
     this.hyper = this.buildHyper();
     this.files = this.buildFiles();
-  }
-
-  field(label, input, cls) {
-    if (!input.id) input.id = `${this.id}-${input.name}`;
-    return h('div', { class: ['bp-field', cls] }, h('label', { class: 'bp-field-label', for: input.id, text: label }), input);
-  }
-
-  select(name, options, toPatch) {
-    const sel = h('select', { name, on: { change: () => this.on.change(toPatch(sel.value)) } },
-      options.map(([v, l]) => h('option', { value: String(v), text: l })));
-    this.inputs[name] = sel;
-    return sel;
-  }
-
-  check(name, label, toPatch) {
-    const box = h('input', { type: 'checkbox', name, id: `${this.id}-${name}`, on: { change: () => this.on.change(toPatch(box.checked)) } });
-    this.inputs[name] = box;
-    return h('label', { class: 'bp-inline-check', for: box.id }, box, ` ${label}`);
   }
 
   /** A row of radio buttons (data set, model), keyboard: arrows move the choice. */
@@ -73,23 +57,6 @@ export class DigitsControls {
     group.buttons = buttons;
     group.prop = prop;
     return group;
-  }
-
-  buildRunBar() {
-    const round = (cls, icon, label, action) => h('button', {
-      type: 'button', class: ['bp-round-btn', cls], 'aria-label': label, title: label, on: { click: () => this.on.action(action) },
-    }, h('span', { class: `bp-icon ${icon}`, 'aria-hidden': 'true' }));
-    this.resetBtn = round(null, 'bp-icon-reset', 'Reset the weights (r)', 'reset');
-    this.playBtn = round('bp-play-btn', 'bp-icon-play', 'Play (space)', 'togglePlay');
-    this.playBtn.setAttribute('aria-pressed', 'false');
-    this.stepBtn = round(null, 'bp-icon-step', 'Train one step (s)', 'step');
-    this.stepOut = h('output', { class: 'bp-epoch dg-step', text: '0' });
-    this.rateOut = h('output', { class: 'bp-rate', text: '' });
-    const speed = this.select('speed', SPEEDS.map((s) => [s, s === 0 ? 'max' : `${s} steps/s`]), (v) => ({ speed: Number(v) }));
-    return h('div', { class: 'bp-runbar' },
-      h('div', { class: 'bp-run-buttons' }, this.resetBtn, this.playBtn, this.stepBtn),
-      h('div', { class: 'bp-counter' }, h('span', { class: 'bp-counter-label', text: 'Step' }), this.stepOut, this.rateOut),
-      this.field('Speed', speed, 'bp-speed'));
   }
 
   buildHyper() {
@@ -120,7 +87,7 @@ export class DigitsControls {
     });
     this.shareOut = h('input', { type: 'text', class: 'bp-share-url', readonly: true, 'aria-label': 'Link to this page', hidden: true });
     this.shareStatus = h('span', { class: 'bp-share-status', role: 'status' });
-    const btn = (text, action, title) => h('button', { type: 'button', class: 'bp-btn', text, title, on: { click: () => this.on.action(action) } });
+    const btn = (text, action, title) => this.button(text, action, { title });
     return h('div', { class: 'bp-files' },
       btn('Share link', 'share', 'Copy a link that reproduces these settings'),
       btn('Export model', 'exportModel', 'Save the network, its weights and the optimizer state as JSON'),
@@ -176,14 +143,7 @@ export class DigitsControls {
 
   renderFrame(frame) {
     const s = frame.stats;
-    this.stepOut.textContent = s && Number.isFinite(s.step) ? s.step.toLocaleString('en-US') : '0';
+    this.counterOut.textContent = s && Number.isFinite(s.step) ? s.step.toLocaleString('en-US') : '0';
     this.rateOut.textContent = frame.playing && frame.rate > 0 ? `${fmtCount(frame.rate)} steps/s · epoch ${s.epoch.toFixed(1)}` : '';
-  }
-
-  setPlaying(playing) {
-    this.playBtn.setAttribute('aria-pressed', String(playing));
-    this.playBtn.setAttribute('aria-label', playing ? 'Pause (space)' : 'Play (space)');
-    this.playBtn.classList.toggle('bp-playing', playing);
-    this.playBtn.firstChild.className = `bp-icon ${playing ? 'bp-icon-pause' : 'bp-icon-play'}`;
   }
 }

@@ -6,8 +6,10 @@
 // The engine's config format is docs/image-models.md; layersOf(state) builds the layer list of the
 // chosen model (the CNN's conv rows and dense head come from the page's layer editor).
 //
-// parseState(text) never throws: an unknown key, a garbled or out-of-range value falls back to
+// The codec is the page kit's (shared/url-state.js). parseState(text) never throws: an unknown key, a garbled or out-of-range value falls back to
 // the default and adds a human-readable notice, so a broken link still opens a working page.
+
+import { urlCodec, formatValue } from '../shared/url-state.js';
 
 export const DATASETS = ['mnist', 'uci'];
 export const DATASET_LABELS = { mnist: 'MNIST 28×28', uci: 'UCI 8×8' };
@@ -117,40 +119,9 @@ export function parseConvs(text) {
   return { ok: true, value };
 }
 
-// ---- parsing ----------------------------------------------------------------------------------
+// ---- the URL form: shared/url-state.js over FIELDS, with this page's two types ----------------
 
-function show(raw) {
-  const s = String(raw);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
-}
-
-const NUM = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const PARSERS = {
-  enum(f, raw) {
-    const v = raw.trim().toLowerCase();
-    return f.values.includes(v) ? { ok: true, value: v } : { ok: false, why: `one of ${f.values.join(', ')}` };
-  },
-  int(f, raw) {
-    const t = raw.trim();
-    const v = /^[+-]?\d{1,16}$/.test(t) ? Number(t) : NaN;
-    return Number.isInteger(v) && v >= f.min && v <= f.max ? { ok: true, value: v } : { ok: false, why: `a whole number from ${f.min} to ${f.max}` };
-  },
-  num(f, raw) {
-    const t = raw.trim();
-    const v = NUM.test(t) ? Number(t) : NaN;
-    return Number.isFinite(v) && v >= f.min && v <= f.max ? { ok: true, value: v } : { ok: false, why: `a number from ${f.min} to ${f.max}` };
-  },
-  bool(f, raw) {
-    const v = raw.trim().toLowerCase();
-    if (['1', 'true', 'yes', 'on', ''].includes(v)) return { ok: true, value: true };
-    if (['0', 'false', 'no', 'off'].includes(v)) return { ok: true, value: false };
-    return { ok: false, why: '0 or 1' };
-  },
-  speed(f, raw) {
-    const t = raw.trim().toLowerCase();
-    const v = t === 'max' ? 0 : /^\d{1,6}$/.test(t) ? Number(t) : NaN;
-    return f.values.includes(v) ? { ok: true, value: v } : { ok: false, why: `one of ${f.values.filter((x) => x).join(', ')} or max` };
-  },
   intlist(f, raw) {
     const why = `1 to ${f.maxLength} whole numbers from ${f.min} to ${f.max}, comma-separated`;
     const parts = raw.trim().split(',');
@@ -163,69 +134,29 @@ const PARSERS = {
   },
 };
 
-/** Splits "a=1&b=2" (a URL hash or query without its # or ?) into [key, value] pairs. */
+function formatField(f, v) {
+  if (f.type === 'intlist') return v.join(',');
+  if (f.type === 'convs') return v.length ? formatConvs(v) : 'none';
+  return formatValue(f, v);
+}
+
+const CODEC = urlCodec({ fields: FIELDS, parsers: PARSERS, format: formatField, maxLength: LIMITS.maxHashLength });
+
+/** Splits "a=1&b=2" (a URL hash or query) into [key, value] pairs, with notices. */
 export function splitParams(text) {
-  const pairs = [];
-  const notices = [];
-  let s = typeof text === 'string' ? text : '';
-  if (s.length > LIMITS.maxHashLength) {
-    notices.push(`The link is too long (${s.length} characters); only the first ${LIMITS.maxHashLength} were read.`);
-    s = s.slice(0, LIMITS.maxHashLength);
-  }
-  if (s.startsWith('#') || s.startsWith('?')) s = s.slice(1);
-  for (const part of s.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const rawKey = eq < 0 ? part : part.slice(0, eq);
-    const rawVal = eq < 0 ? '' : part.slice(eq + 1);
-    try {
-      pairs.push([decodeURIComponent(rawKey.replace(/\+/g, ' ')).trim(), decodeURIComponent(rawVal.replace(/\+/g, ' '))]);
-    } catch {
-      notices.push(`The setting "${show(rawKey)}" in the link is garbled and was ignored.`);
-    }
-  }
-  return { pairs, notices };
+  return CODEC.split(text);
 }
 
 /** { state, notices } from a URL hash; never throws. */
 export function parseState(text) {
-  const state = defaultState();
-  const { pairs, notices } = splitParams(text);
-  const seen = new Set();
-  for (const [key, raw] of pairs) {
-    const f = BY_KEY.get(key.toLowerCase());
-    if (!f) {
-      notices.push(`Unknown setting "${show(key)}" in the link was ignored.`);
-      continue;
-    }
-    if (seen.has(f.key)) notices.push(`The setting "${f.key}" appears twice in the link; the last one counts.`);
-    seen.add(f.key);
-    const r = PARSERS[f.type](f, raw);
-    if (r.ok) state[f.prop] = r.value;
-    else notices.push(`"${f.key}=${show(raw)}" is not valid (expected ${r.why}); the default was used.`);
-  }
-  return { state, notices };
-}
-
-function formatValue(f, v) {
-  switch (f.type) {
-    case 'bool': return v ? '1' : '0';
-    case 'speed': return v === 0 ? 'max' : String(v);
-    case 'intlist': return v.join(',');
-    case 'convs': return v.length ? formatConvs(v) : 'none';
-    default: return String(v);
-  }
+  const { state, notices } = CODEC.parse(text);
+  return { state: cloneState(state), notices };
 }
 
 /** The hash (without #): only the settings that differ from the default, in FIELDS order. */
 export function serializeState(state) {
   const def = defaultState();
-  const out = [];
-  for (const f of FIELDS) {
-    const v = formatValue(f, state[f.prop]);
-    if (v !== formatValue(f, def[f.prop])) out.push(`${f.key}=${encodeURIComponent(v).replace(/%2C/g, ',')}`);
-  }
-  return out.join('&');
+  return CODEC.serialize(state, (f) => formatField(f, state[f.prop]) !== formatField(f, def[f.prop]));
 }
 
 // ---- what a change means for the engine ---------------------------------------------------------
