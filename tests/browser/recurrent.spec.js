@@ -292,7 +292,7 @@ test('the link reproduces the settings, and a garbled one still opens', async ({
   await page.getByLabel('Truncation k').selectOption('5');
   await page.getByLabel('Clip norm').selectOption('1');
   await page.getByLabel('Held-out sequence', { exact: true }).selectOption('4');
-  await expect.poll(() => page.evaluate(() => window.location.hash)).toContain('clip=1');
+  await expect.poll(() => page.evaluate(() => window.location.hash)).toContain('sample=4');  // the last change made (clip=1 came before it)
   const hash = await page.evaluate(() => window.location.hash.slice(1));
   const config = JSON.parse(await page.evaluate(() => window.__recurrent.toJSON())).config;
   await openRecurrent(page, hash);

@@ -6,6 +6,7 @@ import {
   historyToCSV, pytorchScript, inspectModelFile, fileName, SAMPLE_POINTS, MAX_MODEL_BYTES,
 } from './export.js';
 import { download } from '../shared/dom.js';
+import { shareURL, copyLink, fileLabel } from '../shared/files.js';
 
 export class ImportExport {
   /**
@@ -19,19 +20,12 @@ export class ImportExport {
 
   /** The link that reproduces this playground. */
   shareURL() {
-    const base = new URL(this.pg.options.shareBase || window.location.href);
-    base.hash = serializeState(this.pg.state);
-    return base.toString();
+    return shareURL(this.pg.options.shareBase, serializeState(this.pg.state));
   }
 
   async share() {
     const url = this.shareURL();
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(url);
-      copied = true;
-    } catch { /* no clipboard permission: show the link to copy by hand */ }
-    this.pg.controls.showShareLink(url, copied);
+    this.pg.controls.showShareLink(url, await copyLink(url));
   }
 
   exportCSV() {
@@ -52,15 +46,16 @@ export class ImportExport {
   /** Loads a model file; a bad file changes nothing and says why. */
   async importModel(file) {
     if (file.size > MAX_MODEL_BYTES) {
-      this.pg.message('error', `"${file.name}" is too large to be a model file (limit 16 MB). Nothing was changed.`);
+      this.pg.message('error', `"${fileLabel(file.name)}" is too large to be a model file (limit 16 MB). Nothing was changed.`);
       return;
     }
     const text = await file.text();
     return this.importModelText(text, file.name);
   }
 
-  async importModelText(text, name = 'the file') {
+  async importModelText(text, given) {
     const pg = this.pg;
+    const name = given === undefined ? 'the file' : fileLabel(given);
     const check = inspectModelFile(text);
     if (!check.ok) {
       pg.message('error', `Could not load ${name}: ${check.message} Nothing was changed.`, { timeout: 15000 });
