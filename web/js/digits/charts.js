@@ -11,8 +11,8 @@ export class TrainingCharts {
   constructor() {
     this.steps = new History(['trainLoss']);
     this.evals = new History(['testLoss', 'trainEvalLoss', 'testAcc', 'trainAcc', 'testMse', 'trainMse']);
-    this.loss = new LineChart({ title: 'Loss over training', xLabel: 'step', log: true, height: 170 });
-    this.second = new LineChart({ title: 'Accuracy over training', xLabel: 'step', height: 170, yRange: [0, 100] });
+    this.loss = new LineChart({ title: 'Loss over training', xLabel: 'step', log: true, height: 200 });
+    this.second = new LineChart({ title: 'Accuracy over training', xLabel: 'step', height: 200, yRange: [0, 100] });
     this.el = h('div', { class: 'bp-charts dg-charts' }, this.loss.el, this.second.el);
     this.kind = 'cnn';
   }

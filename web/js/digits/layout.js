@@ -59,7 +59,11 @@ export function buildLayout(host, controls, on, controlsMode) {
     h('header', { class: 'bp-top dg-top' }, controls.runBar,
       h('div', { class: 'dg-switches' }, controls.dataSwitch, controls.modelSwitch), controls.hyper),
     v.messages,
-    h('div', { class: 'dg-grid' }, v.drawPanel, v.trainPanel, v.confusionPanel, v.galleryPanel, v.viewsPanel),
+    // two columns that fill independently (no row leaves a gap under its shorter panel)
+    h('div', { class: 'dg-grid' },
+      h('div', { class: 'dg-col' }, v.drawPanel, v.confusionPanel),
+      h('div', { class: 'dg-col' }, v.trainPanel, v.galleryPanel)),
+    v.viewsPanel,
     h('footer', { class: 'bp-panel-files dg-files' }, controls.files));
   host.append(v.root);
   return v;
