@@ -262,6 +262,34 @@ test('on the real engine (MNIST, a few seconds of training): the explain checks 
   expect(Math.abs(total)).toBeGreaterThan(0);
   await expect(page.locator('#explain .dv-ok')).toHaveCount(3);
   await page.locator('#explain').screenshot({ path: shot('digits-views-engine-uci-explain.png') });
+  // a stride-2 'same' conv, an average pool, a 'valid' conv and an odd-sized max-pool input: the
+  // three checks agree with the engine for both conv layers (stride 2: δ spread out, then the same)
+  const counts = await page.evaluate(async () => {
+    const { default: create } = await import('/engine/backprop-digits.mjs');
+    const m = await create();
+    const bytes = new Uint8Array(await (await fetch('/data/mnist-10k.bpimg')).arrayBuffer());
+    const cfg = m.defaultImageConfig('cnn', 'mnist', 'relu');
+    cfg.model.layers = [{ type: 'conv2d', filters: 4, kernel: 3, stride: 2, padding: 'same' }, { type: 'relu' }, { type: 'avg_pool' },
+      { type: 'conv2d', filters: 6, kernel: 3, padding: 'valid' }, { type: 'relu' }, { type: 'max_pool' }, { type: 'flatten' },
+      { type: 'dense', units: 10 }, { type: 'softmax' }];
+    const s = new m.ImageSession(cfg, bytes);
+    s.step(20);
+    const t = s.trace(s.testImage(1).slice(), s.testLabels()[1]);
+    const names = s.params().map((p) => p.name).filter((n) => n.endsWith('.W'));
+    const weights = Object.fromEntries(names.map((n) => [n, s.param(n).slice()]));
+    const gradients = Object.fromEntries(names.map((n) => [n, s.paramGradient(n).slice()]));
+    s.delete();
+    const v = window.dvDemo.views.explain;
+    const out = [];
+    for (const layer of [0, 3]) {
+      v.update({ trace: t, weights, gradients, rows: 28, cols: 28, selection: { layer, o: 1, c: 0, i: 1, j: 1 } });
+      out.push([document.querySelectorAll('#explain .dv-ok').length, document.querySelectorAll('#explain .dv-bad').length,
+        document.querySelector('#explain .dv-formula').textContent.includes(layer ? 'y+i, x+j' : '2y+i−1, 2x+j−1')]);
+    }
+    return out;
+  });
+  expect(counts).toEqual([[3, 0, true], [3, 0, true]]);
+  await page.locator('#explain').screenshot({ path: shot('digits-views-engine-stride2-explain.png') });
   expect(consoleErrors).toEqual([]);
 });
 

@@ -9,7 +9,7 @@ import {
   convWeightIndex, convGeometry, kernelOf, rot180, kernelWeightSum, convForward, convInputDelta,
   fullConvolution, fullConvolutionAt, poolRouting, interpolationCodes, fitAxes, meanSquaredError,
   parseConvText, weightedLayerNames, layerInput, layerInputDelta, shiftedInput, topTerms, relativeDifference,
-  largestWeightGradient,
+  largestWeightGradient, dilate,
 } from '../../web/js/digits/views/conv-math.js';
 import { maxAbs, inkRGB, paintCells, tileLayout, tileAt, planeToPixel, pixelToPlane, nearestPoint, cellFor, DIGIT_RGB } from '../../web/js/digits/views/image-draw.js';
 import { shortNumber, factorText } from '../../web/js/digits/views/number-draw.js';
@@ -226,6 +226,28 @@ test('the shifted input: its product with δ sums to the kernel weight gradient 
   // same, stride 2: K[0,0] at output (y, x) sees X[2y − 1, 2x − 1]: only (1, 1) is inside: X[1,1] = 1
   const g2 = convGeometry({ filters: 1, kernel: 3, stride: 2, padding: 'same' }, { channels: 1, height: 4, width: 4 });
   assert.deepEqual([...shiftedInput(X, g2, 0, 0, 0)], [0, 0, 0, 1]);
+});
+
+test('stride 2: the full convolution of the dilated δ is the input δ', () => {
+  // δ = [1 −1; 2 0.5] spread out with one zero between cells: a 3×3 map
+  const d = dilate(DELTA, 2, 2, 2);
+  assert.deepEqual([d.height, d.width, ...d.values], [3, 3, 1, 0, -1, 0, 0, 0, 2, 0, 0.5]);
+  // same, stride 2 on the 4×4 hand case (p = 1): against the definition (convInputDelta), and by
+  // hand from ∂L/∂X[u,v] = Σ δ[y,x]·K[u − 2y + 1, v − 2x + 1]:
+  //   X[0,0] = δ00·K[1,1] = 1 (the other outputs put K off its grid)
+  //   X[1,1] = δ00·K[2,2] + δ01·K[2,0] + δ10·K[0,2] + δ11·K[0,0] = 1 − 2 − 2 + 0.5 = −2.5
+  const g = convGeometry({ filters: 1, kernel: 3, stride: 2, padding: 'same' }, { channels: 1, height: 4, width: 4 });
+  const full = fullConvolution(d.values, d.height, d.width, K, 3, g.pad, 4, 4);
+  assert.deepEqual([...full], [...convInputDelta(DELTA, W1, g)]);
+  assert.deepEqual([full[0], full[5]], [1, -2.5]);
+  // valid, stride 2 on a 5×5 input with random numbers: the same identity
+  const r = rng(3);
+  const g5 = convGeometry({ filters: 1, kernel: 3, stride: 2 }, { channels: 1, height: 5, width: 5 });
+  const d5 = Array.from({ length: g5.ho * g5.wo }, r);
+  const W5 = Float64Array.from({ length: 9 }, r);
+  const dd = dilate(d5, g5.ho, g5.wo, 2);
+  const f5 = fullConvolution(dd.values, dd.height, dd.width, W5, 3, 0, 5, 5);
+  convInputDelta(d5, W5, g5).forEach((v, n) => close(f5[n], v, 1e-12, `stride-2 full conv [${n}]`));
 });
 
 test('the default weight to explain: the largest |∂L/∂K| (hand case)', () => {

@@ -1,7 +1,8 @@
 // conv-backward-panel.js: the backward of a conv layer as a full convolution (part 2 of the conv
 // explain view; conv-explain-view.js makes it).
-//   ∂L/∂X[c] = Σ_o  δ[o] ∗ rot180(K[o, c])      (stride 1)
-// i.e. pad δ[o] with q = k − 1 − p zeros all round and slide the kernel turned by 180° over it.
+//   ∂L/∂X[c] = Σ_o  δ[o] ∗ rot180(K[o, c])
+// i.e. pad δ[o] with q = k − 1 − p zeros all round and slide the kernel turned by 180° over it
+// (for stride s, first spread δ out with s − 1 zeros between its cells: conv-math's dilate).
 // Drawn for one filter o and input channel c: K, rot180(K), the padded δ map with the window of
 // one input pixel (u, v), the resulting map; the window's numbers ⊙ rot180(K) = that pixel's
 // value; then the sum over every filter o beside the engine's ∂L/∂X[c, u, v].
@@ -13,7 +14,7 @@
 
 import {
   kernelOf, rot180, fullConvolution, fullConvolutionAt, convInputDelta, layerInputDelta, topTerms,
-  relativeDifference,
+  relativeDifference, dilate,
 } from './conv-math.js';
 import { el, imageCanvas, maxAbs, eventPoint, cellFor, outline } from './image-draw.js';
 import { numberGrid, sumLine, checkBox } from './number-draw.js';
@@ -42,23 +43,21 @@ export class ConvBackwardPanel {
     const dxAll = convInputDelta(delta, W, g);
     const engine = layerInputDelta(trace, li);
     const plane = g.h * g.w;
-    if (g.stride !== 1) {
-      host.append(el('dv-note', `With stride ${g.stride} the backward is the full convolution of δ spread out with ${g.stride - 1} zero${g.stride > 2 ? 's' : ''} between its cells; here it is computed by its definition, δ scattered back through K.`));
-      host.append(this.compare(dxAll, engine, c, plane));
-      return;
-    }
     const q = g.k - 1 - g.pad;
-    const D = delta.slice(o * g.ho * g.wo, (o + 1) * g.ho * g.wo);
+    // stride s: δ spread out with s − 1 zeros between its cells first (then the same picture)
+    const D0 = delta.slice(o * g.ho * g.wo, (o + 1) * g.ho * g.wo);
+    const { values: D, height: dh, width: dw } = g.stride > 1 ? dilate(D0, g.ho, g.wo, g.stride) : { values: D0, height: g.ho, width: g.wo };
     const K = kernelOf(W, g, o, c);
     const R = rot180(K, g.k);
-    const result = fullConvolution(D, g.ho, g.wo, K, g.k, g.pad, g.h, g.w);
+    const result = fullConvolution(D, dh, dw, K, g.k, g.pad, g.h, g.w);
     if (!this.pixel) {
       let best = 0;
       for (let n = 1; n < plane; n++) if (Math.abs(result[n]) > Math.abs(result[best])) best = n;
       this.pixel = [Math.floor(best / g.w), best % g.w];
     }
     const [u, v] = this.pixel;
-    host.append(el('dv-formula', `∂L/∂X[c] = Σ_o δ[o] ∗ rot180(K[o,c]):  pad δ[o] with k − 1 − p = ${q} zero${q === 1 ? '' : 's'} on every side, slide rot180(K) over it. Shown for o = ${o}, c = ${c}.`));
+    const spread = g.stride > 1 ? `spread δ[o] out with ${g.stride - 1} zero${g.stride > 2 ? 's' : ''} between its cells (stride ${g.stride}), ` : '';
+    host.append(el('dv-formula', `∂L/∂X[c] = Σ_o δ[o] ∗ rot180(K[o,c]):  ${spread}pad δ[o] with k − 1 − p = ${q} zero${q === 1 ? '' : 's'} on every side, slide rot180(K) over it. Shown for o = ${o}, c = ${c}.`));
     const fig = el('dv-figure');
     const item = (caption, node) => { const f = el('dv-fig-item'); f.append(node, el('dv-caption', caption)); return f; };
     const op = (t) => el('dv-fig-op', t, 'span');
@@ -67,19 +66,19 @@ export class ConvBackwardPanel {
     fig.append(item(`K[${o}, ${c}]`, numberGrid(K, g.k, g.k, kcell, { vmax: vk, label: 'kernel' })), op('↻180°'),
       item(`rot180(K)`, numberGrid(R, g.k, g.k, kcell, { vmax: vk, label: 'kernel turned by 180 degrees' })));
     // the padded δ map with the window that makes pixel (u, v)
-    const ph = g.ho + 2 * q; const pw = g.wo + 2 * q;
+    const ph = dh + 2 * q; const pw = dw + 2 * q;
     const padded = new Float64Array(ph * pw).fill(NaN);
-    for (let y = 0; y < g.ho; y++) for (let x = 0; x < g.wo; x++) padded[(y + q) * pw + x + q] = D[y * g.wo + x];
+    for (let y = 0; y < dh; y++) for (let x = 0; x < dw; x++) padded[(y + q) * pw + x + q] = D[y * dw + x];
     const cell = cellFor(ph, pw, 150);
     const vd = maxAbs(D);
     const pc = imageCanvas(padded.map((x) => (Number.isNaN(x) ? 0 : x)), ph, pw, cell, { mode: 'diverging', vmax: vd, label: 'padded delta map' });
     const pctx = pc.getContext('2d');
     pctx.strokeStyle = 'rgba(95, 102, 112, 0.6)';
     pctx.setLineDash([3, 2]);
-    pctx.strokeRect(q * cell + 0.5, q * cell + 0.5, g.wo * cell - 1, g.ho * cell - 1);
+    pctx.strokeRect(q * cell + 0.5, q * cell + 0.5, dw * cell - 1, dh * cell - 1);
     pctx.setLineDash([]);
     outline(pctx, v * cell, u * cell, g.k * cell, g.k * cell);
-    fig.append(el('dv-fig-word', 'slid over', 'span'), item(`δ[${o}] padded ±${fmt(vd)}`, pc));
+    fig.append(el('dv-fig-word', 'slid over', 'span'), item(`δ[${o}] ${g.stride > 1 ? 'spread out and ' : ''}padded ±${fmt(vd)}`, pc));
     const rcell = cellFor(g.h, g.w, 150);
     const rc = imageCanvas(result, g.h, g.w, rcell, { mode: 'diverging', vmax: maxAbs(result), label: 'full convolution result', className: 'dv-img dv-clickable' });
     outline(rc.getContext('2d'), v * rcell - 2, u * rcell - 2, rcell + 4, rcell + 4);
@@ -91,7 +90,7 @@ export class ConvBackwardPanel {
     fig.append(op('='), item(`δ[${o}] ∗ rot180(K[${o},${c}]) (click a pixel)`, rc));
     host.append(fig);
     // that pixel's window, number by number
-    const at = fullConvolutionAt(D, g.ho, g.wo, R, g.k, q, u, v);
+    const at = fullConvolutionAt(D, dh, dw, R, g.k, q, u, v);
     const win = Float64Array.from(at.terms, (t) => t.delta);
     const fig2 = el('dv-figure');
     fig2.append(item(`δ under the window at (${u}, ${v})`, numberGrid(win, g.k, g.k, kcell, { vmax: vd, dim: (a, b) => !at.terms[a * g.k + b].inside, label: 'window of delta' })),

@@ -116,7 +116,8 @@ export class ConvExplainView {
     const layerName = L.name.replace('.W', '');
     box.append(el('dv-title', `1 · One weight's gradient: ${layerName} K[o=${s.o}, c=${s.c}, i=${s.i}, j=${s.j}]`, 'h4'));
     box.append(this.menus(convs, L, s));
-    box.append(el('dv-formula', `∂L/∂K[o,c,i,j] = Σ_y Σ_x X[c, ${g.stride > 1 ? `${g.stride}y` : 'y'}+i−${g.pad}, ${g.stride > 1 ? `${g.stride}x` : 'x'}+j−${g.pad}] · δ[o, y, x]   (summed over all ${g.ho}×${g.wo} output positions)`));
+    const at = (v, w) => `${g.stride > 1 ? `${g.stride}${v}` : v}+${w}${g.pad ? `−${g.pad}` : ''}`;
+    box.append(el('dv-formula', `∂L/∂K[o,c,i,j] = Σ_y Σ_x X[c, ${at('y', 'i')}, ${at('x', 'j')}] · δ[o, y, x]   (summed over all ${g.ho}×${g.wo} output positions)`));
     const kernel = kernelOf(W, g, s.o, s.c);
     const kcell = g.k <= 5 ? 40 : 26;
     const kc = numberGrid(kernel, g.k, g.k, kcell, { vmax: maxAbs(W), marks: [[s.i, s.j]], label: `kernel K[${s.o}, ${s.c}]`, className: 'dv-numgrid dv-clickable' });

@@ -349,3 +349,16 @@ export function largestWeightGradient(input, delta, g) {
   }
   return best;
 }
+
+/**
+ * δ spread out for a stride-s conv: s − 1 zeros between neighbouring cells, so that
+ *   ∂L/∂X = fullConvolution(dilate(δ), rot180(K)) as for stride 1 (same p, cropped to H×W).
+ * Returns { values, height: s·(Ho − 1) + 1, width: s·(Wo − 1) + 1 }.
+ */
+export function dilate(delta, ho, wo, s) {
+  const height = s * (ho - 1) + 1;
+  const width = s * (wo - 1) + 1;
+  const values = new Float64Array(height * width);
+  for (let y = 0; y < ho; y++) for (let x = 0; x < wo; x++) values[s * y * width + s * x] = delta[y * wo + x];
+  return { values, height, width };
+}
