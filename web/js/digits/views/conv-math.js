@@ -15,6 +15,10 @@
 // The conv weight W of the engine is stored (C_in·k·k, C_out): row (c·k + i)·k + j, column o
 // holds K[o, c, i, j] (docs/image-models.md).
 
+// The layer helpers the views share (parseConvText, weightedLayerNames, layerInput,
+// layerInputDelta) live in layer-math.js and are re-exported here.
+export { parseConvText, weightedLayerNames, layerInput, layerInputDelta } from './layer-math.js';
+
 /** Index into the engine's conv W (C_in·k·k, C_out), row-major, of the kernel entry K[o, c, i, j]. */
 export function convWeightIndex(o, c, i, j, k, cout) {
   return ((c * k + i) * k + j) * cout + o;
@@ -257,46 +261,6 @@ export function meanSquaredError(a, b) {
   let s = 0;
   for (let n = 0; n < a.length; n++) s += (a[n] - b[n]) ** 2;
   return a.length ? s / a.length : NaN;
-}
-
-/**
- * A conv layer's settings read from its text as the core writes it (layer_text in
- * core/nn/layer_stack.cpp): "conv2d 1→8 5×5 same", "conv2d 8→16 3×3 valid stride 2".
- * Returns { cin, filters, kernel, padding, stride } or null for any other text.
- */
-export function parseConvText(text) {
-  const m = /^conv2d (\d+)→(\d+) (\d+)×\d+ (same|valid)(?: stride (\d+))?$/.exec(String(text).trim());
-  if (!m) return null;
-  return { cin: Number(m[1]), filters: Number(m[2]), kernel: Number(m[3]), padding: m[4], stride: m[5] ? Number(m[5]) : 1 };
-}
-
-/**
- * The parameter prefix of every layer as the core numbers them ("conv1", "dense3": counted among
- * the layers with weights, dense and conv2d, from 1; null for the others), for layers given as
- * s.layers() or trace().layers (objects with a `kind`).
- */
-export function weightedLayerNames(layers) {
-  let n = 0;
-  return layers.map((l) => {
-    if (l.kind === 'dense') return `dense${++n}`;
-    if (l.kind === 'conv2d') return `conv${++n}`;
-    return null;
-  });
-}
-
-/**
- * The shape a layer of trace().layers reads: the previous layer's output, or the input image
- * (1×rows×cols) for the first. Returns { channels, height, width, values } (values: that input).
- */
-export function layerInput(trace, l, rows, cols) {
-  if (l === 0) return { channels: 1, height: rows, width: cols, values: trace.input };
-  const p = trace.layers[l - 1];
-  return { channels: p.channels, height: p.height, width: p.width, values: p.output };
-}
-
-/** ∂L/∂(the input of layer l) from a trace: the previous layer's δ, or inputDelta for the first. */
-export function layerInputDelta(trace, l) {
-  return l === 0 ? trace.inputDelta : trace.layers[l - 1].delta;
 }
 
 /**
