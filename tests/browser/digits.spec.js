@@ -73,6 +73,10 @@ test('the digits page loads with no console errors and shows every part', async 
   expect(csp).not.toContain('unsafe-inline');
   await expect(page.getByRole('link', { name: 'Static networks' })).toHaveAttribute('href', 'index.html');
   await expect(page.getByRole('link', { name: 'Recurrent networks' })).toHaveAttribute('href', 'recurrent.html');
+  // ... and the other two pages link here
+  for (const other of ['index.html', 'recurrent.html']) {
+    expect(await (await page.request.get(`/${other}`)).text()).toContain('<a href="digits.html">Handwritten digits</a>');
+  }
   // the default is the W4 CNN of the issue, as the engine built it
   const info = await page.evaluate(() => window.__digits.info());
   expect(info.layers.map((l) => l.kind)).toEqual(['conv2d', 'activation', 'max_pool', 'conv2d', 'activation', 'max_pool', 'flatten', 'dense', 'activation']);
@@ -281,6 +285,16 @@ test('the autoencoder: codes of the test digits, a click on the plane decodes, P
   // drawing into an autoencoder: its reconstruction, no class probabilities
   await drawStrokes(page, ZERO);
   await expect(page.locator('.dg-img-title').last()).toContainText('reconstruction');
+  await expect(page.locator('.dg-probs-box')).toBeHidden();
+  // denoising: noise on the input is a training setting (the network stays); the views show the noisy inputs
+  const before = await page.evaluate(() => window.__digits.stats().step);
+  await page.locator('select[name="noise"]').selectOption('0.3');
+  await page.evaluate(() => window.__digits.idle());
+  expect(await page.evaluate(() => window.__digits.stats().step)).toBe(before);
+  expect((await page.evaluate(() => window.__digits.engineConfig())).config.training.noise).toBe(0.3);
+  await page.keyboard.press('s');
+  await expect(page.locator('.dg-view-recon')).toContainText('noisy');
+  await page.locator('.dg-view-recon').screenshot({ path: shot('57-digits-denoising.png') });
 });
 
 test('phone layout: the panels stack, the pad fills the width and touch draws', async ({ browser }) => {
