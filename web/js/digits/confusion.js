@@ -4,6 +4,7 @@
 // written in it, so the colour is never the only cue. A click asks for the cell's digits.
 
 import { h } from '../shared/dom.js';
+import { CLASS_RGB } from '../shared/colors.js';
 
 /** Row shares of a 10×10 count matrix ([true·10 + predicted]); a row with no digits gives 0s. */
 export function rowShares(counts) {
@@ -16,10 +17,10 @@ export function rowShares(counts) {
   return out;
 }
 
-/** The background of a cell with row share s: white to Okabe–Ito blue, square-root spread. */
+/** The background of a cell with row share s: white to blue (diagonal) or vermillion, square-root spread. */
 export function shareColor(s, diagonal) {
   const t = Math.sqrt(Math.max(0, Math.min(1, s)));
-  const end = diagonal ? [0, 114, 178] : [213, 94, 0];   // errors in vermillion
+  const end = diagonal ? CLASS_RGB[1] : [213, 94, 0];   // right in Okabe–Ito blue, errors in its vermillion
   const c = [255, 255, 255].map((w, k) => Math.round(w + (end[k] - w) * t * 0.9));
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }

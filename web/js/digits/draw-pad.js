@@ -5,6 +5,9 @@
 // fires while drawing (at most once per animation frame) and after clear / undo.
 
 import { h } from '../shared/dom.js';
+import { CLASS_RGB } from '../shared/colors.js';
+
+const [ORANGE, BLUE] = CLASS_RGB;   // Okabe–Ito, as the diverging map of every page
 
 export const SIDE = 280;              // the pad's coordinates (and the raster's size)
 export const STROKE = 22;             // pen width: about 2 px once the digit is scaled into 20×20
@@ -166,7 +169,8 @@ export class DrawPad {
             const rect = o.map(c, r);
             if (!rect) continue;
             // blue: more ink here raises the class's probability; orange: lowers it (Okabe–Ito)
-            ctx.fillStyle = v > 0 ? `rgba(0, 114, 178, ${0.65 * Math.abs(v)})` : `rgba(230, 159, 0, ${0.65 * Math.abs(v)})`;
+            const [cr, cg, cb] = v > 0 ? BLUE : ORANGE;
+            ctx.fillStyle = `rgba(${cr}, ${cg}, ${cb}, ${0.65 * Math.abs(v)})`;
             ctx.fillRect(rect[0] * k, rect[1] * k, rect[2] * k, rect[3] * k);
           }
         }

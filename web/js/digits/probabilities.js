@@ -3,11 +3,12 @@
 // only cue), and the input as the network sees it (28×28 or 8×8) with the saliency beside it.
 
 import { h } from '../shared/dom.js';
+import { CLASS_CSS } from '../shared/colors.js';
 import { imageCanvas, repaintImage, maxAbs } from './views/image-draw.js';
 
 const W = 300;
 const H = 150;
-const BLUE = '#0072B2';
+const BLUE = CLASS_CSS[1];   // Okabe–Ito blue
 const GREY = '#9aa3ad';
 
 export class ProbabilityBars {
