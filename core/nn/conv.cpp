@@ -259,7 +259,7 @@ void conv2d_backward(Conv2d& layer, const Mat& x, const Mat& dy, ConvWork& work,
     ensure_shape(work.yt, P, Co);
     if (dx) {
         ensure_shape(*dx, N, Din);
-        dx->fill(0.0);  // col2im adds into it
+        fill_zero(*dx);  // col2im adds into it
     }
     for (std::size_t n = 0; n < N; ++n) {
         // Gn[p, o] = dY[n, o·P + p]: the output gradient with one row per position

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "base/kernels.hpp"
 #include "base/validate.hpp"
 
 namespace bp {
@@ -430,11 +431,11 @@ ParamList stack_params(LayerStack& stack) {
 void stack_zero_grad(LayerStack& stack) {
     for (StackLayer& layer : stack.layers) {
         if (layer.spec.kind == LayerKind::Dense) {
-            layer.dense.dW.fill(0.0);
-            layer.dense.db.fill(0.0);
+            fill_zero(layer.dense.dW);
+            fill_zero(layer.dense.db);
         } else if (layer.spec.kind == LayerKind::Conv2d) {
-            layer.conv.dW.fill(0.0);
-            layer.conv.db.fill(0.0);
+            fill_zero(layer.conv.dW);
+            fill_zero(layer.conv.db);
         }
     }
 }

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "base/kernels.hpp"
 #include "base/limits.hpp"
 #include "base/validate.hpp"
 
@@ -193,7 +194,7 @@ void ImageSession::make_targets(const Mat& src, std::size_t first, std::size_t c
         return;
     }
     ensure_shape(t, count, kImageClasses);
-    t.fill(0.0);
+    fill_zero(t);
     for (std::size_t r = 0; r < count; ++r) t(r, static_cast<std::size_t>(src(first + r, 0))) = 1.0;
 }
 
@@ -231,7 +232,7 @@ ImageStepStats ImageSession::step(std::size_t n) {
         if (is_autoencoder()) make_targets(*clean, 0, count, t_batch_);  // the clean (shifted) image
         else {
             ensure_shape(t_batch_, count, kImageClasses);
-            t_batch_.fill(0.0);
+            fill_zero(t_batch_);
             for (std::size_t r = 0; r < count; ++r)
                 t_batch_(r, static_cast<std::size_t>(train.labels(order_[start + r], 0))) = 1.0;
         }

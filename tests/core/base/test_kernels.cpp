@@ -157,6 +157,17 @@ TEST_CASE("kernels match a naive triple loop bit for bit on random shapes", "[ke
     }
 }
 
+TEST_CASE("fill_zero zeroes every entry, in place", "[kernels]") {
+    Mat m = mat(2, 3, {1, -2, 3, 4, -0.5, 6});
+    const double* p = m.data();
+    bp::fill_zero(m);
+    CHECK(m.data() == p);
+    for (double v : m) CHECK(bp::fn::bits_of(v) == bp::fn::bits_of(0.0));  // +0.0, as fill(0.0)
+    std::vector<double> v{1, 2, 3, 4, 5};
+    bp::fill_zero(v.data() + 1, 3);
+    CHECK(v == std::vector<double>{1, 0, 0, 0, 5});
+}
+
 TEST_CASE("outputs keep their buffers when the shape is unchanged", "[kernels]") {
     Mat y, dx;
     bp::matmul(X, W, y);

@@ -127,6 +127,73 @@ TEST_CASE("max-pool lets a NaN through", "[pool]") {
     CHECK(cache.argmax[0] == 1);
 }
 
+namespace {
+
+// The straightforward max-pool the selects of pool.cpp replace: per window, the first maximum
+// in row-major order wins, a later value only when strictly greater or NaN, nothing after a NaN.
+// dX: zeros everywhere, then δ at each winner.
+void naive_max_pool(const ImageShape& in, const Mat& x, const Mat& g, Mat& y, std::vector<std::size_t>& arg, Mat& dx) {
+    const std::size_t Ho = in.height / 2, Wo = in.width / 2, Dout = in.channels * Ho * Wo;
+    y = bp::zeros(x.shape(0), Dout);
+    dx = bp::zeros(x.shape(0), in.size());
+    arg.assign(x.shape(0) * Dout, 0);
+    for (std::size_t n = 0; n < x.shape(0); ++n)
+        for (std::size_t c = 0; c < in.channels; ++c)
+            for (std::size_t oy = 0; oy < Ho; ++oy)
+                for (std::size_t ox = 0; ox < Wo; ++ox) {
+                    std::size_t best = c * in.height * in.width + 2 * oy * in.width + 2 * ox;
+                    const std::size_t window[4] = {best, best + 1, best + in.width, best + in.width + 1};
+                    for (std::size_t w = 1; w < 4; ++w) {
+                        if (std::isnan(x(n, best))) break;
+                        const double v = x(n, window[w]);
+                        if (v > x(n, best) || std::isnan(v)) best = window[w];
+                    }
+                    const std::size_t o = (c * Ho + oy) * Wo + ox;
+                    y(n, o) = x(n, best);
+                    arg[n * Dout + o] = best;
+                    dx(n, best) = g(n, o);
+                }
+}
+
+}  // namespace
+
+TEST_CASE("max-pool equals the straightforward loop: ties, NaNs, odd sizes, a reused dx", "[pool]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    bp::Rng rng(23);
+    for (const ImageShape in : {ImageShape{1, 4, 4}, ImageShape{3, 7, 5}, ImageShape{2, 6, 9}, ImageShape{2, 3, 2}}) {
+        const std::size_t Dout = in.channels * (in.height / 2) * (in.width / 2);
+        Mat x = bp::zeros(4, in.size()), g = bp::zeros(4, Dout);
+        // Values from {−1, 0, 1, 2} make ties in most windows; one pixel in 10 is a NaN.
+        for (double& v : x) v = rng.uniform(0.0, 1.0) < 0.1 ? nan : static_cast<double>(rng.below(4)) - 1.0;
+        for (double& v : g) v = rng.uniform(-1.0, 1.0);
+        Mat y_ref, dx_ref;
+        std::vector<std::size_t> arg_ref;
+        naive_max_pool(in, x, g, y_ref, arg_ref, dx_ref);
+        MaxPoolCache cache;
+        Mat y, dx = bp::zeros(4, in.size());
+        dx.fill(99.0);  // stale numbers from an earlier step must all be overwritten
+        bp::max_pool_forward(in, x, cache, y);
+        bp::max_pool_backward(in, cache, g, dx);
+        INFO(bp::shape_text(in));
+        CHECK(cache.argmax == arg_ref);
+        bool same_y = true;
+        for (std::size_t i = 0; i < y.size(); ++i)
+            same_y = same_y && (y.data()[i] == y_ref.data()[i] || (std::isnan(y.data()[i]) && std::isnan(y_ref.data()[i])));
+        CHECK(same_y);
+        CHECK(numbers(dx) == numbers(dx_ref));
+        // average-pool's dX also leaves no stale number on the pixels no window covers
+        dx.fill(99.0);
+        bp::avg_pool_backward(in, g, dx);
+        bool uncovered_zero = true;
+        for (std::size_t c = 0; c < in.channels; ++c)
+            for (std::size_t u = 0; u < in.height; ++u)
+                for (std::size_t v = 0; v < in.width; ++v)
+                    if (u >= 2 * (in.height / 2) || v >= 2 * (in.width / 2))
+                        uncovered_zero = uncovered_zero && dx(0, (c * in.height + u) * in.width + v) == 0.0;
+        CHECK(uncovered_zero);
+    }
+}
+
 TEST_CASE("pooling gradients match central differences", "[pool]") {
     bp::Rng rng(17);
     for (const ImageShape in : {ImageShape{1, 4, 4}, ImageShape{3, 6, 5}, ImageShape{2, 7, 7}, ImageShape{2, 2, 9}}) {
