@@ -6,6 +6,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBackprop } from './load.mjs';
@@ -165,6 +167,48 @@ test('PyTorch: an MLP on an image gets a Flatten first; the script reads the fil
   assert.equal(pyFloat(1), '1.0');
   assert.equal(Number(pyFloat(0.1 + 0.2)), 0.1 + 0.2);
   assert.throws(() => torchModules([{ type: 'dense', units: 4 }, { type: 'conv2d', filters: 2, kernel: 3 }], { rows: 8, cols: 8 }), /input is flat/);
+});
+
+test('PyTorch: the autoencoder\'s modules and parameter names match its model file', () => {
+  const s = { ...defaultState(), data: 'uci', model: 'autoencoder' };
+  const session = new bp.ImageSession(engineConfig(s), uci);
+  try {
+    const { modules, params } = torchModules(session.config().model.layers, { rows: 8, cols: 8 });
+    assert.deepEqual(modules.map((m) => m.code), ['nn.Flatten()', 'nn.Linear(64, 128)', 'nn.ReLU()', 'nn.Linear(128, 2)',
+      'nn.Linear(2, 128)', 'nn.ReLU()', 'nn.Linear(128, 64)', 'nn.Sigmoid()']);
+    assert.equal(modules[3].shape, '(N, 2)');   // the code
+    const file = JSON.parse(session.saveModel());
+    for (const p of params) {
+      const W = file.weights[`${p.name}.W`];
+      const m = /nn\.Linear\((\d+), (\d+)\)/.exec(modules[p.index].code);
+      assert.deepEqual([W.length, W[0].length], [Number(m[1]), Number(m[2])], p.name);   // (fan-in, fan-out): the script transposes
+    }
+  } finally {
+    session.delete();
+  }
+});
+
+test('PyTorch: the script of a CNN is valid Python (py_compile, when python3 is there)', (t) => {
+  if (spawnSync('python3', ['--version']).status !== 0) {
+    t.skip('no python3');
+    return;
+  }
+  const s = { ...defaultState(), data: 'uci', convs: [{ filters: 4, kernel: 3, padding: 'same', pool: 'max' }], head: 16 };
+  const session = new bp.ImageSession(engineConfig(s), uci);
+  let py;
+  try {
+    const x = session.testImage(0).slice();
+    py = pytorchScript({ config: session.config(), image: { rows: 8, cols: 8 }, modelFile: 'digits-uci-cnn-step0.json',
+      samples: { inputs: [x], outputs: [session.predict(x).slice()] }, link: 'http://127.0.0.1/digits.html#data=uci' });
+  } finally {
+    session.delete();
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bp-digits-')), 'model.py');
+  fs.writeFileSync(file, py);
+  const r = spawnSync('python3', ['-m', 'py_compile', file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(py, /nn\.Conv2d\(1, 4, kernel_size=3, stride=1, padding=1\),/);
+  assert.match(py, /\(0, 'conv1', 'conv', 1, 4, 3\),/);
 });
 
 test('model files: the first check names what is wrong', () => {
