@@ -1,24 +1,13 @@
 // digits/files.js: the page's files and links: the share link, the model file (export, and an
 // all-or-nothing import: a bad file changes nothing and says why), and the PyTorch script. The
-// pure parts (the script, file names, the first check of a file) are digits/export.js.
+// pure parts (the script, file names, the first check of a file) are digits/export.js; the link,
+// the clipboard and the file label are the page kit's (shared/files.js).
 
 import { download } from '../shared/dom.js';
+import { shareURL, copyLink, fileLabel, sentence } from '../shared/files.js';
 import { serializeState, LIMITS } from './state.js';
 import { stateFromConfig } from './model-settings.js';
 import { pytorchScript, fileName, inspectModelText } from './export.js';
-
-/** A file name as a message shows it: control characters dropped, at most 60 characters. */
-export function fileLabel(name) {
-  // eslint-disable-next-line no-control-regex
-  const clean = String(name).replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
-  const chars = [...clean];
-  return chars.length > 60 ? `${chars.slice(0, 59).join('')}…` : clean;
-}
-
-function sentence(text) {
-  const t = String(text).trim();
-  return /[.!?]$/.test(t) ? t : `${t}.`;
-}
 
 export class DigitsFiles {
   /** @param {object} page  the DigitsPage (engine, state, message, enqueue, applyLoaded, shareBase) */
@@ -27,19 +16,12 @@ export class DigitsFiles {
   }
 
   shareURL() {
-    const base = new URL(this.page.options.shareBase || window.location.href);
-    base.hash = serializeState(this.page.state);
-    return base.toString();
+    return shareURL(this.page.options.shareBase, serializeState(this.page.state));
   }
 
   async share() {
     const url = this.shareURL();
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(url);
-      copied = true;
-    } catch { /* no clipboard permission: show the link to copy by hand */ }
-    this.page.controls.showShareLink(url, copied);
+    this.page.controls.showShareLink(url, await copyLink(url));
   }
 
   step() {
