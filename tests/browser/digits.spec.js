@@ -204,6 +204,9 @@ test('the URL round trip: settings in the hash rebuild the same engine config', 
   expect(`#${serializeState(state)}`).toBe(hash);
   const share = await page.evaluate(() => window.__digits.shareURL());
   expect(new URL(share).hash).toBe(hash);
+  await page.getByRole('button', { name: 'Share link' }).click();
+  await expect(page.locator('.bp-share-status')).toHaveText(/Link copied\.|Copy the link from the box\./);
+  if (await page.locator('.bp-share-url').isVisible()) expect(await page.locator('.bp-share-url').inputValue()).toBe(share);
   // a fresh page from the link: the same state and the same network
   await openDigits(page, hash.slice(1));
   expect(await page.evaluate(() => window.__digits.state())).toEqual(state);
