@@ -165,6 +165,25 @@ test('an MLP trained from a fixed seed on MNIST reads a drawn 1 and 0; the confu
   await page.screenshot({ path: shot('54-digits-trained.png'), fullPage: true });
 });
 
+test('the W4 CNN trained from a fixed seed to step 1000 reads a drawn 1 and 0', async ({ page, consoleErrors }) => {
+  test.setTimeout(120_000);
+  await openDigits(page, 'model=cnn&aug=1');
+  const st = await page.evaluate(() => window.__digits.trainTo(1000));
+  expect(st.step).toBe(1000);
+  const fig = await page.evaluate(() => window.__digits.evaluate());
+  console.log(`W4 CNN (augment ±2, seeds 1): test accuracy ${(fig.test.accuracy * 100).toFixed(2)}% at step 1000`);
+  expect(fig.test.accuracy).toBeGreaterThanOrEqual(0.97);
+  await drawStrokes(page, ONE);
+  expect(argmax(await answer(page))).toBe(1);
+  await page.keyboard.press('c');
+  await expect(page.locator('.dg-draw-message')).toContainText('Draw a digit');
+  await drawStrokes(page, ZERO);
+  expect(argmax(await answer(page))).toBe(0);
+  await page.keyboard.press('e');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: shot('5a-digits-cnn.png'), fullPage: true });
+});
+
 test('the CNN layer editor: a stack whose shapes do not fit gets the engine\'s message and changes nothing', async ({ page, consoleErrors }) => {
   await openDigits(page, 'data=uci&model=cnn&conv=8-5-valid-none');
   const before = await page.evaluate(() => window.__digits.info().layers.map((l) => l.text));
