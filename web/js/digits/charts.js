@@ -1,10 +1,10 @@
 // digits/charts.js: the training curves of the digits page: the loss (the training batches, and
 // the test and training sets at each evaluation) and the accuracy (test and training) over the
-// steps, or for the autoencoder its reconstruction error. The chart class is the recurrent page's
+// steps, or for the autoencoder its reconstruction error. The chart class is the kit's
 // LineChart on uPlot (one implementation for both pages); the colours are Okabe–Ito and the test
 // curves are dashed as well, so they are told apart without colour.
 
-import { LineChart, History, COLORS } from '../recurrent/charts.js';
+import { LineChart, History, COLORS } from '../shared/line-chart.js';
 import { h } from '../shared/dom.js';
 
 export class TrainingCharts {

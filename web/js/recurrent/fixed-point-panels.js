@@ -3,7 +3,7 @@
 // weights (XOR) or the 5×5 completion grids (letters), and the training curves. Draws frames;
 // never sees the engine.
 
-import { LineChart, History, COLORS, UNIT_COLORS } from './charts.js';
+import { LineChart, History, COLORS, UNIT_COLORS } from '../shared/line-chart.js';
 import { CompletionView, WeightsView } from './pattern-views.js';
 import { divergingRGB } from '../shared/colors.js';
 import { h, fmt } from '../shared/dom.js';

@@ -4,7 +4,7 @@
 // (bptt-walk.js); one held-out sequence (input, target, prediction), the hidden state, and the
 // losses and σ_max(Wh) over training. Draws frames; never sees the engine.
 
-import { LineChart, History, COLORS, belowFloor, LOG_FLOOR } from './charts.js';
+import { LineChart, History, COLORS, belowFloor, LOG_FLOOR } from '../shared/line-chart.js';
 import { HiddenHeatmap, UnrolledDiagram, fmtShort } from './sequence-views.js';
 import { BpttWalk } from './bptt-walk.js';
 import { h, fmt } from '../shared/dom.js';

@@ -1,11 +1,11 @@
-// recurrent/charts.js: line charts for the recurrent page, on uPlot (vendored into web/vendor/ by
+// shared/line-chart.js: the line charts of the recurrent and digits pages, on uPlot (vendored into web/vendor/ by
 // the build, as for the static page's charts). One small class, LineChart, serves every chart:
 // a sequence over time, ‖∂L/∂h_t‖ per step (log), σ_max(Wh) over training, the losses, the state
 // of every unit over relaxation iterations, and the residuals (log). Reference lines (σ = 1, the
 // tolerance) are drawn in a draw hook. Never touches the engine.
 
 import uPlot from '../../vendor/uPlot.esm.js';
-import { h } from '../shared/dom.js';
+import { h } from './dom.js';
 
 /** Okabe–Ito colours, as the static page's charts use them. */
 export const COLORS = {

@@ -1,10 +1,10 @@
-// The recurrent page's linear chart range (web/js/recurrent/charts.js padRange). A diverging run
+// The linear chart range of the recurrent and digits pages (web/js/shared/line-chart.js padRange). A diverging run
 // once gave a series stuck at one huge value (≈1e17): the old ±1 pad was no width in doubles,
 // uPlot's tick loop (tick + step === tick) never ended, and the page threw "Invalid array
 // length" (the recurrent monkey, seed 428467). Every range must have room for distinct ticks.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { padRange, LINEAR_LIMIT } from '../../web/js/recurrent/charts.js';
+import { padRange, LINEAR_LIMIT } from '../../web/js/shared/line-chart.js';
 
 /** Ten steps across the range must all be distinct numbers, as uPlot's ticks need. */
 function ticksDistinct([lo, hi]) {
