@@ -36,8 +36,8 @@
 // Helpers of the kernels must be inlined into each version (a separate copy would be compiled
 // once, for the baseline target only).
 #define BP_ALWAYS_INLINE inline __attribute__((always_inline))
-// The loops over the compile-time sizes of matmul_at_b_add's register tile are unrolled
-// completely, so that its accumulators become registers (GCC at -O2 would keep them in memory).
+// The loops over the compile-time sizes of a register tile are unrolled completely, so that its
+// accumulators become registers (GCC at -O2 would keep them in memory).
 #define BP_UNROLL _Pragma("GCC unroll 8")
 
 namespace bp {
@@ -55,27 +55,62 @@ std::string shape_str(const Mat& m) {
 
 }  // namespace
 
+// Two doubles side by side: the width of an SSE2 register and of wasm's f64x2. + and × act on
+// each lane separately, as the same IEEE-754 operations as on two scalars (GCC and clang vector
+// extensions), so a loop written with it gives the bits of the scalar loop.
+typedef double Pair __attribute__((vector_size(16)));
+BP_ALWAYS_INLINE Pair load_pair(const double* p) {
+    Pair v;
+    __builtin_memcpy(&v, p, sizeof v);  // an unaligned load
+    return v;
+}
+BP_ALWAYS_INLINE void store_pair(double* p, Pair v) { __builtin_memcpy(p, &v, sizeof v); }
+
 // Rows n0 .. n0+R−1 of Y, columns h0 .. h0+C−1:  Y[n,h] = Σ_d X[n,d] W[d,h] (+ b[h]).
 // R and C are compile-time sizes, so the R·C accumulators live in registers for the whole d loop
-// (a loop over a row of Y in memory would store and reload it at every d), and the compiler
-// turns the c loops into vector instructions. Each Y[n,h] is still summed from 0.0 in
-// increasing d, then the bias added: the order, hence the bits, of the naive loop, whatever R.
+// (a loop over a row of Y in memory would store and reload it at every d), as C/2 pairs of
+// columns. Each Y[n,h] is still summed from 0.0 in increasing d, then the bias added: the order,
+// hence the bits, of the naive loop, whatever R and C. (The pairs are written out because GCC
+// at -O2 left the plain loops of this tile scalar: 3 GMAC/s instead of 10 on the conv shapes.)
 template <std::size_t R, std::size_t C, bool kBias>
 BP_ALWAYS_INLINE void matmul_tile(const double* __restrict X, const double* __restrict W,
                                   const double* __restrict B, double* __restrict Y, std::size_t n0,
                                   std::size_t h0, std::size_t D, std::size_t H) {
-    double acc[R][C];
-    for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t c = 0; c < C; ++c) acc[r][c] = 0.0;
+    static_assert(C % 2 == 0, "C counts pairs of columns");
+    constexpr std::size_t P = C / 2;
+    Pair acc[R][P];
+    BP_UNROLL for (std::size_t r = 0; r < R; ++r)
+        BP_UNROLL for (std::size_t c = 0; c < P; ++c) acc[r][c] = Pair{0.0, 0.0};
     for (std::size_t d = 0; d < D; ++d) {
         const double* __restrict wrow = W + d * H + h0;
-        for (std::size_t r = 0; r < R; ++r) {
+        Pair w[P];
+        BP_UNROLL for (std::size_t c = 0; c < P; ++c) w[c] = load_pair(wrow + 2 * c);
+        BP_UNROLL for (std::size_t r = 0; r < R; ++r) {
             const double xv = X[(n0 + r) * D + d];
-            for (std::size_t c = 0; c < C; ++c) acc[r][c] += xv * wrow[c];
+            const Pair x = {xv, xv};
+            BP_UNROLL for (std::size_t c = 0; c < P; ++c) acc[r][c] += x * w[c];
         }
     }
-    for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t c = 0; c < C; ++c) Y[(n0 + r) * H + h0 + c] = kBias ? acc[r][c] + B[h0 + c] : acc[r][c];
+    BP_UNROLL for (std::size_t r = 0; r < R; ++r)
+        BP_UNROLL for (std::size_t c = 0; c < P; ++c) {
+            Pair y = acc[r][c];
+            if (kBias) y += load_pair(B + h0 + 2 * c);
+            store_pair(Y + (n0 + r) * H + h0 + 2 * c, y);
+        }
+}
+
+// The last column of an odd H: one scalar sum per row.
+template <std::size_t R, bool kBias>
+BP_ALWAYS_INLINE void matmul_last_column(const double* __restrict X, const double* __restrict W,
+                                         const double* __restrict B, double* __restrict Y,
+                                         std::size_t n0, std::size_t h, std::size_t D, std::size_t H) {
+    double acc[R];
+    BP_UNROLL for (std::size_t r = 0; r < R; ++r) acc[r] = 0.0;
+    for (std::size_t d = 0; d < D; ++d) {
+        const double wv = W[d * H + h];
+        BP_UNROLL for (std::size_t r = 0; r < R; ++r) acc[r] += X[(n0 + r) * D + d] * wv;
+    }
+    BP_UNROLL for (std::size_t r = 0; r < R; ++r) Y[(n0 + r) * H + h] = kBias ? acc[r] + B[h] : acc[r];
 }
 
 // R rows of Y = X W (+ b), the columns in blocks of 8, then 4, 2, 1 for the rest of H.
@@ -86,19 +121,13 @@ BP_ALWAYS_INLINE void matmul_row_tiles(const double* X, const double* W, const d
     for (; h0 + 8 <= H; h0 += 8) matmul_tile<R, 8, kBias>(X, W, B, Y, n0, h0, D, H);
     if (H - h0 >= 4) { matmul_tile<R, 4, kBias>(X, W, B, Y, n0, h0, D, H); h0 += 4; }
     if (H - h0 >= 2) { matmul_tile<R, 2, kBias>(X, W, B, Y, n0, h0, D, H); h0 += 2; }
-    if (H - h0 >= 1) matmul_tile<R, 1, kBias>(X, W, B, Y, n0, h0, D, H);
+    if (H - h0 >= 1) matmul_last_column<R, kBias>(X, W, B, Y, n0, h0, D, H);
 }
 
-// Rows of Y per tile. Under clang (hence wasm) two rows share every load of W and give twice the
-// independent chains of additions: 1.4x on the conv shapes in wasm (12.5 vs 9 GMAC/s; four rows
-// need more registers than x86-64 has for wasm's 2-lane vectors). GCC vectorizes the one-row
-// tile well (12 GMAC/s with AVX2) and the two-row tile badly (6), so native builds keep one.
-// The bits do not depend on it.
-#if defined(__clang__)
+// Rows of Y per tile: two rows share every load of W and give twice the independent chains of
+// additions: 1.4x on the conv shapes in wasm (12.5 vs 9 GMAC/s; four rows need more registers
+// than x86-64 has for 2-lane vectors). The bits do not depend on it.
 constexpr std::size_t kTileRows = 2;
-#else
-constexpr std::size_t kTileRows = 1;
-#endif
 
 // Y = X W (+ b): kTileRows rows at a time, then the rows left over one by one.
 template <bool kBias>
