@@ -30,6 +30,17 @@ export const W2 = {
 
 export const W3 = { hidden: 32, T: 50, batch: 16, lr: 0.01, sequences: 256 };
 
+// W4: the CNN conv(1→8, 5×5, same), relu, max_pool 2×2, conv(8→16, 5×5, same), relu, max_pool,
+// flatten, dense(784→10), softmax on MNIST 28×28; W5: the autoencoder 784-128-2-128-784 (relu,
+// linear code, sigmoid output, per-pixel binary cross-entropy). Both Adam 1e-3, batch 32, on the
+// 8,000 training digits of the core's split of web/data/mnist-10k.bpimg (seed 1). `kind` is the
+// project's model kind (defaultImageConfig). ImageSession.step(n) copies the weights at the start
+// of every call (to undo a diverging call): 10 steps per call amortize that.
+export const W4 = { kind: 'cnn', lr: 1e-3, batch: 32, trainImages: 8000, testImages: 2000, stepsPerCall: 10,
+  conv: [{ filters: 8, kernel: 5 }, { filters: 16, kernel: 5 }], classes: 10 };
+export const W5 = { kind: 'autoencoder', lr: 1e-3, batch: 32, trainImages: 8000, stepsPerCall: 10,
+  hidden: 128, code: 2, pixels: 784 };
+
 /** quick: the BENCH_QUICK smoke test. repeats: override (run.mjs runs the project's systems in
  *  several interleaved rounds of a few repeats each, and merges the samples). */
 export function timingOptions(quick, repeats) {

@@ -7,9 +7,13 @@
 //   W2  64-[128,64]-10 ReLU, softmax cross-entropy, Adam 1e-3, batch 32, the 8x8 digits
 //   W3  Elman RNN 1-32-1, tanh, linear output every step, T = 50, full BPTT, SGD, batch 16:
 //       through SequenceSession (what the wasm module runs) and through rnn.hpp directly
+//   W4  the MNIST CNN, W5  the MNIST autoencoder, on ImageSession (native_images.hpp)
 //
-// Usage: native_bench [--quick] [--repeats N] [--digits FILE.csv] [--w3 FILE.txt] [--only w1,w1_grid,w2,w3]
-//        native_bench --profile w1|w1_grid|w2|w3|w3_session [--digits FILE.csv] [--w3 FILE.txt]
+// Usage: native_bench [--quick] [--repeats N] [--digits FILE.csv] [--w3 FILE.txt] [--mnist FILE.bpimg]
+//                     [--only w1,w1_grid,w2,w3,w4,w5]
+//        native_bench --profile w1|w1_grid|w2|w3|w3_session|w4|w5 [--digits FILE.csv] [--w3 FILE.txt] [--mnist ...]
+//        native_bench --mnist FILE.bpimg --accuracy EPOCHS   test accuracy of the CNN and the MLP
+//        native_bench --mnist FILE.bpimg --export-split      the train/test indices of the core's split
 // Prints one JSON object on stdout. --profile runs a fixed amount of work without timing, for
 // valgrind --tool=callgrind (instruction counts are reproducible where wall time is not).
 //
@@ -38,75 +42,16 @@
 #include "session/sequence_session.hpp"
 #include "session/session.hpp"
 
+#include "native_images.hpp"
+#include "native_timing.hpp"
+
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
+using bench::Timing;
+using bench::rate;
+using bench::per_call_ms;
+using bench::read_file;
 
 namespace {
-
-struct Timing {
-    int repeats = 5;
-    double target_ms = 300;
-    double warmup_ms = 500;
-};
-
-double ms_since(Clock::time_point t0) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-json summary(const std::vector<double>& samples, const char* unit) {
-    std::vector<double> xs = samples;
-    std::sort(xs.begin(), xs.end());
-    const std::size_t n = xs.size();
-    const double med = n % 2 ? xs[n / 2] : 0.5 * (xs[n / 2 - 1] + xs[n / 2]);
-    return {{"median", med}, {"min", xs.front()}, {"max", xs.back()}, {"n", n}, {"unit", unit},
-            {"samples", samples}};
-}
-
-// chunk() does one unit of work and returns the items it processed; the figure is items/s.
-json rate(const Timing& t, const std::function<double()>& chunk, const char* unit) {
-    auto t0 = Clock::now();
-    int warm = 0;
-    while (warm < 2 || ms_since(t0) < t.warmup_ms) { chunk(); ++warm; }
-    const double per = ms_since(t0) / warm;
-    const int k = std::max(1, static_cast<int>(std::ceil(t.target_ms / per)));
-    std::vector<double> rates;
-    for (int r = 0; r < t.repeats; ++r) {
-        double items = 0;
-        const auto a = Clock::now();
-        for (int i = 0; i < k; ++i) items += chunk();
-        rates.push_back(items / (ms_since(a) / 1000.0));
-    }
-    json j = summary(rates, unit);
-    j["chunks_per_repeat"] = k;
-    return j;
-}
-
-// ms per call of fn: each repeat runs enough calls to last the target time (a tenth of it for
-// the grid-sized calls would still be hundreds of calls), and reports the mean of that repeat.
-json per_call_ms(const Timing& t, const std::function<void()>& fn) {
-    auto t0 = Clock::now();
-    int warm = 0;
-    while (warm < 2 || ms_since(t0) < t.warmup_ms / 2) { fn(); ++warm; }
-    const double per = ms_since(t0) / warm;
-    const int k = std::max(1, static_cast<int>(std::ceil(t.target_ms / 2 / per)));
-    std::vector<double> ms;
-    for (int r = 0; r < t.repeats; ++r) {
-        const auto a = Clock::now();
-        for (int i = 0; i < k; ++i) fn();
-        ms.push_back(ms_since(a) / k);
-    }
-    json j = summary(ms, "ms");
-    j["calls_per_repeat"] = k;
-    return j;
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw std::runtime_error("cannot read " + path);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
 
 // ---- W1 --------------------------------------------------------------------------------------
 
@@ -317,8 +262,9 @@ bool wanted(const std::string& only, const char* name) {
 
 int main(int argc, char** argv) {
     Timing timing;
-    std::string digits_path, w3_path, only, profile;
-    int repeats = 0;
+    std::string digits_path, w3_path, mnist_path, only, profile;
+    int repeats = 0, accuracy_epochs = 0;
+    bool export_split = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> std::string {
@@ -329,6 +275,9 @@ int main(int argc, char** argv) {
         else if (a == "--repeats") repeats = std::stoi(next());
         else if (a == "--digits") digits_path = next();
         else if (a == "--w3") w3_path = next();
+        else if (a == "--mnist") mnist_path = next();
+        else if (a == "--accuracy") accuracy_epochs = std::stoi(next());
+        else if (a == "--export-split") export_split = true;
         else if (a == "--only") only = next();
         else if (a == "--profile") profile = next();
         else {
@@ -338,6 +287,20 @@ int main(int argc, char** argv) {
     }
 
     if (repeats > 0) timing.repeats = repeats;
+
+    // ---- the MNIST split and the accuracy after a few epochs (no timing) -------------------------
+    if (export_split || accuracy_epochs > 0) {
+        try {
+            if (mnist_path.empty()) throw std::invalid_argument("--mnist FILE.bpimg is needed");
+            const bp::ImageSet data = bench::read_mnist(mnist_path);
+            json o = export_split ? bench::export_split(data) : bench::accuracy_after_epochs(data, accuracy_epochs);
+            std::cout << o.dump() << std::endl;
+        } catch (const std::exception& e) {
+            std::cerr << "native_bench: " << e.what() << "\n";
+            return 1;
+        }
+        return 0;
+    }
 
     json out;
     out["system"] = "native";
@@ -378,8 +341,13 @@ int main(int argc, char** argv) {
             double l = 0;
             for (int i = 0; i < 400; ++i) l = w.batch_step();
             std::printf("{\"profile\":\"w3\",\"batches\":400,\"loss\":%.6g}\n", l);
+        } else if (profile == "w4" || profile == "w5") {
+            const bp::ImageSet data = bench::read_mnist(mnist_path);
+            bp::ImageSession s(profile == "w4" ? bench::w4_config() : bench::w5_config(), data);
+            const bp::ImageStepStats st = s.step(200);  // 6,400 examples
+            std::printf("{\"profile\":\"%s\",\"steps\":200,\"loss\":%.6g}\n", profile.c_str(), st.train_loss);
         } else {
-            std::cerr << "native_bench: --profile w1|w1_grid|w2|w3|w3_session\n";
+            std::cerr << "native_bench: --profile w1|w1_grid|w2|w3|w3_session|w4|w5\n";
             return 2;
         }
         return 0;
@@ -482,6 +450,20 @@ int main(int argc, char** argv) {
             info["w3_direct_data"] = w3_path.empty() ? "core sine task" : w3_path;
         } catch (const std::exception& e) {
             errors["w3_direct"] = e.what();
+        }
+    }
+
+    // ---- W4, W5 -------------------------------------------------------------------------------
+    if (wanted(only, "w4") || wanted(only, "w5")) {
+        if (mnist_path.empty()) {
+            errors["w4"] = errors["w5"] = "no --mnist file given";
+        } else {
+            try {
+                const bp::ImageSet data = bench::read_mnist(mnist_path);
+                bench::run_images(timing, data, wanted(only, "w4"), wanted(only, "w5"), results, errors, info);
+            } catch (const std::exception& e) {
+                errors["w4"] = errors["w5"] = e.what();
+            }
         }
     }
 

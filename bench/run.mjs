@@ -14,7 +14,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 
 import { root, writeData, dataDir } from './data.mjs';
+import { mnistPath, splitPath, writeMnistSplit } from './mnist_data.mjs';
 import { cliOptions } from './node_util.mjs';
+import { findTorchPython, TORCH_MISSING, imageNotes, imageReport } from './report_images.mjs';
 
 const { quick } = cliOptions();
 const resultsDir = path.join(root, 'bench', 'results');
@@ -48,7 +50,7 @@ const JOBS = [];
 for (let r = 1; r <= ROUNDS; r++) {
   const rep = ['--repeats', String(PROJECT_REPEATS)];
   JOBS.push({ id: 'native', round: r, cmd: nativeExe, stdout: true,
-    args: [...q, ...rep, '--digits', path.join(dataDir, 'digits.csv'), '--w3', path.join(dataDir, 'w3.txt')] });
+    args: [...q, ...rep, '--digits', path.join(dataDir, 'digits.csv'), '--w3', path.join(dataDir, 'w3.txt'), '--mnist', mnistPath] });
   JOBS.push({ id: 'wasm-node', round: r, script: 'bench/wasm_node.mjs', args: rep });
   JOBS.push({ id: 'chromium', round: r, script: 'bench/browser.mjs', args: [...rep, ...(r === ROUNDS ? ['wasm', 'plainjs', 'page'] : ['wasm'])] });
 }
@@ -59,13 +61,23 @@ JOBS.push(
   { id: 'brainjs', script: 'bench/peers/brainjs.mjs' },
   { id: 'convnetjs', script: 'bench/peers/convnetjs.mjs' },
   { id: 'synaptic', script: 'bench/peers/synaptic.mjs' },
+  // Accuracy after 8 epochs (CNN and MLP, fixed seeds), natively: no timing, one run.
+  { id: 'native-accuracy', cmd: nativeExe, stdout: true, timeoutS: 1800, args: ['--mnist', mnistPath, '--accuracy', '8'] },
 );
+// The PyTorch reference (W4, W5 examples/s and the accuracy after 8 epochs), only where torch
+// imports: a bench reference, never a dependency of the project.
+const torchPython = findTorchPython();
+if (torchPython) {
+  JOBS.push({ id: 'pytorch', cmd: torchPython, timeoutS: 1800, outArg: true,
+    args: [path.join(root, 'bench', 'peers', 'pytorch_digits.py'), '--mnist', mnistPath, '--split', splitPath, ...q] });
+}
 
 function run(job) {
   const name = job.round ? `${job.id}-round${job.round}` : job.id;
   const out = path.join(rawDir, `${name}.json`);
   const cmd = job.script ? process.execPath : job.cmd;
-  const args = job.script ? [path.join(root, job.script), ...(job.args || []), ...q, '--out', out] : job.args;
+  const args = job.script ? [path.join(root, job.script), ...(job.args || []), ...q, '--out', out]
+    : job.outArg ? [...job.args, '--out', out] : job.args;
   return new Promise((resolve) => {
     const t0 = Date.now();
     const load = os.loadavg()[0];
@@ -77,14 +89,14 @@ function run(job) {
       resolve({ failed: String(e.message) });
       return;
     }
-    const timer = setTimeout(() => child.kill('SIGKILL'), (quick ? 180 : 420) * 1000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), (job.timeoutS || (quick ? 180 : 420)) * 1000);
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('error', (e) => { clearTimeout(timer); resolve({ failed: e.message }); });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const seconds = (Date.now() - t0) / 1000;
-      const lastErr = stderr.trim().split('\n').filter((l) => !/^(wasm|plainjs|tfjs|brain|convnetjs|synaptic|\[chromium\])/.test(l)).slice(-3).join(' / ');
+      const lastErr = stderr.trim().split('\n').filter((l) => !/^(wasm|plainjs|tfjs|brain|convnetjs|synaptic|pytorch|\[chromium\])/.test(l)).slice(-3).join(' / ');
       if (code !== 0) {
         resolve({ failed: `exit ${code ?? signal}: ${lastErr || 'no message'}`, seconds });
         return;
@@ -102,6 +114,14 @@ function run(job) {
 
 progress(`writing the seeded data to ${path.relative(root, dataDir)}`);
 await writeData();
+// The core's MNIST split (W4, W5) for the peers and PyTorch, from the native benchmark.
+let splitError = null;
+try {
+  writeMnistSplit(nativeExe);
+} catch (e) {
+  splitError = String(e.stderr || e.message || e).trim().split('\n').slice(-1)[0];
+  progress(`mnist split FAILED: ${splitError}`);
+}
 // Per system, the result of each round it ran in (one round for most).
 const perRound = {};
 const addRound = (id, r) => { (perRound[id] ||= []).push(r); };
@@ -160,7 +180,7 @@ for (const [id, rounds] of Object.entries(perRound)) {
 // ---- module size --------------------------------------------------------------------------------
 const engine = path.join(root, 'web', 'engine');
 const size = {};
-for (const f of ['backprop.wasm', 'backprop.mjs', 'backprop-recurrent.wasm', 'backprop-recurrent.mjs']) {
+for (const f of ['backprop.wasm', 'backprop.mjs', 'backprop-recurrent.wasm', 'backprop-recurrent.mjs', 'backprop-digits.wasm', 'backprop-digits.mjs']) {
   const p = path.join(engine, f);
   if (!fs.existsSync(p)) { size[f] = null; continue; }
   const bytes = fs.readFileSync(p);
@@ -171,6 +191,7 @@ for (const f of ['backprop.wasm', 'backprop.mjs', 'backprop-recurrent.wasm', 'ba
 const gzOf = (m) => size[`${m}.wasm`] && size[`${m}.mjs`] ? size[`${m}.wasm`].gzip + size[`${m}.mjs`].gzip : null;
 const gzTotal = gzOf('backprop');
 const gzRecurrent = gzOf('backprop-recurrent');
+const gzDigits = gzOf('backprop-digits');
 
 // ---- formatting ---------------------------------------------------------------------------------
 const fmtRate = (x) => x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e4 ? `${(x / 1e3).toFixed(1)} k` : x >= 1e3 ? `${(x / 1e3).toFixed(2)} k` : x.toFixed(x >= 100 ? 0 : 1);
@@ -188,10 +209,11 @@ const LABEL = {
   brainjs: 'brain.js 1.6.1, Node',
   convnetjs: 'ConvNetJS 0.3.0, Node',
   synaptic: 'synaptic 1.1.4, Node',
+  pytorch: 'PyTorch 1.13 (float32, 1 thread), reference',
 };
 const ORDER = Object.keys(LABEL);
 const FLOAT = { native: 'f64', 'wasm-node': 'f64', 'wasm-chromium': 'f64', 'plainjs-node': 'f64', 'plainjs-chromium': 'f64',
-  'tfjs-wasm': 'f32', 'tfjs-cpu': 'f32', brainjs: 'f32', convnetjs: 'f64', synaptic: 'f64' };
+  'tfjs-wasm': 'f32', 'tfjs-cpu': 'f32', brainjs: 'f32', convnetjs: 'f64', synaptic: 'f64', pytorch: 'f32' };
 
 const info = (id, key) => systems[id] && systems[id].info && systems[id].info[key];
 const rateNote = (id, key, what) => { const v = info(id, key); return v && v.median ? `${what} ${fmtRate(v.median)}` : null; };
@@ -238,15 +260,21 @@ const NOTES = {
     synaptic: 'Elman-like net, **eligibility traces, not BPTT**; online (50 updates per sequence), batch 1',
   },
 };
+Object.assign(NOTES, imageNotes(info));
 const DIRECT_NOTES = {
   w2_train: 'mlp_forward / mlp_backward / Optimizer (Adam) in a loop, without TrainingSession (so without its neuron limit) and without metrics: what the kernels cost',
   w3_train: 'elman_forward_backward + Optimizer (SGD) in a loop on the same sequences as the JS rows, without SequenceSession and its metrics',
 };
+// Image workloads: the project's three systems, TF.js, ConvNetJS and the PyTorch reference
+// (plain JS, brain.js and synaptic have no conv layers and are not run on them).
+const IMAGE_SYSTEMS = ['native', 'wasm-node', 'wasm-chromium', 'tfjs-wasm', 'tfjs-cpu', 'convnetjs', 'pytorch'];
 const WORKLOADS = [
   { key: 'w1_train', title: 'W1 training, examples/s', kind: 'rate' },
   { key: 'w1_grid', title: 'W1 100×100 grid with every neuron, ms', kind: 'ms' },
   { key: 'w2_train', title: 'W2 digits MLP training, examples/s', kind: 'rate' },
   { key: 'w3_train', title: 'W3 Elman RNN training, sequences/s', kind: 'rate' },
+  { key: 'w4_train', title: 'W4 MNIST CNN training, examples/s', kind: 'rate', systems: IMAGE_SYSTEMS },
+  { key: 'w5_train', title: 'W5 MNIST autoencoder 784-128-2-128-784 training, examples/s', kind: 'rate', systems: IMAGE_SYSTEMS },
 ];
 
 const fig = (id, key) => {
@@ -270,6 +298,8 @@ function figureText(r, kind) {
 }
 function whyMissing(id, key) {
   const s = systems[id];
+  if (id === 'pytorch' && !torchPython) return TORCH_MISSING;
+  if (splitError && ['tfjs-wasm', 'tfjs-cpu', 'convnetjs', 'pytorch'].includes(id) && ['w4_train', 'w5_train'].includes(key)) return `failed: no MNIST split (${splitError})`;
   if (!s) return 'not run';
   if (s.failed) return `failed: ${s.failed}`;
   const w = key.slice(0, 2);
@@ -295,7 +325,7 @@ for (const w of WORKLOADS) {
   P();
   P('| system | figure | vs project (Chromium) | float | notes |');
   P('|---|---|---|---|---|');
-  for (const id of ORDER) {
+  for (const id of w.systems || ORDER.filter((x) => x !== 'pytorch')) {
     const r = fig(id, w.key);
     let note = NOTES[w.key][id];
     if (typeof note === 'function') note = note();
@@ -364,7 +394,9 @@ for (const w of WORKLOADS) {
 }
 P(`| module download (wasm + JS glue, gzip -9) | ≤ 150 KB | ${gzTotal === null ? 'module missing' : `${(gzTotal / 1024).toFixed(1)} KB (wasm ${(size['backprop.wasm'].gzip / 1024).toFixed(1)} KB of ${(size['backprop.wasm'].raw / 1024).toFixed(0)} KB raw, JS ${(size['backprop.mjs'].gzip / 1024).toFixed(1)} KB of ${(size['backprop.mjs'].raw / 1024).toFixed(0)} KB)`} | ${verdict(gzTotal === null ? null : gzTotal <= 150 * 1024)} |`);
 P(`| recurrent page's module (backprop-recurrent, gzip -9) | ≤ 150 KB | ${gzRecurrent === null ? 'module missing' : `${(gzRecurrent / 1024).toFixed(1)} KB`} | ${verdict(gzRecurrent === null ? null : gzRecurrent <= 150 * 1024)} |`);
+P(`| digits page's module (backprop-digits, gzip -9; the data file apart) | ≤ 150 KB | ${gzDigits === null ? 'module missing' : `${(gzDigits / 1024).toFixed(1)} KB (wasm ${(size['backprop-digits.wasm'].gzip / 1024).toFixed(1)} KB of ${(size['backprop-digits.wasm'].raw / 1024).toFixed(0)} KB raw, JS ${(size['backprop-digits.mjs'].gzip / 1024).toFixed(1)} KB)`} | ${verdict(gzDigits === null ? null : gzDigits <= 150 * 1024)} |`);
 P();
+imageReport({ P, systems, fig, fmtRate, fmtX, torchPython });
 
 P('## wasm time / native time, per workload (same run)');
 P();
@@ -389,7 +421,7 @@ P();
   const shipped = path.join(root, 'build', 'native', 'native_bench');
   if (!process.env.BENCH_NATIVE_EXE && fs.existsSync(shipped)) {
     try {
-      const out = JSON.parse(execFileSync(shipped, ['--quick', '--repeats', '3', '--digits', path.join(dataDir, 'digits.csv'),
+      const out = JSON.parse(execFileSync(shipped, ['--quick', '--repeats', '3', '--mnist', mnistPath, '--digits', path.join(dataDir, 'digits.csv'),
         '--w3', path.join(dataDir, 'w3.txt')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
       const cells = WORKLOADS.map((w) => {
         const r = out.results && out.results[w.key];
@@ -419,7 +451,11 @@ P();
 P('- **ConvNetJS 0.3.0**: no recurrent layers (no W3); no Adam in the npm release (W2 with SGD); the grid is one forward per point.');
 P('- **brain.js 1.6.1**: no mini-batches (every example updates the weights); no softmax output (W2 uses ReLU outputs with squared error); its RNN has ReLU units and an RMSProp-like update only (learning rate 1e-3: 0.01 diverges); float32; momentum must be > 0 (1e-9 passed).');
 P('- **synaptic 1.1.4**: no mini-batches, no Adam, no softmax (W2: SGD, logistic outputs); recurrent nets learn with LSTM-g eligibility traces online, not BPTT, so its W3 row is a different algorithm.');
-P('- **TensorFlow.js 4.22**: float32 only; the wasm backend runs single-threaded in Node 20 (its threaded build cannot start workers there); both backends cover every workload.');
+P('- **TensorFlow.js 4.22**: float32 only; the wasm backend runs single-threaded in Node 20 (its threaded build cannot start workers there). ' +
+  'Its wasm backend has **no Conv2DBackpropFilter kernel**: it cannot train a conv layer as shipped ("Kernel \'Conv2DBackpropFilter\' not registered for backend \'wasm\'"); ' +
+  'for W4 the bench registers one made of the backend\'s own Conv3DBackpropFilterV2 at depth 1 (bench/peers/tfjs.mjs), checked against a direct sum.');
+P('- **ConvNetJS 0.3.0** on W4 / W5: SGD with momentum (no Adam); W5 with squared error (no binary cross-entropy); one example at a time through its Vol objects.');
+P('- **PyTorch 1.13** (reference, only where `import torch` works): W4, W5 and the accuracy after 8 epochs; float32, one thread; its own init and shuffle.');
 P('- Peer figures quoted in issue 4 came from the reference harness in /work/shared/peers (README.md there); this run measures the same peers again with bench/peers/*.mjs.');
 P();
 

@@ -1,7 +1,8 @@
 // wasm_workloads.mjs: the workloads on the project's wasm module through its Session API
 // (docs/wasm-api.md), shared by bench/wasm_node.mjs (Node) and bench/browser/bench.js (Chromium).
 // No Node imports: `bp` is the loaded module, `digitsCsv` the decompressed digits text.
-import { W1, W2, W3, rate, perCallMs } from './common.mjs';
+// W4 and W5 run on the digits module's ImageSession (runWasmImages, notes/digits-api.md).
+import { W1, W2, W3, W4, W5, rate, perCallMs } from './common.mjs';
 
 // W3 runs on the recurrent module's SequenceSession (web/engine/backprop-recurrent.mjs) (docs/wasm-api.md, "Sequence sessions"): the core's
 // sine task (256 training and 64 held-out sequences of T = 50), Elman, 32 hidden, full BPTT,
@@ -118,6 +119,42 @@ export async function runWasm(bp, digitsCsv, opts, log = () => {}, bpRecurrent =
     }
   } else {
     unsupported.w3 = `not yet exposed: the module has no ${W3_BINDING} binding for sequence training`;
+  }
+  return { results, errors, info, unsupported };
+}
+
+// W4 (the MNIST CNN) and W5 (the MNIST autoencoder) on the digits module's ImageSession
+// (web/engine/backprop-digits.mjs): the core's default configs for 'cnn' and 'autoencoder' on
+// the bytes of web/data/mnist-10k.bpimg, the same sessions native_bench runs (defaultImageConfig
+// gives default_image_config's layers, Adam 1e-3, batch 32, seeds 1). step(n) returns only the
+// mean batch loss (no metrics): W4.stepsPerCall steps per call amortize the weight snapshot it
+// takes at the start of each call.
+export async function runWasmImages(bpDigits, mnistBytes, opts, log = () => {}) {
+  const results = {}, errors = {}, info = {}, unsupported = {};
+  if (!bpDigits || typeof bpDigits.ImageSession !== 'function') {
+    unsupported.w4 = unsupported.w5 = 'the digits module (backprop-digits) has no ImageSession';
+    return { results, errors, info, unsupported };
+  }
+  for (const [w, W] of [['w4', W4], ['w5', W5]]) {
+    let s = null;
+    try {
+      const config = bpDigits.defaultImageConfig(W.kind, 'mnist', 'relu');
+      s = new bpDigits.ImageSession(config, mnistBytes);
+      if (s.trainCount() !== W.trainImages) throw new Error(`${w}: ${s.trainCount()} training images, expected ${W.trainImages}`);
+      log(`wasm ${w.toUpperCase()}`);
+      results[`${w}_train`] = await rate(() => {
+        const st = s.step(W.stepsPerCall);
+        if (st.diverged) throw new Error(`${w} diverged: ${st.message}`);
+        return W.stepsPerCall * W.batch;
+      }, opts, 'examples/s');
+      info[`${w}_steps_per_call`] = W.stepsPerCall;
+      info[`${w}_train_loss_after`] = s.step(1).trainLoss;
+      info[`${w}_layers`] = s.layers().map((l) => l.text).join(', ');
+    } catch (e) {
+      errors[w] = String(e && e.message || e);
+    } finally {
+      if (s) s.delete();
+    }
   }
   return { results, errors, info, unsupported };
 }

@@ -8,10 +8,14 @@
 //   * W1: makeLayers() puts a linear fc layer in front of a 'regression' loss; it is removed so
 //     the output is tanh, as in the workload.
 //   * The grid is one net.forward() per point (no batched evaluation); output only.
+//   * W4, W5: no Adam (SGD, batch 32); W5 has no binary cross-entropy: a sigmoid output with
+//     its squared-error 'regression' loss (the linear fc makeLayers puts before it removed, as
+//     in W1). One training example at a time through the net (it has no batched layers).
 import { createRequire } from 'node:module';
 
-import { W1, W2, rate, perCallMs, timingOptions, gridPoints, mulberry32, shuffle } from '../common.mjs';
+import { W1, W2, W4, W5, rate, perCallMs, timingOptions, gridPoints, mulberry32, shuffle } from '../common.mjs';
 import { loadData } from '../data.mjs';
+import { loadMnist } from '../mnist_data.mjs';
 import { cliOptions, writeResult } from '../node_util.mjs';
 
 const require = createRequire(import.meta.url);
@@ -88,7 +92,72 @@ await section('w2', async () => {
 
 unsupported.w3 = 'no recurrent layers in ConvNetJS';
 
+// W4 and W5 on the core's 8,000 training digits, in the split's order, one batch of 32 per chunk.
+let mnist = null;
+function trainChunk(trainer, X, Y, count) {
+  let next = 0;
+  return () => {
+    for (let i = 0; i < count; i++) {
+      trainer.train(X[next], Y[next]);
+      next = (next + 1) % X.length;
+    }
+    return count;
+  };
+}
+await section('w4', async () => {
+  mnist = loadMnist();
+  const { rows: R, cols: C, train } = mnist;
+  const net = new convnetjs.Net();
+  net.makeLayers([
+    { type: 'input', out_sx: C, out_sy: R, out_depth: 1 },
+    { type: 'conv', sx: W4.conv[0].kernel, filters: W4.conv[0].filters, stride: 1, pad: (W4.conv[0].kernel - 1) / 2, activation: 'relu' },
+    { type: 'pool', sx: 2, stride: 2 },
+    { type: 'conv', sx: W4.conv[1].kernel, filters: W4.conv[1].filters, stride: 1, pad: (W4.conv[1].kernel - 1) / 2, activation: 'relu' },
+    { type: 'pool', sx: 2, stride: 2 },
+    { type: 'softmax', num_classes: W4.classes },  // makeLayers adds the fc 784→10 in front
+  ]);
+  info.w4_layers = net.layers.map((l) => `${l.layer_type} ${l.out_sx}×${l.out_sy}×${l.out_depth}`).join(', ');
+  const trainer = new convnetjs.Trainer(net, { method: 'sgd', learning_rate: 0.01, momentum: 0.9, batch_size: W4.batch, l2_decay: 0.0 });
+  const D = R * C, X = [], Y = [];
+  for (let n = 0; n < train.n; n++) {
+    const v = new convnetjs.Vol(C, R, 1, 0.0);  // w[(y·C + x)·1 + 0]: row-major, as the file
+    for (let k = 0; k < D; k++) v.w[k] = train.x[n * D + k];
+    X.push(v);
+    Y.push(train.y[n]);
+  }
+  log('W4');
+  results.w4_train = await rate(trainChunk(trainer, X, Y, W4.batch), opts, 'examples/s');
+});
+await section('w5', async () => {
+  mnist ||= loadMnist();
+  const { rows: R, cols: C, train } = mnist;
+  const D = R * C;
+  const net = new convnetjs.Net();
+  net.makeLayers([
+    { type: 'input', out_sx: 1, out_sy: 1, out_depth: D },
+    { type: 'fc', num_neurons: W5.hidden, activation: 'relu' },
+    { type: 'fc', num_neurons: W5.code },  // linear code
+    { type: 'fc', num_neurons: W5.hidden, activation: 'relu' },
+    { type: 'fc', num_neurons: D, activation: 'sigmoid' },
+    { type: 'regression', num_neurons: D },
+  ]);
+  const types = net.layers.map((l) => l.layer_type);
+  const k = types.length - 2;  // the linear fc inserted before 'regression'
+  if (types[k] !== 'fc' || types[k - 1] !== 'sigmoid') throw new Error('unexpected layers ' + types.join(','));
+  net.layers.splice(k, 1);
+  info.w5_layers = net.layers.map((l) => l.layer_type).join(',');
+  const trainer = new convnetjs.Trainer(net, { method: 'sgd', learning_rate: 0.01, momentum: 0.9, batch_size: W5.batch, l2_decay: 0.0 });
+  const X = [], Y = [];
+  for (let n = 0; n < train.n; n++) {
+    const x = Array.from(train.x.subarray(n * D, (n + 1) * D));
+    X.push(vol(x));
+    Y.push(x);
+  }
+  log('W5');
+  results.w5_train = await rate(trainChunk(trainer, X, Y, W5.batch), opts, 'examples/s');
+});
+
 writeResult(out, {
   system: 'convnetjs', float: 'float64', results, info, errors, unsupported,
-  notes: 'W2 with SGD (no Adam in npm 0.3.0); grid one forward per point, output only',
+  notes: 'W2, W4, W5 with SGD (no Adam in npm 0.3.0); W5 squared error (no BCE); grid one forward per point, output only',
 });

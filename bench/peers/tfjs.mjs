@@ -9,8 +9,9 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
-import { W1, W2, W3, rate, perCallMs, timingOptions, gridPoints } from '../common.mjs';
+import { W1, W2, W3, W4, W5, rate, perCallMs, timingOptions, gridPoints } from '../common.mjs';
 import { loadData, root } from '../data.mjs';
+import { loadMnist } from '../mnist_data.mjs';
 import { cliOptions, writeResult } from '../node_util.mjs';
 
 const require = createRequire(import.meta.url);
@@ -24,6 +25,50 @@ if (backend === 'wasm') {
   const wasm = require('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist') + path.sep);
 }
+// TF.js 4.22's wasm backend has no Conv2DBackpropFilter kernel (the gradient of a conv layer's
+// weights): training any conv layer fails with "Kernel 'Conv2DBackpropFilter' not registered".
+// For W4 it is supplied from the backend's own Conv3DBackpropFilterV2 kernel at depth 1 (the
+// same numbers, checked below against a direct sum), so W4 runs on the wasm backend at all.
+function registerConv2dFilterGrad() {
+  const conv3d = tf.getKernel('Conv3DBackpropFilterV2', 'wasm');
+  if (!conv3d || tf.getKernel('Conv2DBackpropFilter', 'wasm')) return false;
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter', backendName: 'wasm',
+    kernelFunc: ({ inputs: { x, dy }, backend: b, attrs }) => {
+      if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter shim: NHWC only');
+      const [kh, kw, ci, co] = attrs.filterShape;
+      const st = typeof attrs.strides === 'number' ? [attrs.strides, attrs.strides] : attrs.strides;
+      const dw = conv3d.kernelFunc({ backend: b, inputs: {
+        x: { dataId: x.dataId, shape: [x.shape[0], 1, ...x.shape.slice(1)], dtype: x.dtype },
+        dy: { dataId: dy.dataId, shape: [dy.shape[0], 1, ...dy.shape.slice(1)], dtype: dy.dtype },
+      }, attrs: { strides: [1, ...st], pad: attrs.pad, filterShape: [1, kh, kw, ci, co] } });
+      return { dataId: dw.dataId, shape: [kh, kw, ci, co], dtype: dw.dtype };
+    },
+  });
+  return true;
+}
+// dW of a 'same' conv by the definition, dW[i,j,c,o] = Σ_n,y,x X[n, y+i−p, x+j−p, c]·dY[n,y,x,o],
+// against what the backend computes (tf.grad through tf.conv2d): the largest difference.
+function checkConv2dFilterGrad() {
+  const N = 2, H = 6, W = 6, C = 2, O = 3, k = 5, p = 2;
+  const xv = Float32Array.from({ length: N * H * W * C }, (_, i) => Math.sin(i));
+  const gv = Float32Array.from({ length: N * H * W * O }, (_, i) => Math.cos(0.7 * i));
+  const got = tf.tidy(() => {
+    const x = tf.tensor4d(xv, [N, H, W, C]), g = tf.tensor4d(gv, [N, H, W, O]);
+    return tf.grad((w) => tf.conv2d(x, w, 1, 'same').mul(g).sum())(tf.zeros([k, k, C, O])).dataSync();
+  });
+  let max = 0;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) {
+    let sum = 0;
+    for (let n = 0; n < N; n++) for (let y = 0; y < H; y++) for (let xx = 0; xx < W; xx++) {
+      const u = y + i - p, v = xx + j - p;
+      if (u >= 0 && u < H && v >= 0 && v < W) sum += xv[((n * H + u) * W + v) * C + c] * gv[((n * H + y) * W + xx) * O + o];
+    }
+    max = Math.max(max, Math.abs(sum - got[((i * k + j) * C + c) * O + o]));
+  }
+  return max;
+}
+
 if (!(await tf.setBackend(backend))) throw new Error('cannot set the TensorFlow.js backend ' + backend);
 await tf.ready();
 
@@ -145,6 +190,72 @@ await section('w3', async () => {
       return S.length;
     }, { ...opts, repeats: 3 }, 'sequences/s');
   }
+});
+// ---- W4, W5: the MNIST CNN and autoencoder on the core's 8,000 training digits, tf.layers models
+// trained with model.trainOnBatch over pre-sliced batches of 32 (each call returns its loss, so
+// every batch ends with a read back of one number, as a training loop that reports its loss
+// does). He-normal kernels as the project's He init; zero biases.
+const he = (seed) => ({ kernelInitializer: tf.initializers.heNormal({ seed }) });
+function imageBatches(x, y, n, B) {
+  const list = [];
+  for (let s = 0; s + B <= n; s += B) list.push([x.slice(s, B), y.slice(s, B)]);
+  return list;
+}
+// Trains the next `count` batches of the list per call, going round it. Returns the examples.
+function trainOnBatches(model, list, count) {
+  let next = 0;
+  return async () => {
+    let items = 0;
+    for (let i = 0; i < count; i++) {
+      const [xb, yb] = list[next];
+      next = (next + 1) % list.length;
+      await model.trainOnBatch(xb, yb);
+      items += xb.shape[0];
+    }
+    return items;
+  };
+}
+let mnist = null;
+await section('w4', async () => {
+  if (backend === 'wasm' && registerConv2dFilterGrad()) info.w4_conv_filter_grad = 'Conv3DBackpropFilterV2 at depth 1 (no Conv2DBackpropFilter in the 4.22 wasm backend)';
+  info.w4_conv_filter_grad_max_diff = checkConv2dFilterGrad();
+  if (!(info.w4_conv_filter_grad_max_diff < 1e-3)) throw new Error(`conv filter gradient off by ${info.w4_conv_filter_grad_max_diff}`);
+  mnist = loadMnist();
+  const { rows: R, cols: C, train } = mnist;
+  const model = tf.sequential({ layers: [
+    tf.layers.conv2d({ filters: W4.conv[0].filters, kernelSize: W4.conv[0].kernel, padding: 'same', activation: 'relu', inputShape: [R, C, 1], ...he(11) }),
+    tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+    tf.layers.conv2d({ filters: W4.conv[1].filters, kernelSize: W4.conv[1].kernel, padding: 'same', activation: 'relu', ...he(12) }),
+    tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: W4.classes, activation: 'softmax', ...he(13) }),
+  ] });
+  model.compile({ optimizer: tf.train.adam(W4.lr), loss: 'categoricalCrossentropy' });
+  info.w4_params = model.countParams();
+  const xs = tf.tensor4d(train.x, [train.n, R, C, 1]);
+  const ys = tf.oneHot(tf.tensor1d(train.y, 'int32'), W4.classes).toFloat();
+  const list = imageBatches(xs, ys, train.n, W4.batch);
+  log('W4 trainOnBatch');
+  // The cpu backend's conv gradients are plain JS loops, ~10 s per batch here: one batch per
+  // chunk and at most 3 repeats, or this row alone would take minutes.
+  const w4opts = backend === 'cpu' ? { ...opts, repeats: Math.min(opts.repeats, 3), warmupMs: 0 } : opts;
+  results.w4_train = await rate(trainOnBatches(model, list, backend === 'cpu' ? 1 : 2), w4opts, 'examples/s');
+  info.w4_layers = model.layers.map((l) => l.getClassName()).join(',');
+});
+await section('w5', async () => {
+  mnist ||= loadMnist();
+  const { rows: R, cols: C, train } = mnist;
+  const model = tf.sequential({ layers: [
+    tf.layers.dense({ units: W5.hidden, activation: 'relu', inputShape: [R * C], ...he(21) }),
+    tf.layers.dense({ units: W5.code, ...he(22) }),  // the linear code
+    tf.layers.dense({ units: W5.hidden, activation: 'relu', ...he(23) }),
+    tf.layers.dense({ units: W5.pixels, activation: 'sigmoid', ...he(24) }),
+  ] });
+  model.compile({ optimizer: tf.train.adam(W5.lr), loss: 'binaryCrossentropy' });
+  const xs = tf.tensor2d(train.x, [train.n, R * C]);
+  const list = imageBatches(xs, xs, train.n, W5.batch);
+  log('W5 trainOnBatch');
+  results.w5_train = await rate(trainOnBatches(model, list, 5), opts, 'examples/s');
 });
 info.tensors_alive_at_end = tf.memory().numTensors;
 
