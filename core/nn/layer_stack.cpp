@@ -145,6 +145,12 @@ std::size_t layer_parameters(const LayerSpec& spec, const ImageShape& in) {
 
 }  // namespace
 
+std::size_t layer_multiply_adds(const LayerSpec& spec, const ImageShape& in, const ImageShape& out) {
+    if (spec.kind == LayerKind::Dense) return in.size() * spec.units;
+    if (spec.kind == LayerKind::Conv2d) return out.plane() * spec.filters * in.channels * spec.kernel * spec.kernel;
+    return 0;
+}
+
 std::vector<ImageShape> stack_shapes(const ImageShape& input, const std::vector<LayerSpec>& specs, Loss loss) {
     check_count("layers", specs.size(), 1, stack_limits::kMaxLayers);
     check_count("input.channels", input.channels, 1, image_limits::kMaxChannels);
@@ -152,6 +158,7 @@ std::vector<ImageShape> stack_shapes(const ImageShape& input, const std::vector<
     check_count("input.width", input.width, 1, image_limits::kMaxSide);
     std::vector<ImageShape> shapes{input};
     std::size_t params = 0;
+    std::size_t macs = 0;
     for (std::size_t l = 0; l < specs.size(); ++l) {
         const ImageShape& in = shapes.back();
         const ImageShape out = layer_output(l, specs[l], in, l + 1 == specs.size());
@@ -159,6 +166,11 @@ std::vector<ImageShape> stack_shapes(const ImageShape& input, const std::vector<
         if (params > stack_limits::kMaxParameters)
             fail_range("layers: " + std::to_string(params) + " parameters up to layer " + std::to_string(l) +
                        " is over the limit of " + std::to_string(stack_limits::kMaxParameters));
+        macs += layer_multiply_adds(specs[l], in, out);
+        if (macs > stack_limits::kMaxMultiplyAdds)
+            fail_range("layers: " + std::to_string(macs) + " multiply-adds per image up to " + layer_label(l, specs[l], in) +
+                       " is over the limit of " +
+                       std::to_string(stack_limits::kMaxMultiplyAdds) + " (a training step would take too long)");
         shapes.push_back(out);
     }
     const std::size_t L = specs.size();

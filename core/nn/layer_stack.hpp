@@ -66,7 +66,13 @@ namespace stack_limits {
 constexpr std::size_t kMaxLayers = 32;             // layers in a stack
 constexpr std::size_t kMaxUnits = 4096;            // outputs of one dense layer
 constexpr std::size_t kMaxParameters = 1000000;    // numbers in all W and b together
+// Multiply-adds of one image's forward pass (dense D·H, conv Ho·Wo·C_out·C_in·k·k). The W4 CNN
+// needs 0.79 M; at this limit a training step of batch 32 is about 2 G multiply-adds with the
+// backward (a fraction of a second), where an unbounded stack of wide 15×15 convolutions would
+// hold the page's worker for minutes on a single step.
+constexpr std::size_t kMaxMultiplyAdds = 20000000;
 }  // namespace stack_limits
+
 
 enum class LayerKind { Dense, Conv2d, MaxPool, AvgPool, Flatten, Activation };
 
@@ -120,6 +126,11 @@ struct LayerStack {
     double l2 = 0.0;  // λ₂ ≥ 0
     ImageShape output() const { return layers.empty() ? input : layers.back().out; }
 };
+
+// Multiply-adds of one image through layer `spec` with input shape `in` (0 for layers without
+// weights).
+std::size_t layer_multiply_adds(const LayerSpec& spec, const ImageShape& in, const ImageShape& out);
+
 
 // Infers every layer's shapes and checks the whole stack: layer counts and sizes in range,
 // layers that fit their input (std::invalid_argument "layer 3 (dense 100→10): its input is

@@ -121,6 +121,24 @@ TEST_CASE("layer stack: shapes through the W4 CNN, parameter names and counts", 
     CHECK(layer_text(LayerSpec::conv(4, 3, Padding::Valid, 2), {2, 9, 9}) == "conv2d 2→4 3×3 valid stride 2");
 }
 
+TEST_CASE("layer stack: multiply-adds per image, and the limit that keeps a step short", "[layer_stack]") {
+    // W4: conv1 28·28·8·1·25 = 156,800; conv2 14·14·16·8·25 = 627,200; dense 784·10 = 7,840
+    CHECK(layer_multiply_adds(LayerSpec::conv(8, 5, Padding::Same), {1, 28, 28}, {8, 28, 28}) == 156800);
+    CHECK(layer_multiply_adds(LayerSpec::conv(16, 5, Padding::Same), {8, 14, 14}, {16, 14, 14}) == 627200);
+    CHECK(layer_multiply_adds(LayerSpec::dense(10), {16, 7, 7}, {10, 1, 1}) == 7840);
+    CHECK(layer_multiply_adds(LayerSpec::max_pool(), {16, 14, 14}, {16, 7, 7}) == 0);
+    // Two 32-filter 15×15 convolutions (under the parameter limit: 7,232 + 230,432 + 15,690):
+    // conv1 28·28·32·225 = 5,644,800; conv2 14·14·32·32·225 = 45,158,400 -> 50.8 M > 20 M.
+    // (On the page one training step of it held the worker for about a minute.)
+    const std::vector<LayerSpec> wide = {
+        LayerSpec::conv(32, 15, Padding::Same), LayerSpec::act(Activation::Relu), LayerSpec::max_pool(),
+        LayerSpec::conv(32, 15, Padding::Same), LayerSpec::act(Activation::Relu), LayerSpec::max_pool(),
+        LayerSpec::flatten(), LayerSpec::dense(10), LayerSpec::act(Activation::Softmax)};
+    CHECK(message_of<std::out_of_range>([&] { stack_shapes({1, 28, 28}, wide, Loss::SoftmaxCrossEntropy); }) ==
+          "layers: 50803200 multiply-adds per image up to layer 3 (conv2d 32→32 15×15 same) is over the limit of "
+          "20000000 (a training step would take too long)");
+}
+
 TEST_CASE("layer stack: layers that do not fit are named with their shapes", "[layer_stack]") {
     // 1×28×28 -> conv same 4×28×28 -> pool 4×14×14 -> pool 4×7×7 = 196 values, not 100
     const std::vector<LayerSpec> a = {LayerSpec::conv(4, 3, Padding::Same), LayerSpec::max_pool(),
