@@ -1,16 +1,17 @@
 // backprop: the core from the command line.
 //
 //   backprop train --config run.json [--epochs N | --steps N] [--out model.json]
-//   backprop grad --model model.json [--data batch.json]
-//   backprop gradcheck --model model.json [--entries N] [--tolerance T]
+//   backprop grad --model model.json [--data batch.json | --data digits.bpimg]
+//   backprop gradcheck --model model.json [--data digits.bpimg] [--entries N] [--tolerance T]
 //   backprop data --config run.json        (the generated points, as JSON)
 //   backprop digits --config image.json --data digits.bpimg [--steps N]
 //
 // run.json is a session configuration (docs/wasm-api.md, docs/model-format.md); batch.json is
-// {"points": [[x, y, label], ...]}. grad and gradcheck take the three model files (MLP, sequence,
-// fixed-point; the kind is read from the file's "format"): an MLP's gradients are over the
+// {"points": [[x, y, label], ...]}. grad and gradcheck take the four model files (MLP, sequence,
+// fixed-point, image; the kind is read from the file's "format"): an MLP's gradients are over the
 // batch given with --data, a sequence model's over all its training sequences, a fixed-point
-// model's over the batch its next step trains on (docs/cli.md). digits trains an image session
+// model's over the batch its next step trains on, an image model's over all the training images
+// of the digit file given with --data (docs/cli.md). digits trains an image session
 // (docs/image-models.md) on a .bpimg file for N single steps and prints, as JSON, the loss of
 // every step and the test set's evaluation after them: the wasm parity tests
 // (tests/node/digits.test.mjs) compare them with the digits module's. Errors go to stderr with exit
@@ -43,8 +44,8 @@ namespace {
 const char* kUsage =
     "usage:\n"
     "  backprop train --config run.json [--epochs N | --steps N] [--out model.json]\n"
-    "  backprop grad --model model.json [--data batch.json]   (--data: MLP model files)\n"
-    "  backprop gradcheck --model model.json [--entries N] [--tolerance T]\n"
+    "  backprop grad --model model.json [--data batch.json | digits.bpimg]   (--data: MLP and image model files)\n"
+    "  backprop gradcheck --model model.json [--data digits.bpimg] [--entries N] [--tolerance T]\n"
     "  backprop data --config run.json\n"
     "  backprop digits --config image.json --data digits.bpimg [--steps N]\n";
 
@@ -185,7 +186,7 @@ int digits(int argc, char** argv) {
 
 // ---- grad and gradcheck, for every kind of model file ----
 
-enum class ModelKind { Mlp, Sequence, FixedPoint };
+enum class ModelKind { Mlp, Sequence, FixedPoint, Image };
 
 // The kind of a model file from its "format" (an unknown one is left to the MLP reader, whose
 // message says what it expected).
@@ -195,6 +196,7 @@ ModelKind model_kind(const std::string& text) {
         const std::string f = j["format"].get<std::string>();
         if (f == bp::kSequenceModelFormat) return ModelKind::Sequence;
         if (f == bp::kFixedPointModelFormat) return ModelKind::FixedPoint;
+        if (f == bp::kImageModelFormat) return ModelKind::Image;
     }
     return ModelKind::Mlp;
 }
@@ -238,6 +240,13 @@ void read_batch(const std::string& text, bp::Mat& xy, bp::Mat& labels) {
     }
 }
 
+// An image model file on the digit file given with --data (docs/image-models.md): its gradients
+// are over all the training images of the seeded split.
+std::unique_ptr<bp::ImageSession> load_image(const std::string& text, int argc, char** argv) {
+    const std::string bytes = read_file(option(argc, argv, "--data", true), "--data");
+    return bp::load_image_model(text, bp::parse_image_set(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+}
+
 // Prints {"loss": ..., <counts>, "gradients": {...}} (ordered: the model file's parameter order).
 int print_gradients(double loss, nlohmann::ordered_json counts, const bp::ParamList& params) {
     nlohmann::ordered_json out = {{"loss", loss}};
@@ -250,9 +259,14 @@ int print_gradients(double loss, nlohmann::ordered_json counts, const bp::ParamL
 int grad(int argc, char** argv) {
     const std::string text = read_file(option(argc, argv, "--model", true), "--model");
     const ModelKind kind = model_kind(text);
+    if (kind == ModelKind::Image) {
+        auto s = load_image(text, argc, argv);
+        const double loss = s->gradients();
+        return print_gradients(loss, {{"images", s->train_set().count()}}, s->params());
+    }
     if (kind != ModelKind::Mlp && has_option(argc, argv, "--data"))
-        throw UsageError("--data is for MLP model files: a sequence model's gradients are over its training "
-                         "sequences, a fixed-point model's over the batch of its next step");
+        throw UsageError("--data is for MLP and image model files: a sequence model's gradients are over its "
+                         "training sequences, a fixed-point model's over the batch of its next step");
     if (kind == ModelKind::Sequence) {
         auto s = bp::load_sequence_model(text);
         const double loss = s->gradients();
@@ -288,7 +302,7 @@ int gradcheck(int argc, char** argv) {
         return v;
     }();
     if (kind == ModelKind::Mlp) {
-        if (has_option(argc, argv, "--entries")) throw UsageError("--entries is for sequence and fixed-point model files");
+        if (has_option(argc, argv, "--entries")) throw UsageError("--entries is for sequence, fixed-point and image model files");
         auto session = bp::load_model(text);
         const auto r = session->gradient_check();
         std::printf("max relative error %s\n", rel(r.max_rel_error).c_str());
@@ -298,11 +312,14 @@ int gradcheck(int argc, char** argv) {
         const bool ok = r.nonfinite == 0 && r.max_rel_error < tolerance;  // NaN fails
         return ok ? 0 : 1;
     }
-    // Sequence and fixed-point models: gradients() against central differences of the loss
+    if (kind != ModelKind::Image && has_option(argc, argv, "--data"))
+        throw UsageError("--data is for image model files (the digit file they train on)");
+    // Sequence, fixed-point and image models: gradients() against central differences of the loss
     // gradients() returns, the weights moved in place (gradcheck restores them exactly).
     const std::size_t entries = static_cast<std::size_t>(number_option(argc, argv, "--entries", "50", 0, 1e9));
     std::unique_ptr<bp::SequenceSession> seq;
     std::unique_ptr<bp::FixedPointSession> fp;
+    std::unique_ptr<bp::ImageSession> image;
     std::function<double()> loss;
     bp::ParamList params;
     std::size_t used = 0, patterns = 0;
@@ -310,6 +327,10 @@ int gradcheck(int argc, char** argv) {
         seq = bp::load_sequence_model(text);
         loss = [&] { return seq->gradients(); };
         params = seq->params();
+    } else if (kind == ModelKind::Image) {
+        image = load_image(text, argc, argv);
+        loss = [&] { return image->gradients(); };
+        params = image->params();
     } else {
         fp = bp::load_fixed_point_model(text);
         loss = [&] {

@@ -226,3 +226,56 @@ test('grad and gradcheck take sequence and fixed-point model files; gradients ma
   const c = run('gradcheck', '--model', file('huge-seq.json', huge));
   assert.equal(c.status, 1, c.stdout + c.stderr);
 });
+
+// Image models (issue 12, "gradients from outside for every model kind"): grad and gradcheck take
+// an image model file with the digit file it trains on; the gradient is over all the training
+// images, and it matches central differences of the loss grad prints.
+const uciData = path.join(root, 'web', 'data', 'optdigits-8x8.bpimg');
+const skipImage = skip || (!fs.existsSync(path.join(root, 'web', 'engine', 'backprop-digits.wasm')) && 'digits module not built')
+  || (!fs.existsSync(uciData) && 'digit files not built');
+
+test('grad and gradcheck take image model files with --data digits.bpimg; gradients match central differences', { skip: skipImage }, async () => {
+  const { loadBackprop } = await import('./load.mjs');
+  const m = await loadBackprop('backprop-digits');
+  const s = new m.ImageSession({
+    data: { name: 'uci' },
+    model: { kind: 'cnn', layers: [{ type: 'conv2d', filters: 2, kernel: 3, padding: 'same' }, { type: 'tanh' }, { type: 'avg_pool' },   // (smooth: a max-pool's winner can flip within ±h)
+      { type: 'flatten' }, { type: 'dense', units: 10 }, { type: 'softmax' }] },
+    training: { learningRate: 0.01 },
+  }, new Uint8Array(fs.readFileSync(uciData)));
+  s.step(20);
+  const expectedLoss = s.gradients();
+  const modelText = s.saveModel();
+  s.delete();
+  const model = JSON.parse(modelText);
+  const r = run('grad', '--model', file('img.json', modelText), '--data', uciData);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.images, 1438);            // 1,797 UCI digits less the 359 test digits
+  assert.equal(out.loss, expectedLoss);     // the same loss as the module's gradients(), bit for bit
+  assert.deepEqual(Object.keys(out.gradients), Object.keys(model.weights));
+  const h = 1e-5;
+  const lossWith = (pname, i, j, delta) => {
+    const copy = structuredClone(model);
+    copy.weights[pname][i][j] += delta;
+    const g = run('grad', '--model', file('ip.json', copy), '--data', uciData);
+    assert.equal(g.status, 0, g.stderr);
+    return JSON.parse(g.stdout).loss;
+  };
+  let worst = 0, checked = 0;
+  for (const [pname, i, j] of [['conv1.W', 0, 0], ['conv1.W', 4, 1], ['conv1.b', 0, 1], ['dense2.W', 7, 3], ['dense2.b', 0, 9]]) {
+    const numeric = (lossWith(pname, i, j, h) - lossWith(pname, i, j, -h)) / (2 * h);
+    const analytic = out.gradients[pname][i][j];
+    worst = Math.max(worst, Math.abs(numeric - analytic) / Math.max(1e-6, Math.abs(numeric) + Math.abs(analytic)));
+    checked++;
+  }
+  assert.ok(worst < 1e-6, `worst relative difference ${worst} over ${checked} weights`);
+  const c = run('gradcheck', '--model', file('img.json', modelText), '--data', uciData, '--entries', '10');
+  assert.equal(c.status, 0, c.stdout + c.stderr);
+  assert.ok(Number(/max relative error (\S+)/.exec(c.stdout)[1]) < 1e-6, c.stdout);
+  // the digit file is required, and must be the model's
+  assert.equal(run('grad', '--model', file('img.json', modelText)).status, 2);
+  const wrong = run('grad', '--model', file('img.json', modelText), '--data', path.join(root, 'web', 'data', 'mnist-10k.bpimg'));
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /28×28|8×8|images/);
+});
