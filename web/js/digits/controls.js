@@ -81,29 +81,12 @@ export class DigitsControls extends ControlPanel {
   }
 
   buildFiles() {
-    this.fileInput = h('input', {
-      type: 'file', accept: '.json,application/json', class: 'bp-hidden', 'aria-label': 'Model file to import',
-      on: { change: () => { const f = this.fileInput.files[0]; this.fileInput.value = ''; if (f) this.on.action('importModel', f); } },
+    return this.fileBar({
+      shareTitle: 'Copy a link that reproduces these settings', linkLabel: 'Link to this page',
+      exportTitle: 'Save the network, its weights and the optimizer state as JSON',
+      importTitle: 'Load a digits model file saved from this page',
+      extra: [this.button('PyTorch script', 'exportPyTorch', { title: 'A Python script that rebuilds this network in PyTorch and loads the exported weights' })],
     });
-    this.shareOut = h('input', { type: 'text', class: 'bp-share-url', readonly: true, 'aria-label': 'Link to this page', hidden: true });
-    this.shareStatus = h('span', { class: 'bp-share-status', role: 'status' });
-    const btn = (text, action, title) => this.button(text, action, { title });
-    return h('div', { class: 'bp-files' },
-      btn('Share link', 'share', 'Copy a link that reproduces these settings'),
-      btn('Export model', 'exportModel', 'Save the network, its weights and the optimizer state as JSON'),
-      h('button', { type: 'button', class: 'bp-btn', text: 'Import model', title: 'Load a digits model file saved from this page', on: { click: () => this.fileInput.click() } }),
-      btn('PyTorch script', 'exportPyTorch', 'A Python script that rebuilds this network in PyTorch and loads the exported weights'),
-      this.fileInput, this.shareOut, this.shareStatus);
-  }
-
-  showShareLink(url, copied) {
-    this.shareOut.hidden = false;
-    this.shareOut.value = url;
-    this.shareStatus.textContent = copied ? 'Link copied.' : 'Copy the link from the box.';
-    if (!copied) {
-      this.shareOut.focus();
-      this.shareOut.select();
-    }
   }
 
   render(state) {

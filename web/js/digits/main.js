@@ -17,18 +17,17 @@ import { NetworkViews } from './network-views.js';
 import { onKey, testHook } from './keys.js';
 import { clear } from '../shared/dom.js';
 import { showMessage } from '../shared/messages.js';
+import { TrainingPage } from '../shared/training-page.js';
 
-export class DigitsPage {
+export class DigitsPage extends TrainingPage {
   constructor(host, options = {}) {
+    super();
     this.host = host;
     this.options = options;
     this.state = cloneState(options.state || defaultState());
     this.goodState = cloneState(this.state);
-    this.playing = false;
-    this.ready = false;
     this.lastFrame = null;
     this.pendingFrame = null;
-    this.queue = Promise.resolve();
     this.draws = 0;
     this.lastChart = 0;
     this.info = null;              // the engine's description of the network (layers, image shape)
@@ -203,16 +202,6 @@ export class DigitsPage {
     });
   }
 
-  enqueue(fn) {
-    this.queue = this.queue.then(fn, fn);
-    return this.queue;
-  }
-
-  applyState(state, notices = []) {
-    for (const n of notices) this.message('notice', n, { timeout: 8000 });
-    return this.update(cloneState(state));
-  }
-
   /** A model file was loaded (files.js): its settings become the page's. */
   applyLoaded(state, info) {
     this.state = cloneState(state);
@@ -224,10 +213,6 @@ export class DigitsPage {
     this.showModel();
     this.rebuilt();
     this.emitState();
-  }
-
-  emitState() {
-    if (this.options.onStateChange) this.options.onStateChange(cloneState(this.state));
   }
 
   // ---- commands ------------------------------------------------------------------------------------
@@ -247,36 +232,18 @@ export class DigitsPage {
     }
   }
 
-  play() {
-    if (!this.ready) return;
-    this.clearProblem();
-    this.setPlaying(true);
-    this.enqueue(() => this.engine.play(speedOf(this.state)));
+  // ---- what TrainingPage (shared/training-page.js) asks of this page ----
+
+  speed() {
+    return speedOf(this.state);
   }
 
-  pause() {
-    this.setPlaying(false);
-    if (this.ready) this.enqueue(() => this.engine.pause());
+  cloneState(s) {
+    return cloneState(s);
   }
 
-  step() {
-    if (!this.ready) return;
-    this.setPlaying(false);
-    this.enqueue(() => this.engine.step(1).catch((e) => this.message('error', e.message)));
-  }
-
-  reset() {
-    if (!this.ready) return;
-    this.clearProblem();
-    this.enqueue(async () => {
-      await this.engine.reset();
-      this.v.charts.clear();
-    });
-  }
-
-  setPlaying(p) {
-    this.playing = p;
-    this.controls.setPlaying(p);
+  clearHistory() {
+    this.v.charts.clear();
   }
 
   message(kind, text, options = {}) {

@@ -146,27 +146,11 @@ export class RecurrentControls extends ControlPanel {
   // ---- files -----------------------------------------------------------------------------------
 
   buildFiles() {
-    this.fileInput = h('input', {
-      type: 'file', accept: '.json,application/json', class: 'bp-hidden', 'aria-label': 'Model file to import',
-      on: { change: () => { const f = this.fileInput.files[0]; this.fileInput.value = ''; if (f) this.on.action('importModel', f); } },
+    return this.fileBar({
+      shareTitle: 'Copy a link that reproduces this page', linkLabel: 'Link to this page',
+      exportTitle: 'Save the network, its weights and the optimizer state as JSON',
+      importTitle: 'Load a recurrent model file saved from this page',
     });
-    this.shareOut = h('input', { type: 'text', class: 'bp-share-url', readonly: true, 'aria-label': 'Link to this page', hidden: true });
-    this.shareStatus = h('span', { class: 'bp-share-status', role: 'status' });
-    return h('div', { class: 'bp-files' },
-      this.button('Share link', 'share', { title: 'Copy a link that reproduces this page' }),
-      this.button('Export model', 'exportModel', { title: 'Save the network, its weights and the optimizer state as JSON' }),
-      h('button', { type: 'button', class: 'bp-btn', text: 'Import model', title: 'Load a recurrent model file saved from this page', on: { click: () => this.fileInput.click() } }),
-      this.fileInput, this.shareOut, this.shareStatus);
-  }
-
-  showShareLink(url, copied) {
-    this.shareOut.hidden = false;
-    this.shareOut.value = url;
-    this.shareStatus.textContent = copied ? 'Link copied.' : 'Copy the link from the box.';
-    if (!copied) {
-      this.shareOut.focus();
-      this.shareOut.select();
-    }
   }
 
   // ---- syncing ---------------------------------------------------------------------------------

@@ -24,26 +24,25 @@ import { handleKey } from './keys.js';
 import { makeTestHook } from './test-hook.js';
 import { h, clear } from '../shared/dom.js';
 import { showMessage } from '../shared/messages.js';
+import { TrainingPage } from '../shared/training-page.js';
 
 const CHART_EVERY_MS = 100;       // training charts redraw at most this often while playing
 
-export class RecurrentPlayground {
+export class RecurrentPlayground extends TrainingPage {
   /**
    * @param {HTMLElement} host
    * @param {object} options  state, notices, controls ('full' | 'minimal' | 'none'), autoplay,
    *   onStateChange(state), shareBase (URL of this page for the share link), keyTarget
    */
   constructor(host, options = {}) {
+    super();
     this.host = host;
     this.options = options;
     this.controlsMode = ['full', 'minimal', 'none'].includes(options.controls) ? options.controls : 'full';
     this.state = cloneState(options.state || defaultState());
     this.goodState = cloneState(this.state);
-    this.playing = false;
-    this.ready = false;
     this.lastFrame = null;
     this.pendingFrame = null;
-    this.queue = Promise.resolve();
     this.draws = 0;
     this.lastChart = 0;
     this.firstFrame = new Promise((resolve) => { this.resolveFirstFrame = resolve; });
@@ -240,20 +239,6 @@ export class RecurrentPlayground {
     });
   }
 
-  enqueue(fn) {
-    this.queue = this.queue.then(fn, fn);
-    return this.queue;
-  }
-
-  applyState(state, notices = []) {
-    for (const n of notices) this.message('notice', n, { timeout: 8000 });
-    return this.update(cloneState(state));
-  }
-
-  emitState() {
-    if (this.options.onStateChange) this.options.onStateChange(cloneState(this.state));
-  }
-
   // ---- commands ------------------------------------------------------------------------------------
 
   action(name, arg) {
@@ -269,43 +254,24 @@ export class RecurrentPlayground {
     }
   }
 
-  play() {
-    if (!this.ready) return;
+  // ---- what TrainingPage (shared/training-page.js) asks of this page ----
+
+  speed() {
+    return speedOf(this.state);
+  }
+
+  cloneState(s) {
+    return cloneState(s);
+  }
+
+  beforePlay() {
     this.seq.endWalk();   // training changes the numbers under the walk: leave it
-    this.clearProblem();
-    this.setPlaying(true);
-    this.enqueue(() => this.engine.play(speedOf(this.state)));
-  }
-
-  pause() {
-    this.setPlaying(false);
-    if (this.ready) this.enqueue(() => this.engine.pause());
-  }
-
-  step() {
-    if (!this.ready) return;
-    this.setPlaying(false);
-    this.enqueue(() => this.engine.step(1).catch((e) => this.message('error', e.message)));
-  }
-
-  reset() {
-    if (!this.ready) return;
-    this.clearProblem();
-    this.enqueue(async () => {
-      await this.engine.reset();
-      this.clearHistory();
-    });
   }
 
   /** A new network or problem: the curves start again. */
   clearHistory() {
     this.seq.clear();
     this.fp.clear();
-  }
-
-  setPlaying(p) {
-    this.playing = p;
-    this.controls.setPlaying(p);
   }
 
   lowerRate() {

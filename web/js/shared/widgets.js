@@ -87,6 +87,37 @@ export class ControlPanel {
       this.field('Speed', speed, { class: 'bp-speed' }));
   }
 
+  /**
+   * The file bar every page has: share link, export model, import model (a hidden file input),
+   * then the page's own buttons. o: { shareTitle, exportTitle, importTitle, linkLabel, extra: [] }.
+   * A chosen file goes to on.action('importModel', file).
+   */
+  fileBar(o) {
+    this.fileInput = h('input', {
+      type: 'file', accept: '.json,application/json', class: 'bp-hidden', 'aria-label': 'Model file to import',
+      on: { change: () => { const f = this.fileInput.files[0]; this.fileInput.value = ''; if (f) this.on.action('importModel', f); } },
+    });
+    this.shareOut = h('input', { type: 'text', class: 'bp-share-url', readonly: true, 'aria-label': o.linkLabel, hidden: true });
+    this.shareStatus = h('span', { class: 'bp-share-status', role: 'status' });
+    return h('div', { class: 'bp-files' },
+      this.button('Share link', 'share', { title: o.shareTitle }),
+      this.button('Export model', 'exportModel', { title: o.exportTitle }),
+      h('button', { type: 'button', class: 'bp-btn', text: 'Import model', title: o.importTitle, on: { click: () => this.fileInput.click() } }),
+      ...(o.extra || []),
+      this.fileInput, this.shareOut, this.shareStatus);
+  }
+
+  /** Shows the share link in a text box (also when the clipboard is not available). */
+  showShareLink(url, copied) {
+    this.shareOut.hidden = false;
+    this.shareOut.value = url;
+    this.shareStatus.textContent = copied ? 'Link copied.' : 'Copy the link from the box.';
+    if (!copied) {
+      this.shareOut.focus();
+      this.shareOut.select();
+    }
+  }
+
   /** Shows playing or paused on the play button. */
   setPlaying(playing) {
     if (!this.playBtn) return;

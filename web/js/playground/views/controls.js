@@ -231,32 +231,12 @@ export class ControlsView extends ControlPanel {
   }
 
   buildFiles() {
-    this.fileInput = h('input', {
-      type: 'file', accept: '.json,application/json', class: 'bp-hidden',
-      on: { change: () => { const f = this.fileInput.files[0]; this.fileInput.value = ''; if (f) this.on.action('importModel', f); } },
+    return this.fileBar({
+      shareTitle: 'Copy a link that reproduces this playground', linkLabel: 'Link to this playground',
+      exportTitle: 'Save the network and its weights as JSON', importTitle: 'Load a model file saved from the playground',
+      extra: [this.button('Training log (CSV)', 'exportCSV'),
+        this.button('PyTorch script', 'exportPyTorch', { title: 'A Python script that builds this network with its trained weights' })],
     });
-    this.shareOut = h('input', { type: 'text', class: 'bp-share-url', readonly: true, 'aria-label': 'Link to this playground', hidden: true });
-    this.shareStatus = h('span', { class: 'bp-share-status', role: 'status' });
-    return h('div', { class: 'bp-files' },
-      this.button('Share link', 'share', { title: 'Copy a link that reproduces this playground' }),
-      this.button('Export model', 'exportModel', { title: 'Save the network and its weights as JSON' }),
-      h('button', { type: 'button', class: 'bp-btn', text: 'Import model', title: 'Load a model file saved from the playground', on: { click: () => this.fileInput.click() } }),
-      this.button('Training log (CSV)', 'exportCSV'),
-      this.button('PyTorch script', 'exportPyTorch', { title: 'A Python script that builds this network with its trained weights' }),
-      this.fileInput,
-      this.shareOut,
-      this.shareStatus);
-  }
-
-  /** Shows the share link in a text box (also when the clipboard is not available). */
-  showShareLink(url, copied) {
-    this.shareOut.hidden = false;
-    this.shareOut.value = url;
-    this.shareStatus.textContent = copied ? 'Link copied.' : 'Copy the link from the box.';
-    if (!copied) {
-      this.shareOut.focus();
-      this.shareOut.select();
-    }
   }
 
   buildMetrics() {

@@ -1,0 +1,69 @@
+// shared/training-page.js: the run commands every page's composition root has, the same way:
+// play, pause, one step, reset, the engine queue (requests in order, one at a time), applying a
+// state from the URL, telling boot.js the state changed. A page's class extends TrainingPage
+// and gives what is its own:
+//   this.engine (start of its worker), this.state, this.controls (a ControlPanel), this.options
+//   (onStateChange), this.ready, message(kind, text, options), update(patch),
+//   speed()          the steps per second of the state (0 = max)
+//   cloneState(s)    its state module's copy
+//   clearProblem()   removes a divergence message; clearHistory() the curves; beforePlay() (optional)
+
+export class TrainingPage {
+  constructor() {
+    this.playing = false;
+    this.ready = false;
+    this.queue = Promise.resolve();
+  }
+
+  /** Runs fn after every earlier engine request (a failed one does not stop the queue). */
+  enqueue(fn) {
+    this.queue = this.queue.then(fn, fn);
+    return this.queue;
+  }
+
+  play() {
+    if (!this.ready) return;
+    this.beforePlay();
+    this.clearProblem();
+    this.setPlaying(true);
+    this.enqueue(() => this.engine.play(this.speed()));
+  }
+
+  /** A page's hook before training starts (the recurrent page leaves its BPTT walk). */
+  beforePlay() {}
+
+  pause() {
+    this.setPlaying(false);
+    if (this.ready) this.enqueue(() => this.engine.pause());
+  }
+
+  step() {
+    if (!this.ready) return;
+    this.setPlaying(false);
+    this.enqueue(() => this.engine.step(1).catch((e) => this.message('error', e.message)));
+  }
+
+  reset() {
+    if (!this.ready) return;
+    this.clearProblem();
+    this.enqueue(async () => {
+      await this.engine.reset();
+      this.clearHistory();
+    });
+  }
+
+  setPlaying(p) {
+    this.playing = p;
+    this.controls.setPlaying(p);
+  }
+
+  /** A state from the URL (boot.js): its notices shown, then applied as a change. */
+  applyState(state, notices = []) {
+    for (const n of notices) this.message('notice', n, { timeout: 8000 });
+    return this.update(this.cloneState(state));
+  }
+
+  emitState() {
+    if (this.options.onStateChange) this.options.onStateChange(this.cloneState(this.state));
+  }
+}
