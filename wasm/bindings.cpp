@@ -25,7 +25,6 @@
 
 using emscripten::val;
 using bpwasm::guarded;
-using bpwasm::named_gradients;
 using bpwasm::stringify;
 using bpwasm::view;
 
@@ -52,6 +51,16 @@ std::vector<double> numbers(const val& v, const char* what) {
     return emscripten::convertJSArrayToNumberVector<double>(v);
 }
 
+// Points [x, y, ...] from JS as an (N,2) matrix; `what` names the argument, `method` the call in
+// the message about an odd count.
+bp::Mat pairs(const val& flat, const char* what, const char* method) {
+    const std::vector<double> v = numbers(flat, what);
+    if (v.size() % 2 != 0) throw std::invalid_argument(std::string(method) + ": expected [x, y, ...] pairs");
+    bp::Mat xy = bp::zeros(v.size() / 2, 2);
+    std::copy(v.begin(), v.end(), xy.begin());
+    return xy;
+}
+
 }  // namespace
 
 // The JS-facing session: owns a core TrainingSession and the flat buffers views point into.
@@ -59,19 +68,13 @@ class Session {
 public:
     explicit Session(std::unique_ptr<bp::TrainingSession> s) : s_(std::move(s)) {}
 
-    // The JS constructor: the core session is built completely before the wrapper exists, so a
-    // bad config throws without leaving a half-made object behind.
+    // The JS constructor (bpwasm::make_session: nothing half-made is left by a bad config).
     static Session* create(val config) {
-        auto s = guarded([&] { return std::make_unique<bp::TrainingSession>(bp::parse_config(stringify(config))); });
-        return new Session(std::move(s));
+        return new Session(bpwasm::make_session<bp::TrainingSession>(config, [](const std::string& t) { return bp::parse_config(t); }));
     }
 
     bp::StepStats step(double n) {
-        return guarded([&] {
-            if (!(n >= 1 && n <= static_cast<double>(bp::limits::kMaxSteps)))
-                throw std::out_of_range("step: n must be in 1.." + std::to_string(bp::limits::kMaxSteps));
-            return s_->step(static_cast<std::size_t>(n));
-        });
+        return guarded([&] { return s_->step(bpwasm::step_count(n)); });
     }
     bp::StepStats stats() { return s_->stats(); }
     double stepsPerEpoch() const { return static_cast<double>(s_->steps_per_epoch()); }
@@ -90,7 +93,7 @@ public:
             return 0;
         });
     }
-    val config() const { return val::global("JSON").call<val>("parse", bp::config_to_json(s_->config(), -1)); }
+    val config() const { return bpwasm::parse_json(bp::config_to_json(s_->config(), -1)); }
 
     void setPoints(val flat) {
         guarded([&] {
@@ -174,11 +177,7 @@ public:
 
     val predict(val flat) {
         return guarded([&] {
-            const std::vector<double> v = numbers(flat, "predict");
-            if (v.size() % 2 != 0) throw std::invalid_argument("predict: expected [x, y, ...] pairs");
-            bp::Mat xy = bp::zeros(v.size() / 2, 2);
-            std::copy(v.begin(), v.end(), xy.begin());
-            predictions_ = s_->predict(xy);
+            predictions_ = s_->predict(pairs(flat, "predict", "predict"));
             return view(predictions_);
         });
     }
@@ -234,11 +233,7 @@ public:
     // ∂output_k/∂(x, y) at raw points: (N, K·2), pixel-major like gridOutput.
     val inputJacobian(val xy) {
         return guarded([&] {
-            const std::vector<double> p = numbers(xy, "inputJacobian: points");
-            if (p.size() % 2 != 0) throw std::invalid_argument("inputJacobian: expected [x, y, ...] pairs");
-            bp::Mat m = bp::zeros(p.size() / 2, 2);
-            std::copy(p.begin(), p.end(), m.begin());
-            jacobian_ = s_->input_jacobian(m);
+            jacobian_ = s_->input_jacobian(pairs(xy, "inputJacobian: points", "inputJacobian"));
             return view(jacobian_);
         });
     }
@@ -250,8 +245,7 @@ public:
     // returns, which a JS throw skips, so every rejected file would leak its bytes.
     void loadJSON(val text) {
         guarded([&] {
-            if (!text.isString()) throw std::invalid_argument("loadJSON: expected the model file's text");
-            s_ = bp::load_model(text.as<std::string>());  // builds completely before replacing
+            s_ = bp::load_model(bpwasm::model_text(text));  // builds completely before replacing
             return 0;
         });
     }
@@ -263,11 +257,7 @@ public:
     val gradients() {
         return guarded([&] {
             const double loss = s_->gradients();
-            val o = val::object();
-            o.set("loss", loss);
-            o.set("points", static_cast<double>(bp::rows(s_->data().x_train)));
-            o.set("gradients", named_gradients(s_->params()));
-            return o;
+            return bpwasm::gradients_object(loss, {{"points", bp::rows(s_->data().x_train)}}, s_->params());
         });
     }
 

@@ -1,5 +1,6 @@
 // bindings_common.hpp: what every Embind file here shares: error translation, config objects
-// in, typed views out. No math.
+// in, typed views out, the checks of the arguments every session takes (step counts, model
+// files) and the object gradients() returns. No math.
 #pragma once
 
 #include <emscripten/bind.h>
@@ -7,12 +8,17 @@
 
 #include <malloc.h>
 
+#include <initializer_list>
+#include <memory>
 #include <stdexcept>
+#include <utility>
 #include <string>
 #include <vector>
 
-#include "nn/optimizers.hpp"
+#include "base/limits.hpp"
 #include "base/messages.hpp"
+#include "base/param.hpp"
+#include "nn/optimizers.hpp"  // (what the binding files used to get from here)
 #include "base/tensor.hpp"
 
 namespace bpwasm {
@@ -53,6 +59,30 @@ inline std::string stringify(const val& v, const char* field = "config") {
     return val::global("JSON").call<std::string>("stringify", v);
 }
 
+// The core session a JS constructor builds from its config (object or JSON text) with the core's
+// `parse` (text -> config), built completely before the wrapper exists: a bad config throws
+// without leaving a half-made object behind.
+template <class Core, class Parse>
+std::unique_ptr<Core> make_session(const val& config, Parse parse) {
+    return guarded([&] { return std::make_unique<Core>(parse(stringify(config))); });
+}
+
+// JSON text (the core's own output) as a JS value.
+inline val parse_json(const std::string& text) { return val::global("JSON").call<val>("parse", text); }
+
+// step(n)'s count: 1..limits::kMaxSteps, or a RangeError (inside guarded()).
+inline std::size_t step_count(double n) {
+    if (!(n >= 1 && n <= static_cast<double>(bp::limits::kMaxSteps)))
+        throw std::out_of_range("step: n must be in 1.." + std::to_string(bp::limits::kMaxSteps));
+    return static_cast<std::size_t>(n);
+}
+
+// loadJSON(text)'s argument: the model file's text, or an Error (inside guarded()).
+inline std::string model_text(const val& text) {
+    if (!text.isString()) throw std::invalid_argument("loadJSON: expected the model file's text");
+    return text.as<std::string>();
+}
+
 // Zero-copy Float64Array views: valid until the next call into the module.
 inline val view(const std::vector<double>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
 inline val view(const std::vector<float>& v) { return val(emscripten::typed_memory_view(v.size(), v.data())); }
@@ -73,6 +103,16 @@ inline val named_gradients(const bp::ParamList& params) {
         out.set(p.name, rows);
     }
     return out;
+}
+
+// What every session's gradients() returns: {loss, <count>: n, ..., gradients: named_gradients}.
+inline val gradients_object(double loss, std::initializer_list<std::pair<const char*, std::size_t>> counts,
+                            const bp::ParamList& params) {
+    val o = val::object();
+    o.set("loss", loss);
+    for (const auto& [name, n] : counts) o.set(name, static_cast<double>(n));
+    o.set("gradients", named_gradients(params));
+    return o;
 }
 
 // Bytes of the wasm heap in use by malloc: the leak tests watch it. Each module registers it

@@ -18,7 +18,6 @@
 
 using emscripten::val;
 using bpwasm::guarded;
-using bpwasm::named_gradients;
 using bpwasm::stringify;
 using bpwasm::view;
 
@@ -40,8 +39,8 @@ public:
     explicit FixedPointSessionJS(std::unique_ptr<bp::FixedPointSession> s) : s_(std::move(s)) {}
 
     static FixedPointSessionJS* create(val config) {
-        auto s = guarded([&] { return std::make_unique<bp::FixedPointSession>(bp::parse_fixed_point_config(stringify(config))); });
-        return new FixedPointSessionJS(std::move(s));
+        return new FixedPointSessionJS(
+            bpwasm::make_session<bp::FixedPointSession>(config, [](const std::string& t) { return bp::parse_fixed_point_config(t); }));
     }
 
     bp::FixedPointSessionStats step(double n) {
@@ -49,9 +48,7 @@ public:
     }
     bp::FixedPointSessionStats stats() { return s_->stats(); }
     void reset() { s_->reset(); }
-    val config() const {
-        return val::global("JSON").call<val>("parse", bp::fixed_point_config_to_json(s_->config(), -1));
-    }
+    val config() const { return bpwasm::parse_json(bp::fixed_point_config_to_json(s_->config(), -1)); }
     // Live change of the training part (optimizer, learningRate, clipNorm, ...) and of the
     // relaxation settings (alpha, beta, tol, maxIters); either may be undefined (unchanged).
     void updateTraining(val training, val relax) {
@@ -109,12 +106,7 @@ public:
     val gradients() {
         return guarded([&] {
             const bp::FixedPointStats g = s_->gradients();
-            val o = val::object();
-            o.set("loss", g.loss);
-            o.set("patterns", static_cast<double>(g.patterns));
-            o.set("used", static_cast<double>(g.used));
-            o.set("gradients", named_gradients(s_->params()));
-            return o;
+            return bpwasm::gradients_object(g.loss, {{"patterns", g.patterns}, {"used", g.used}}, s_->params());
         });
     }
 
@@ -128,8 +120,7 @@ public:
     }
     void loadJSON(val text) {
         guarded([&] {
-            if (!text.isString()) throw std::invalid_argument("loadJSON: expected the model file's text");
-            s_ = bp::load_fixed_point_model(text.as<std::string>());
+            s_ = bp::load_fixed_point_model(bpwasm::model_text(text));
             traced_ = false;
             return 0;
         });

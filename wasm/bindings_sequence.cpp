@@ -16,33 +16,25 @@
 
 using emscripten::val;
 using bpwasm::guarded;
-using bpwasm::named_gradients;
 using bpwasm::stringify;
 using bpwasm::view;
-
 
 class SequenceSessionJS {
 public:
     explicit SequenceSessionJS(std::unique_ptr<bp::SequenceSession> s) : s_(std::move(s)) {}
 
     static SequenceSessionJS* create(val config) {
-        auto s = guarded([&] { return std::make_unique<bp::SequenceSession>(bp::parse_sequence_config(stringify(config))); });
-        return new SequenceSessionJS(std::move(s));
+        return new SequenceSessionJS(
+            bpwasm::make_session<bp::SequenceSession>(config, [](const std::string& t) { return bp::parse_sequence_config(t); }));
     }
 
     bp::SequenceStats step(double n) {
-        return guarded([&] {
-            if (!(n >= 1 && n <= static_cast<double>(bp::limits::kMaxSteps)))
-                throw std::out_of_range("step: n must be in 1.." + std::to_string(bp::limits::kMaxSteps));
-            return s_->step(static_cast<std::size_t>(n));
-        });
+        return guarded([&] { return s_->step(bpwasm::step_count(n)); });
     }
     bp::SequenceStats stats() { return s_->stats(); }
     double stepsPerEpoch() const { return static_cast<double>(s_->steps_per_epoch()); }
     void reset() { s_->reset(); }
-    val config() const {
-        return val::global("JSON").call<val>("parse", bp::sequence_config_to_json(s_->config(), -1));
-    }
+    val config() const { return bpwasm::parse_json(bp::sequence_config_to_json(s_->config(), -1)); }
     // Live change of the training part (optimizer, learningRate, clipNorm, batchSize, ...) and of
     // the truncation window k (0 = full BPTT). One validation with the constructor: the current
     // configuration with these changes goes through the constructor's parser
@@ -59,7 +51,7 @@ public:
             base.batch_size = s_->config().batch_size;
             bp::parse_training(changes, base);
             const val JSON = val::global("JSON");
-            val config = JSON.call<val>("parse", bp::sequence_config_to_json(s_->config(), -1));
+            val config = bpwasm::parse_json(bp::sequence_config_to_json(s_->config(), -1));
             val::global("Object").call<void>("assign", config["training"], JSON.call<val>("parse", changes));
             config.set("truncation", static_cast<double>(k));
             const bp::SequenceSessionConfig next = bp::parse_sequence_config(JSON.call<std::string>("stringify", config));
@@ -113,11 +105,7 @@ public:
     val gradients() {
         return guarded([&] {
             const double loss = s_->gradients();
-            val o = val::object();
-            o.set("loss", loss);
-            o.set("sequences", static_cast<double>(s_->config().task.sequences));
-            o.set("gradients", named_gradients(s_->params()));
-            return o;
+            return bpwasm::gradients_object(loss, {{"sequences", s_->config().task.sequences}}, s_->params());
         });
     }
 
@@ -126,8 +114,7 @@ public:
     }
     void loadJSON(val text) {
         guarded([&] {
-            if (!text.isString()) throw std::invalid_argument("loadJSON: expected the model file's text");
-            s_ = bp::load_sequence_model(text.as<std::string>());
+            s_ = bp::load_sequence_model(bpwasm::model_text(text));
             trace_ = nullptr;
             return 0;
         });

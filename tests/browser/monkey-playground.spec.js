@@ -6,19 +6,13 @@
 //   - the page threw nothing and logged no error, and shows no error box it should not,
 //   - frames are still drawn while it plays, and the drawn frame is of the engine's network,
 //   - the state, the URL hash and the engine's own config agree.
-// It prints its seeds; MONKEY_SEED=<n> replays one (MONKEY_MS sets the time budget, 60 s in all).
-import { test, expect } from './helpers.js';
-import { monkeySeeds, generator } from './monkey.js';
+// It prints its seeds; MONKEY_SEED=<n> replays one (MONKEY_MS sets the time budget, 60 s in all;
+// MONKEY_LOG=1 prints the actions). The run loop and the checks both pages make are in monkey.js.
+import { expect } from './helpers.js';
+import { hook, monkeyTests, checkMessagesAndHash, checkFramesWhilePlaying } from './monkey.js';
 import { serializeState, toEngineConfig, withDefaults, configDifference } from '../../web/js/playground/state.js';
 
-const TOTAL_MS = Number(process.env.MONKEY_MS) || 60_000;
-const SEEDS = monkeySeeds('MONKEY_PLAYGROUND_SEED');
-const MAX_ACTIONS = 400;
-// At least this many actions, however slow the machine (the budget is time; a loaded machine
-// would otherwise make a run too short to mean anything).
-const MIN_ACTIONS = 12;
-
-const hook = (page, fn, arg) => page.evaluate(fn, arg);
+const HOOK = 'backpropPlayground';
 
 // ---- what a user can do --------------------------------------------------------------------------
 
@@ -147,7 +141,7 @@ const ACTIONS = [
     const [what, edit] = r.pick(FILE_EDITS);
     const file = JSON.parse(r.pick(ctx.files));
     edit(file.config);
-    ctx.expectImportMessage = true;
+    ctx.expected.importMessage = true;
     const shown = await page.locator('.bp-msg', { hasText: 'monkey.json' }).count();
     await page.locator('.bp-files input[type=file]').setInputFiles({ name: 'monkey.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
     await expect.poll(() => page.locator('.bp-msg', { hasText: 'monkey.json' }).count(), { message: 'an import answers' }).toBeGreaterThan(shown);
@@ -155,7 +149,7 @@ const ACTIONS = [
   }],
   [4, 'hash', async (page, r, ctx) => {
     const hash = randomHash(r);
-    ctx.expectRefusal = true;   // a pasted link may ask for what the engine refuses (said in a box)
+    ctx.expected.refusal = true;   // a pasted link may ask for what the engine refuses (said in a box)
     await page.evaluate((h) => { window.location.hash = h; }, hash);
     return `hash #${hash}`;
   }],
@@ -170,16 +164,6 @@ const ACTIONS = [
     return `wait ${ms} ms`;
   }],
 ];
-const WEIGHT = ACTIONS.reduce((s, a) => s + a[0], 0);
-
-function chooseAction(r) {
-  let x = r.next() * WEIGHT;
-  for (const a of ACTIONS) {
-    x -= a[0];
-    if (x < 0) return a;
-  }
-  return ACTIONS[ACTIONS.length - 1];
-}
 
 // ---- what must hold after every action -----------------------------------------------------------
 
@@ -192,25 +176,14 @@ function asRun(sent, runs) {
   return withDefaults(runs.defaults, c);
 }
 
-async function checkInvariants(page, ctx) {
-  await hook(page, () => window.backpropPlayground.idle());
-  expect(ctx.pageErrors, 'page errors').toEqual([]);
-  const errors = await page.evaluate(() => [...document.querySelectorAll('.bp-msg-error .bp-msg-text, .bp-msg-error')].map((e) => e.textContent));
-  for (const e of errors) {
-    const ok = /diverged/i.test(e)
-      || (ctx.expectImportMessage && /^Could not load monkey\.json: .* Nothing was changed\./.test(e))
-      || (ctx.expectRefusal && /That change could not be made/.test(e));
-    expect(ok, `an error box: ${e}`).toBe(true);
-  }
-  await page.evaluate(() => document.querySelector('.bp-messages').replaceChildren());
-  ctx.expectImportMessage = false;
-  ctx.expectRefusal = false;
+/** Error boxes a user may see: a divergence; a refused file or link right after one. */
+const allowed = (e, expected) => /diverged/i.test(e)
+  || (!!expected.importMessage && /^Could not load monkey\.json: .* Nothing was changed\./.test(e))
+  || (!!expected.refusal && /That change could not be made/.test(e));
 
-  // the URL hash is the state's link (written 150 ms after a change)
-  await expect.poll(async () => {
-    const [hash, state] = await page.evaluate(() => [window.location.hash, window.backpropPlayground.state()]);
-    return hash === `#${serializeState(state)}` ? 'same' : `${hash} vs #${serializeState(state)}`;
-  }, { timeout: 3000, message: 'the URL hash is the state' }).toBe('same');
+async function checkInvariants(page, ctx) {
+  // no page error, no error box it should not show, the URL hash is the state's link
+  await checkMessagesAndHash(page, ctx, { hookName: HOOK, errorBoxes: '.bp-msg-error .bp-msg-text, .bp-msg-error', allowed, serializeState });
 
   // the engine runs exactly what the state says (unless your own data has too few points to train)
   await hook(page, () => window.backpropPlayground.idle());
@@ -239,49 +212,22 @@ async function checkInvariants(page, ctx) {
   expect(diagram.drawn, 'one link on the diagram per weight').toBe(diagram.links);
 
   // while playing, frames keep coming
-  if (await hook(page, () => window.backpropPlayground.playing())) {
-    const drawn = await hook(page, () => window.backpropPlayground.framesDrawn);
-    await expect.poll(() => page.evaluate((d0) => !window.backpropPlayground.playing() || window.backpropPlayground.framesDrawn > d0 + 1, drawn), {
-      timeout: 8000, message: 'frames are drawn while playing',
-    }).toBe(true);
-  }
+  await checkFramesWhilePlaying(page, HOOK, 2);
 }
 
 // ---- the runs ------------------------------------------------------------------------------------
 
-for (const [k, seed] of SEEDS.entries()) {
-  test(`monkey on the playground page, run ${k + 1} of ${SEEDS.length}`, async ({ page, consoleErrors }) => {
-    const budget = TOTAL_MS / SEEDS.length;
-    test.setTimeout(budget + 180_000);
-    console.log(`monkey-playground: seed ${seed} (replay with MONKEY_SEED=${seed})`);
-    test.info().annotations.push({ type: 'seed', description: String(seed) });
-    const ctx = { files: [], pageErrors: [], expectImportMessage: false, expectRefusal: false };
-    page.on('pageerror', (e) => ctx.pageErrors.push(`${e.message} ${(e.stack || '').split('\n').slice(1, 4).join(' ')}`));
-    await page.goto('/index.html#dataset=xor&hidden=4,2');
-    await page.waitForFunction(() => !!(window.backpropPlayground && window.backpropPlayground.frame()), null, { timeout: 20_000 });
-    const r = generator(seed);
-    const log = [];
-    const t0 = Date.now();
-    try {
-      await checkInvariants(page, ctx);
-      for (let i = 0; i < MAX_ACTIONS && (Date.now() - t0 < budget || i < MIN_ACTIONS); i++) {
-        const [, name, act] = chooseAction(r);
-        const did = await act(page, r, ctx);
-        log.push(`${i}: ${did || `(${name}: nothing to do)`}`);
-        await checkInvariants(page, ctx);
-      }
-    } catch (e) {
-      if (process.env.MONKEY_DEBUG) {
-        console.log(JSON.stringify(await page.evaluate(() => {
-          const h = window.backpropPlayground.history();
-          const ext = (a) => { const v = a.filter((x) => x !== null); return [Math.min(...v), Math.max(...v), v.length]; };
-          return { loss: ext(h.trainLoss), test: ext(h.testLoss), grad: h.grad.map(ext), state: window.backpropPlayground.state() };
-        })));
-      }
-      e.message = `monkey seed ${seed} (MONKEY_SEED=${seed} replays it), after:\n  ${log.slice(-12).join('\n  ')}\n${e.message}`;
-      throw e;
-    }
-    console.log(`monkey-playground: seed ${seed}: ${log.length} actions in ${Date.now() - t0} ms`);
-    expect(log.length).toBeGreaterThanOrEqual(MIN_ACTIONS);
-  });
-}
+monkeyTests({
+  name: 'playground',
+  seedEnv: 'MONKEY_PLAYGROUND_SEED',
+  totalMs: Number(process.env.MONKEY_MS) || 60_000,
+  url: '/index.html#dataset=xor&hidden=4,2',
+  hookName: HOOK,
+  actions: ACTIONS,
+  checkInvariants,
+  debugDump: (page) => page.evaluate(() => {
+    const h = window.backpropPlayground.history();
+    const ext = (a) => { const v = a.filter((x) => x !== null); return [Math.min(...v), Math.max(...v), v.length]; };
+    return { loss: ext(h.trainLoss), test: ext(h.testLoss), grad: h.grad.map(ext), state: window.backpropPlayground.state() };
+  }),
+});

@@ -5,21 +5,15 @@
 //   - the page threw nothing and logged no error, and shows no error box it should not,
 //   - frames are still drawn while it plays,
 //   - the state, the controls, the URL hash and the engine's own config agree.
-// It prints its seeds; MONKEY_SEED=<n> replays one (MONKEY_MS sets the time budget, 30 s in all).
-import { test, expect } from './helpers.js';
-import { monkeySeeds, generator } from './monkey.js';
+// It prints its seeds; MONKEY_SEED=<n> replays one (MONKEY_MS sets the time budget, 30 s in all;
+// MONKEY_LOG=1 prints the actions). The run loop and the checks both pages make are in monkey.js.
+import { expect } from './helpers.js';
+import { hook, monkeyTests, checkMessagesAndHash, checkFramesWhilePlaying } from './monkey.js';
 import {
   serializeState, engineConfigOf, withDefaults, configDifference, speedOf, FONT,
 } from '../../web/js/recurrent/state.js';
 
-const TOTAL_MS = Number(process.env.MONKEY_MS) || 30_000;
-const SEEDS = monkeySeeds('MONKEY_FIRST_SEED');
-const MAX_ACTIONS = 400;
-// At least this many actions, however slow the machine (the budget is time; a loaded machine
-// would otherwise make a run too short to mean anything).
-const MIN_ACTIONS = 12;
-
-const hook = (page, fn, arg) => page.evaluate(fn, arg);
+const HOOK = '__recurrent';
 
 // ---- what a user can do --------------------------------------------------------------------------
 
@@ -156,7 +150,7 @@ const ACTIONS = [
     const [what, edit] = r.pick(FILE_EDITS);
     const file = JSON.parse(r.pick(ctx.files));
     edit(file.config);
-    ctx.expectImportMessage = true;
+    ctx.expected.importMessage = true;
     await page.locator('input[type=file]').setInputFiles({ name: 'monkey.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
     await expect(page.locator('.bp-messages')).toContainText(/Loaded monkey\.json|Could not load monkey\.json/);
     return `import (${what})`;
@@ -177,39 +171,16 @@ const ACTIONS = [
     return `wait ${ms} ms`;
   }],
 ];
-const WEIGHT = ACTIONS.reduce((s, a) => s + a[0], 0);
-
-function chooseAction(r) {
-  let x = r.next() * WEIGHT;
-  for (const a of ACTIONS) {
-    x -= a[0];
-    if (x < 0) return a;
-  }
-  return ACTIONS[ACTIONS.length - 1];
-}
 
 // ---- what must hold after every action -----------------------------------------------------------
 
 /** Error boxes a user may legitimately see: a refused file, a divergence, patterns that do not settle. */
 const ALLOWED_ERRORS = [/^Could not load monkey\.json: .* Nothing was changed\./, /diverged/i, /settle/i];
+const allowed = (e, expected) => ALLOWED_ERRORS.some((re) => re.test(e)) && (!/monkey\.json/.test(e) || !!expected.importMessage);
 
 async function checkInvariants(page, ctx) {
-  await hook(page, () => window.__recurrent.idle());
-  expect(ctx.pageErrors, 'page errors').toEqual([]);
-  // error boxes shown since the last check
-  const errors = await page.evaluate(() => [...document.querySelectorAll('.bp-msg-error .bp-msg-text')].map((e) => e.textContent));
-  for (const e of errors) {
-    const ok = ALLOWED_ERRORS.some((re) => re.test(e)) && (!/monkey\.json/.test(e) || ctx.expectImportMessage);
-    expect(ok, `an error box: ${e}`).toBe(true);
-  }
-  await page.evaluate(() => document.querySelector('.bp-messages').replaceChildren());
-  ctx.expectImportMessage = false;
-
-  // the URL hash is the state's link (written 150 ms after a change)
-  await expect.poll(async () => {
-    const [hash, state] = await page.evaluate(() => [window.location.hash, window.__recurrent.state()]);
-    return hash === `#${serializeState(state)}` ? 'same' : `${hash} vs #${serializeState(state)}`;
-  }, { timeout: 3000, message: 'the URL hash is the state' }).toBe('same');
+  // no page error, no error box it should not show (since the last check), the URL hash is the state's link
+  await checkMessagesAndHash(page, ctx, { hookName: HOOK, errorBoxes: '.bp-msg-error .bp-msg-text', allowed, serializeState });
 
   // the engine runs exactly what the state says
   await hook(page, () => window.__recurrent.idle());
@@ -232,45 +203,18 @@ async function checkInvariants(page, ctx) {
 
   // the frames follow the mode; while playing, frames keep coming
   await expect.poll(() => page.evaluate(() => window.__recurrent.frame().mode), { timeout: 5000, message: 'the frame\'s mode' }).toBe(state.mode);
-  if (await hook(page, () => window.__recurrent.playing())) {
-    const drawn = await hook(page, () => window.__recurrent.framesDrawn);
-    await expect.poll(() => page.evaluate((d0) => !window.__recurrent.playing() || window.__recurrent.framesDrawn > d0, drawn), {
-      timeout: 8000, message: 'frames are drawn while playing',
-    }).toBe(true);
-  }
+  await checkFramesWhilePlaying(page, HOOK, 1);
 }
 
 // ---- the runs ------------------------------------------------------------------------------------
 
-for (const [k, seed] of SEEDS.entries()) {
-  test(`monkey on the recurrent page, run ${k + 1} of ${SEEDS.length}`, async ({ page, consoleErrors }) => {
-    const budget = TOTAL_MS / SEEDS.length;
-    test.setTimeout(budget + 180_000);
-    console.log(`monkey-recurrent: seed ${seed} (replay with MONKEY_SEED=${seed})`);
-    test.info().annotations.push({ type: 'seed', description: String(seed) });
-    const ctx = { files: [], pageErrors: [], expectImportMessage: false };
-    page.on('pageerror', (e) => ctx.pageErrors.push(`${e.message}\n${(e.stack || '').split('\n').slice(1, 4).join('\n')}`));
-    await page.goto('/recurrent.html');
-    await page.waitForFunction(() => !!(window.__recurrent && window.__recurrent.frame()), null, { timeout: 20_000 });
-    const r = generator(seed);
-    const log = [];
-    const t0 = Date.now();
-    try {
-      await checkInvariants(page, ctx);
-      for (let i = 0; i < MAX_ACTIONS && (Date.now() - t0 < budget || i < MIN_ACTIONS); i++) {
-        const [, name, act] = chooseAction(r);
-        const did = await act(page, r, ctx);
-        log.push(`${i}: ${did || `(${name}: nothing to do)`}`);
-        await checkInvariants(page, ctx);
-      }
-      // an error thrown while the last action settled is this run's too
-      await page.waitForTimeout(300);
-      await checkInvariants(page, ctx);
-    } catch (e) {
-      e.message = `monkey seed ${seed} (MONKEY_SEED=${seed} replays it), after:\n  ${log.slice(-12).join('\n  ')}\n${e.message}`;
-      throw e;
-    }
-    console.log(`monkey-recurrent: seed ${seed}: ${log.length} actions in ${Date.now() - t0} ms`);
-    expect(log.length).toBeGreaterThanOrEqual(MIN_ACTIONS);
-  });
-}
+monkeyTests({
+  name: 'recurrent',
+  seedEnv: 'MONKEY_FIRST_SEED',
+  totalMs: Number(process.env.MONKEY_MS) || 30_000,
+  url: '/recurrent.html',
+  hookName: HOOK,
+  actions: ACTIONS,
+  checkInvariants,
+  settleMs: 300,
+});

@@ -7,46 +7,19 @@
 // accept it and report it back unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadBackprop } from './load.mjs';
 import { LIMITS, fieldOf, defaultState, toEngineConfig } from '../../web/js/playground/state.js';
+import { core, L, seedMax, parserRange as rangeIn, assertWithin } from './core-limits.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const core = (file) => fs.readFileSync(path.join(root, 'core', file), 'utf8');
-
-/** `constexpr std::size_t kName = <expr>;` of a header, evaluated (integers, u suffix, <<). */
-function constants(text) {
-  const out = {};
-  for (const m of text.matchAll(/constexpr\s+std::size_t\s+(k\w+)\s*=\s*([^;]+);/g)) {
-    const expr = m[2].replace(/\/\/.*$/, '').trim();
-    const shift = expr.match(/^(\d+)u?\s*<<\s*(\d+)$/);
-    out[m[1]] = shift ? Number(shift[1]) * 2 ** Number(shift[2]) : Number(expr.replace(/u$/, ''));
-    assert.ok(Number.isFinite(out[m[1]]), `${m[1]} = ${expr} could not be read`);
-  }
-  return out;
-}
-
-const L = constants(core('base/limits.hpp'));
 const modelIo = core('io/model_io.cpp');
-const seedMax = Number(core('io/json_io.hpp').match(/seed\(const char\* key[^}]*count\(key, fallback, 0, ([\d.]+)\)/)[1]);
 
 /** The range the config parser gives a field: f.number("key", fallback, lo, hi) or f.count(...). */
-function parserRange(key) {
-  const m = modelIo.match(new RegExp(`f\\.(?:number|count)\\("${key}",[^,]+(?:\\([^)]*\\))?[^,]*,\\s*([\\w:.e+-]+),\\s*([\\w:.e+-]+)\\)`));
-  assert.ok(m, `no range for ${key} in core/model_io.cpp`);
-  const value = (t) => (t.startsWith('limits::') ? L[t.slice('limits::'.length)] : Number(t));
-  return [value(m[1]), value(m[2])];
-}
+const parserRange = (key) => rangeIn(modelIo, key, 'core/model_io.cpp');
 
 /** Asserts that the page field's range [min, max] lies in the engine's [lo, hi]. */
 function within(prop, [lo, hi]) {
-  const f = fieldOf(prop);
-  assert.ok(f, prop);
   assert.ok(Number.isFinite(lo) && Number.isFinite(hi), `${prop}: the core's range was not read`);
-  assert.ok(f.min >= lo, `${prop}: the page's minimum ${f.min} is below the engine's ${lo}`);
-  assert.ok(f.max <= hi, `${prop}: the page's maximum ${f.max} is above the engine's ${hi}`);
+  assertWithin(fieldOf(prop), prop, lo, hi);
 }
 
 test('the core\'s limits are read from its headers and its parser', () => {

@@ -6,49 +6,21 @@
 // is handed to the wasm engine, which must accept it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadBackprop } from './load.mjs';
 import {
   LIMITS, FONT, fieldOf, defaultState, sequenceConfig, fixedPointConfig, fitState,
 } from '../../web/js/recurrent/state.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const core = (file) => fs.readFileSync(path.join(root, 'core', file), 'utf8');
-
-/** `constexpr std::size_t kName = <expr>;` of a header, evaluated (integers, u suffix, <<). */
-function constants(text) {
-  const out = {};
-  for (const m of text.matchAll(/constexpr\s+std::size_t\s+(k\w+)\s*=\s*([^;]+);/g)) {
-    const expr = m[2].replace(/\/\/.*$/, '').trim();
-    const shift = expr.match(/^(\d+)u?\s*<<\s*(\d+)$/);
-    out[m[1]] = shift ? Number(shift[1]) * 2 ** Number(shift[2]) : Number(expr.replace(/u$/, ''));
-    assert.ok(Number.isFinite(out[m[1]]), `${m[1]} = ${expr} could not be read`);
-  }
-  return out;
-}
+import { core, constants, L, seedMax, parserRange, assertWithin } from './core-limits.mjs';
 
 /** The range a model-file parser gives a field: f.number("key", fallback, lo, hi). */
-function numberRange(text, key) {
-  const m = text.match(new RegExp(`f\\.number\\("${key}",[^,]+,\\s*([\\d.e+-]+),\\s*([\\d.e+-]+)\\)`));
-  assert.ok(m, `no range for ${key} in the parser`);
-  return [Number(m[1]), Number(m[2])];
-}
+const numberRange = (text, key) => parserRange(text, key, 'the parser');
 
-const L = constants(core('base/limits.hpp'));
 const FP = { ...constants(core('recurrent/fixed_point.hpp')), ...constants(core('data/fixed_point_tasks.hpp')), ...constants(core('session/fixed_point_session.hpp')) };
 const modelIo = core('io/model_io.cpp');
 const fpIo = core('io/fixed_point_io.cpp');
-const seedMax = Number(core('io/json_io.hpp').match(/seed\(const char\* key[^}]*count\(key, fallback, 0, ([\d.]+)\)/)[1]);
 
 /** Asserts that the page field's range [min, max] lies in the engine's [lo, hi]. */
-function within(prop, lo, hi) {
-  const f = fieldOf(prop);
-  assert.ok(f, prop);
-  assert.ok(f.min >= lo, `${prop}: the page's minimum ${f.min} is below the engine's ${lo}`);
-  assert.ok(f.max <= hi, `${prop}: the page's maximum ${f.max} is above the engine's ${hi}`);
-}
+const within = (prop, lo, hi) => assertWithin(fieldOf(prop), prop, lo, hi);
 
 test('the core\'s limits are read from its headers', () => {
   assert.equal(L.kMaxSequenceLength, 400);

@@ -4,8 +4,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -14,25 +12,13 @@
 #include "data/datasets.hpp"
 #include "base/limits.hpp"
 #include "base/mathfn.hpp"
+#include "test_util.hpp"
 
 using namespace bp;
+using bp::testing::fnv1a;
+using bp::testing::require_throw;
 
 namespace {
-
-// 64-bit FNV-1a over the bytes of the doubles, each written little-endian (the byte order of
-// both x86-64 and wasm). docs/parity.md describes the same hash for the JS side.
-std::uint64_t fnv1a(const std::vector<double>& values) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (double v : values) {
-        std::uint64_t u;
-        std::memcpy(&u, &v, 8);
-        for (int b = 0; b < 8; ++b) {
-            h ^= (u >> (8 * b)) & 0xffu;
-            h *= 0x100000001b3ULL;
-        }
-    }
-    return h;
-}
 
 std::vector<double> flat(const Mat& m) { return std::vector<double>(m.begin(), m.end()); }  // row-major
 
@@ -56,24 +42,6 @@ DatasetConfig config(DatasetKind kind, std::size_t n = 500, double noise = 0.1, 
     c.train_ratio = ratio;
     c.seed = seed;
     return c;
-}
-
-// Runs f, requires an exception of type E whose message contains every one of `parts`.
-template <class E>
-void require_throw(const std::function<void()>& f, const std::vector<std::string>& parts) {
-    try {
-        f();
-    } catch (const E& e) {
-        const std::string msg = e.what();
-        for (const std::string& p : parts) {
-            INFO("message: " << msg);
-            CHECK(msg.find(p) != std::string::npos);
-        }
-        return;
-    } catch (const std::exception& e) {
-        FAIL("wrong exception type, message: " << e.what());
-    }
-    FAIL("no exception thrown");
 }
 
 const std::vector<DatasetKind> kGenerated = {DatasetKind::Circle, DatasetKind::Xor,    DatasetKind::Gaussians,
@@ -506,15 +474,7 @@ TEST_CASE("digits: every field is validated and named", "[datasets]") {
 // The shipped file is gzip-compressed; the core does not link zlib, so the test lets the
 // gzip tool decompress it (native only). Skipped with a warning when gzip is missing.
 TEST_CASE("digits: the shipped data/optdigits-8x8.csv.gz parses to 1,797 images", "[datasets]") {
-    const std::string cmd = std::string("gzip -dc '") + BP_SOURCE_DIR + "/data/optdigits-8x8.csv.gz' 2>/dev/null";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    std::string text;
-    if (pipe) {
-        char buf[65536];
-        std::size_t got;
-        while ((got = std::fread(buf, 1, sizeof buf, pipe)) > 0) text.append(buf, got);
-        pclose(pipe);
-    }
+    const std::string text = bp::testing::shipped_digits_csv();
     if (text.empty()) {
         WARN("gzip or data/optdigits-8x8.csv.gz not available: skipped");
         return;

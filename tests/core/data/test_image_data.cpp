@@ -6,9 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
-#include <functional>
 #include <iterator>
 #include <set>
 #include <stdexcept>
@@ -18,26 +16,13 @@
 #include "data/datasets.hpp"
 #include "data/image_data.hpp"
 #include "base/rng.hpp"
+#include "test_util.hpp"
 
 using namespace bp;
+using bp::testing::fnv1a;
+using bp::testing::require_throw;
 
 namespace {
-
-// Runs f, requires an exception of type E whose message contains every one of `parts`.
-template <class E>
-void expect_throw(const std::function<void()>& f, const std::vector<std::string>& parts) {
-    try {
-        f();
-    } catch (const E& e) {
-        const std::string msg = e.what();
-        INFO("message: " << msg);
-        for (const std::string& p : parts) CHECK(msg.find(p) != std::string::npos);
-        return;
-    } catch (const std::exception& e) {
-        FAIL("wrong exception type, message: " << e.what());
-    }
-    FAIL("no exception thrown");
-}
 
 // A hand-made BPIMG1 file: 2 images of 2x3, pixel max 4.
 //   header  'B' 'P' 'I' 'M' 'G' '1', M = 4, 0, N = 2 (02 00 00 00), R = 2 (02 00), C = 3 (03 00)
@@ -55,20 +40,6 @@ std::vector<std::uint8_t> read_bytes(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
     if (!f) return {};
     return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-// 64-bit FNV-1a over the little-endian bytes of doubles, as in docs/parity.md.
-std::uint64_t fnv1a(const Mat& m) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (double v : m) {
-        std::uint64_t u;
-        std::memcpy(&u, &v, 8);
-        for (int b = 0; b < 8; ++b) {
-            h ^= (u >> (8 * b)) & 0xffu;
-            h *= 0x100000001b3ULL;
-        }
-    }
-    return h;
 }
 
 // N images of 2x2 whose pixels say which image they are: pixel k of image i is (i·4 + k) / 4N,
@@ -142,11 +113,11 @@ TEST_CASE("image data: encode is the inverse of parse", "[image_data]") {
 
     ImageSet bad = s;
     bad.pixels(1, 2) = 1.5;
-    expect_throw<std::out_of_range>([&] { encode_image_set(bad, 255); }, {"images: image 1, pixel 2", "1.5", "0..1"});
+    require_throw<std::out_of_range>([&] { encode_image_set(bad, 255); }, {"images: image 1, pixel 2", "1.5", "0..1"});
     bad = s;
     bad.labels(0, 0) = 10;
-    expect_throw<std::out_of_range>([&] { encode_image_set(bad, 255); }, {"label of image 0", "10", "0..9"});
-    expect_throw<std::out_of_range>([&] { encode_image_set(s, 256); }, {"pixel max", "256", "1..255"});
+    require_throw<std::out_of_range>([&] { encode_image_set(bad, 255); }, {"label of image 0", "10", "0..9"});
+    require_throw<std::out_of_range>([&] { encode_image_set(s, 256); }, {"pixel max", "256", "1..255"});
 }
 
 TEST_CASE("image data: every malformed file is refused, naming what is wrong", "[image_data]") {
@@ -158,41 +129,41 @@ TEST_CASE("image data: every malformed file is refused, naming what is wrong", "
     };
     using IA = std::invalid_argument;
     using OR = std::out_of_range;
-    expect_throw<IA>([&] { parse_image_set(std::vector<std::uint8_t>(good.begin(), good.begin() + 10)); },
+    require_throw<IA>([&] { parse_image_set(std::vector<std::uint8_t>(good.begin(), good.begin() + 10)); },
                      {"image file", "10 bytes", "16-byte header"});
-    expect_throw<IA>([&] { parse_image_set(with(5, '2')); }, {"image file", "magic 'BPIMG2'", "is not 'BPIMG1'"});
-    expect_throw<IA>([&] { parse_image_set(with(0, 0x1f)); }, {"magic '\\x1fPIMG1'"});
-    expect_throw<OR>([&] { parse_image_set(with(6, 0)); }, {"image file: pixel max: 0 is outside 1..255"});
-    expect_throw<IA>([&] { parse_image_set(with(7, 3)); }, {"image file: reserved byte 7 is 3, expected 0"});
-    expect_throw<OR>([&] { parse_image_set(with(8, 0)); }, {"image file: count: 0 is outside 1..70000"});
-    expect_throw<OR>([&] { parse_image_set(with(12, 0)); }, {"image file: rows: 0 is outside 1..64"});
-    expect_throw<OR>([&] { parse_image_set(with(14, 65)); }, {"image file: cols: 65 is outside 1..64"});
+    require_throw<IA>([&] { parse_image_set(with(5, '2')); }, {"image file", "magic 'BPIMG2'", "is not 'BPIMG1'"});
+    require_throw<IA>([&] { parse_image_set(with(0, 0x1f)); }, {"magic '\\x1fPIMG1'"});
+    require_throw<OR>([&] { parse_image_set(with(6, 0)); }, {"image file: pixel max: 0 is outside 1..255"});
+    require_throw<IA>([&] { parse_image_set(with(7, 3)); }, {"image file: reserved byte 7 is 3, expected 0"});
+    require_throw<OR>([&] { parse_image_set(with(8, 0)); }, {"image file: count: 0 is outside 1..70000"});
+    require_throw<OR>([&] { parse_image_set(with(12, 0)); }, {"image file: rows: 0 is outside 1..64"});
+    require_throw<OR>([&] { parse_image_set(with(14, 65)); }, {"image file: cols: 65 is outside 1..64"});
     {   // 70000 images of 64x64: each field allowed, the product not
         std::vector<std::uint8_t> f = good;
         f[8] = 0x70; f[9] = 0x11; f[10] = 0x01;  // 70000 = 0x011170
         f[12] = 64; f[14] = 64;
-        expect_throw<OR>([&] { parse_image_set(f); },
+        require_throw<OR>([&] { parse_image_set(f); },
                          {"image file: 70000 images of 64x64", "286720000 pixels", "more than 54880000"});
     }
     {   // one pixel missing: 29 bytes where 16 + 2 + 2·2·3 = 30 are needed
         std::vector<std::uint8_t> f = good;
         f.pop_back();
-        expect_throw<IA>([&] { parse_image_set(f); },
+        require_throw<IA>([&] { parse_image_set(f); },
                          {"image file: truncated: 29 bytes, expected 30", "16 header + 2 labels + 2·2·3 pixels"});
     }
     {   // the count says 3 images: the size no longer adds up (16 + 3 + 3·6 = 37)
-        expect_throw<IA>([&] { parse_image_set(with(8, 3)); },
+        require_throw<IA>([&] { parse_image_set(with(8, 3)); },
                          {"truncated: 30 bytes, expected 37", "16 header + 3 labels + 3·2·3 pixels"});
     }
     {   // two bytes after the last image
         std::vector<std::uint8_t> f = good;
         f.push_back(0);
         f.push_back(0);
-        expect_throw<IA>([&] { parse_image_set(f); }, {"image file: 32 bytes, expected 30", "2 bytes too many"});
+        require_throw<IA>([&] { parse_image_set(f); }, {"image file: 32 bytes, expected 30", "2 bytes too many"});
     }
-    expect_throw<OR>([&] { parse_image_set(with(17, 10)); }, {"image file: label of image 1: 10 is outside 0..9"});
+    require_throw<OR>([&] { parse_image_set(with(17, 10)); }, {"image file: label of image 1: 10 is outside 0..9"});
     // pixel 4 of image 1 is at 16 + 2 + 6 + 4 = 28: row 1, col 1
-    expect_throw<OR>([&] { parse_image_set(with(28, 5)); },
+    require_throw<OR>([&] { parse_image_set(with(28, 5)); },
                      {"image file: image 1, row 1, col 1: 5 is outside 0..4 (the file's pixel max)"});
     CHECK_NOTHROW(parse_image_set(with(28, 4)));  // the max itself is allowed
 }
@@ -244,11 +215,11 @@ TEST_CASE("image data: the split is a seeded partition", "[image_data]") {
     CHECK(d.classes == 10);
     CHECK(fnv1a(d.y_test) == fnv1a(a.test.labels));
 
-    expect_throw<std::out_of_range>([&] { split_image_set(s, 0, 1); }, {"split.testCount: 0 is outside 1..9999"});
-    expect_throw<std::out_of_range>([&] { split_image_set(s, n, 1); }, {"split.testCount: 10000 is outside 1..9999"});
+    require_throw<std::out_of_range>([&] { split_image_set(s, 0, 1); }, {"split.testCount: 0 is outside 1..9999"});
+    require_throw<std::out_of_range>([&] { split_image_set(s, n, 1); }, {"split.testCount: 10000 is outside 1..9999"});
     ImageSet bad = s;
     bad.cols = 3;
-    expect_throw<std::invalid_argument>([&] { split_image_set(bad, 1, 1); }, {"images", "4 columns", "rows·cols = 6"});
+    require_throw<std::invalid_argument>([&] { split_image_set(bad, 1, 1); }, {"images", "4 columns", "rows·cols = 6"});
 }
 
 // ---- noise -----------------------------------------------------------------------------------------
@@ -334,14 +305,14 @@ TEST_CASE("image data: noise settings are checked", "[image_data]") {
     const Mat x = zeros(2, 4);
     Mat out;
     Rng rng(1);
-    expect_throw<std::out_of_range>([&] { add_input_noise(x, NoiseKind::Gaussian, 1.5, rng, out); },
+    require_throw<std::out_of_range>([&] { add_input_noise(x, NoiseKind::Gaussian, 1.5, rng, out); },
                                     {"noise.level: 1.5 is outside 0..1"});
-    expect_throw<std::invalid_argument>([&] { add_input_noise(x, NoiseKind::SaltPepper, std::nan(""), rng, out); },
+    require_throw<std::invalid_argument>([&] { add_input_noise(x, NoiseKind::SaltPepper, std::nan(""), rng, out); },
                                         {"noise.level: must be a finite number"});
     CHECK(noise_kind_from_name("saltpepper") == NoiseKind::SaltPepper);
     CHECK(noise_kind_from_name("gaussian") == NoiseKind::Gaussian);
     CHECK(std::string(noise_kind_name(NoiseKind::Gaussian)) == "gaussian");
-    expect_throw<std::invalid_argument>([&] { noise_kind_from_name("speckle"); },
+    require_throw<std::invalid_argument>([&] { noise_kind_from_name("speckle"); },
                                         {"noise.kind: 'speckle' is not a noise kind; allowed: saltpepper gaussian"});
 }
 
@@ -406,10 +377,10 @@ TEST_CASE("image data: random shifts per batch, within the range, seeded", "[ima
     random_shifts(x, 4, 4, 0, r3, same);
     CHECK(fnv1a(same) == fnv1a(x));
 
-    expect_throw<std::out_of_range>([&] { random_shifts(x, 4, 4, 4, rng, out); }, {"augment.shift: 4 is outside 0..3"});
-    expect_throw<std::invalid_argument>([&] { random_shifts(x, 3, 4, 1, rng, out); },
+    require_throw<std::out_of_range>([&] { random_shifts(x, 4, 4, 4, rng, out); }, {"augment.shift: 4 is outside 0..3"});
+    require_throw<std::invalid_argument>([&] { random_shifts(x, 3, 4, 1, rng, out); },
                                         {"augment", "16 columns", "rows·cols = 12", "3x4"});
-    expect_throw<std::invalid_argument>([&] { random_shifts(x, 4, 4, 1, rng, x); }, {"augment: out must not be the input"});
+    require_throw<std::invalid_argument>([&] { random_shifts(x, 4, 4, 1, rng, x); }, {"augment: out must not be the input"});
 }
 
 // ---- the real files (built by scripts/build-digits-data.mjs) ---------------------------------------
@@ -486,15 +457,7 @@ TEST_CASE("image data: web/data/optdigits-8x8.bpimg holds exactly the CSV's digi
     CHECK(all == std::vector<int>{178, 182, 177, 183, 181, 182, 181, 179, 174, 180});  // data/README.md
     // An independent reference: the CSV parser of datasets.hpp over the shipped .csv.gz. Same
     // images, same pixel values p/16, in the same (file) order before any shuffle.
-    const std::string cmd = std::string("gzip -dc '") + BP_SOURCE_DIR + "/data/optdigits-8x8.csv.gz' 2>/dev/null";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    std::string text;
-    if (pipe) {
-        char buf[65536];
-        std::size_t got;
-        while ((got = std::fread(buf, 1, sizeof buf, pipe)) > 0) text.append(buf, got);
-        pclose(pipe);
-    }
+    const std::string text = bp::testing::shipped_digits_csv();
     if (text.empty()) {
         WARN("gzip not available: CSV comparison skipped");
         return;

@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "recurrent/fixed_point.hpp"
 #include "nn/gradcheck.hpp"
@@ -39,6 +41,36 @@ FixedPointNet small_net(Activation f, std::uint64_t seed) {
     return net;
 }
 
+// A tanh network of `units` with these weights (W (units,units), U (units,inputs), b (1,units)).
+FixedPointNet hand_net(std::size_t units, std::size_t inputs, std::vector<std::size_t> outputs, Mat W, Mat U, Mat b) {
+    FixedPointConfig fc;
+    fc.units = units;
+    fc.inputs = inputs;
+    fc.outputs = std::move(outputs);
+    FixedPointNet net;
+    Rng rng(1);
+    fixed_point_init(net, fc, rng);
+    net.W = std::move(W);
+    net.U = std::move(U);
+    net.b = std::move(b);
+    return net;
+}
+
+// Relaxations to tolerance `tol` in at most `max_iters` iterations (α = β = 1/2, the defaults).
+RelaxOptions relaxing(double tol, std::size_t max_iters) {
+    RelaxOptions ro;
+    ro.tol = tol;
+    ro.max_iters = max_iters;
+    return ro;
+}
+
+OptimizerConfig adam(double learning_rate) {
+    OptimizerConfig oc;
+    oc.kind = OptimizerKind::Adam;
+    oc.learning_rate = learning_rate;
+    return oc;
+}
+
 FixedPointData small_data(Activation f) {
     FixedPointData d;
     d.inputs = mat(3, 2, {1.0, -0.5, 0.2, 0.8, -1.0, -1.0});
@@ -62,16 +94,7 @@ TEST_CASE("fixed point: one unit by hand", "[fixed_point]") {
     // x ← tanh(0.5 x + 1·u), u = 1, α = 1 (plain iteration), from x = 0:
     //   x¹ = tanh 1 = 0.7615941559557649,  x² = tanh(0.5·0.7615942 + 1) = 0.8811296283442258,
     //   x³ = 0.8938113693906989 ... → x* = 0.8952191961798104 (x* = tanh(0.5 x* + 1))
-    FixedPointConfig fc;
-    fc.units = 1;
-    fc.inputs = 1;
-    fc.outputs = {0};
-    FixedPointNet net;
-    Rng rng(1);
-    fixed_point_init(net, fc, rng);
-    net.W = mat(1, 1, {0.5});
-    net.U = mat(1, 1, {1.0});
-    net.b = mat(1, 1, {0.0});
+    FixedPointNet net = hand_net(1, 1, {0}, mat(1, 1, {0.5}), mat(1, 1, {1.0}), mat(1, 1, {0.0}));
     RelaxOptions ro;
     ro.alpha = 1.0;
     ro.beta = 1.0;
@@ -107,9 +130,8 @@ TEST_CASE("fixed point: gradients match central differences of the re-relaxed lo
         FixedPointNet net = small_net(f, 3);
         REQUIRE(fixed_point_contraction_bound(net) < 1.0);
         const FixedPointData d = small_data(f);
-        RelaxOptions ro;
-        ro.tol = 1e-15;  // every relaxation, including each perturbed one, to rounding level
-        ro.max_iters = 20000;
+        // every relaxation, including each perturbed one, to rounding level
+        const RelaxOptions ro = relaxing(1e-15, 20000);
         FixedPointWorkspace ws;
         auto loss_and_grad = [&] {
             fixed_point_zero_grad(net);
@@ -134,10 +156,8 @@ TEST_CASE("fixed point: gradients match central differences of the re-relaxed lo
 TEST_CASE("fixed point: BPTT through the relaxation converges to the adjoint gradient", "[fixed_point]") {
     FixedPointNet net = small_net(Activation::Tanh, 5);
     const FixedPointData d = small_data(Activation::Tanh);
-    RelaxOptions ro;
+    RelaxOptions ro = relaxing(1e-15, 20000);
     ro.alpha = ro.beta = 0.5;
-    ro.tol = 1e-15;
-    ro.max_iters = 20000;
     FixedPointCache c;
     const Vec u = vec({d.inputs(0, 0), d.inputs(0, 1)});
     const Vec t = vec({d.targets(0, 0), d.targets(0, 1)});
@@ -171,23 +191,12 @@ TEST_CASE("fixed point: a network that does not settle is reported and not train
     // at the origin, (1−α) I + α W, has eigenvalues 0.5 ± 2i (modulus 2.06): the state circles.
     // A strong input saturates the units (tanh′ ≈ 0) and restores a stable fixed point, so the
     // second pattern settles while the first keeps oscillating.
-    FixedPointConfig fc;
-    fc.units = 2;
-    fc.inputs = 1;
-    fc.outputs = {1};
-    FixedPointNet net;
-    Rng rng(1);
-    fixed_point_init(net, fc, rng);
-    net.W = mat(2, 2, {0.0, 4.0, -4.0, 0.0});
-    net.U = mat(2, 1, {1.0, 1.0});
-    net.b = mat(1, 2, {0.0, 0.0});
+    FixedPointNet net = hand_net(2, 1, {1}, mat(2, 2, {0.0, 4.0, -4.0, 0.0}), mat(2, 1, {1.0, 1.0}), mat(1, 2, {0.0, 0.0}));
     CHECK(fixed_point_contraction_bound(net) == Approx(4.0));
     FixedPointData d;
     d.inputs = mat(2, 1, {0.1, 8.0});
     d.targets = mat(2, 1, {0.5, 0.5});
-    RelaxOptions ro;
-    ro.tol = 1e-10;
-    ro.max_iters = 3000;
+    const RelaxOptions ro = relaxing(1e-10, 3000);
 
     FixedPointWorkspace ws;
     fixed_point_zero_grad(net);
@@ -341,13 +350,8 @@ TEST_CASE("fixed-point backprop learns XOR", "[fixed_point][train]") {
     Rng rng(1);
     fixed_point_init(net, fc, rng);
     const FixedPointData d = fixed_point_xor();
-    RelaxOptions ro;
-    ro.tol = 1e-10;
-    ro.max_iters = 2000;
-    OptimizerConfig oc;
-    oc.kind = OptimizerKind::Adam;
-    oc.learning_rate = 0.05;
-    Optimizer opt(oc);
+    const RelaxOptions ro = relaxing(1e-10, 2000);
+    Optimizer opt(adam(0.05));
     FixedPointWorkspace ws;
     const ParamList p = fixed_point_params(net);
     FixedPointStats s;
@@ -386,13 +390,8 @@ TEST_CASE("fixed-point backprop learns pattern completion of 5x5 letters", "[fix
     Rng test_rng(7);
     const FixedPointData test = pattern_completion_data(letters, 20, 3, false, n, test_rng);
     const FixedPointData erased = pattern_completion_data(letters, 20, 5, true, n, test_rng);
-    RelaxOptions ro;
-    ro.tol = 1e-6;
-    ro.max_iters = 1000;
-    OptimizerConfig oc;
-    oc.kind = OptimizerKind::Adam;
-    oc.learning_rate = 0.01;
-    Optimizer opt(oc);
+    RelaxOptions ro = relaxing(1e-6, 1000);
+    Optimizer opt(adam(0.01));
     FixedPointWorkspace ws;
     const ParamList p = fixed_point_params(net);
     auto perfect = [&](const FixedPointData& d) {

@@ -5,12 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <cstring>
 
 #include "data/datasets.hpp"
-#include "nn/gradcheck.hpp"
 #include "nn/optimizers.hpp"
 #include "recurrent/rnn.hpp"
+
+#include "cell_checks.hpp"
 #include "rnn_test_util.hpp"
 
 using namespace bp;
@@ -26,27 +26,6 @@ Lstm random_lstm(std::size_t D, std::size_t H, std::size_t K, Loss loss, std::ui
     for (double& v : net.by) v = rng.uniform(-0.3, 0.3);
     net.Wh *= 2.0;  // stronger recurrence: the gradient through time is not negligible
     return net;
-}
-
-// The truncated objective: windows of k steps counted from the end, each started from the
-// (h, c) of the unperturbed forward pass, held constant.
-double truncated_objective(const Lstm& net, const SequenceData& data, std::size_t k,
-                           const std::vector<Mat>& h_fixed, const std::vector<Mat>& c_fixed) {
-    const std::size_t T = data.x.size();
-    const double S = data.loss_every_step ? static_cast<double>(T) : 1.0;
-    double total = 0.0;
-    LstmCache cache;
-    for (std::size_t end = T; end > 0;) {
-        const std::size_t start = end >= k ? end - k : 0;
-        std::vector<Mat> xs(data.x.begin() + start, data.x.begin() + end);
-        if (start > 0) lstm_forward(net, xs, cache, &h_fixed[start - 1], &c_fixed[start - 1]);
-        else lstm_forward(net, xs, cache);
-        for (std::size_t t = start; t < end; ++t)
-            if (data.loss_every_step || t + 1 == T)
-                total += loss_value(net.config.loss, cache.steps[t - start].y, data.y[t]);
-        end = start;
-    }
-    return total / S;
 }
 
 }  // namespace
@@ -109,91 +88,16 @@ TEST_CASE("LSTM forward, T = 2, H = 1, by hand", "[lstm]") {
 }
 
 TEST_CASE("LSTM BPTT matches central differences for every parameter", "[lstm]") {
-    struct Case { bool every_step; Loss loss; const char* name; };
-    for (const Case c : {Case{true, Loss::SquaredError, "every step, squared"},
-                         Case{false, Loss::SquaredError, "last step, squared"},
-                         Case{true, Loss::SigmoidCrossEntropy, "every step, sigmoid_ce"}}) {
-        INFO(c.name);
-        Rng rng(17);
-        SequenceData d = random_sequences(6, 3, 2, 2, c.every_step, c.loss != Loss::SquaredError, rng);
-        Lstm net = random_lstm(2, 3, 2, c.loss, 23);
-        LstmCache cache;
-        auto loss_and_grad = [&] {
-            lstm_zero_grad(net);
-            return lstm_forward_backward(net, d, cache);
-        };
-        auto loss_only = [&] { return lstm_loss(net, d, cache); };
-        const GradCheckResult r = gradcheck(lstm_params(net), loss_and_grad, loss_only, kEps);
-        REQUIRE(r.per_param.size() == 5);
-        for (const auto& e : r.per_param) {
-            INFO(e.name << ": analytic " << e.analytic << " numeric " << e.numeric);
-            CHECK(e.max_rel_error < 1e-6);
-        }
-    }
+    check_full_bptt_gradients(17, [](Loss loss) { return random_lstm(2, 3, 2, loss, 23); });
 }
 
 TEST_CASE("LSTM: truncated BPTT with k >= T equals full BPTT bit for bit", "[lstm]") {
-    Rng rng(4);
-    for (bool every : {true, false}) {
-        SequenceData d = random_sequences(8, 3, 2, 2, every, false, rng);
-        Lstm net = random_lstm(2, 4, 2, Loss::SquaredError, 8);
-        LstmCache full_cache, cache;
-        lstm_zero_grad(net);
-        const double full_loss = lstm_forward_backward(net, d, full_cache);
-        Lstm full = net;
-        for (std::size_t k : {std::size_t{8}, std::size_t{9}, std::size_t{400}}) {
-            lstm_zero_grad(net);
-            CHECK(lstm_forward_backward(net, d, cache, BpttOptions{k}) == full_loss);
-            CHECK(same_bits(net.dWx, full.dWx));
-            CHECK(same_bits(net.dWh, full.dWh));
-            CHECK(same_bits(net.db, full.db));
-            CHECK(same_bits(net.dWy, full.dWy));
-            CHECK(same_bits(net.dby, full.dby));
-            CHECK(cache.dh_norm == full_cache.dh_norm);
-            CHECK(cache.dc_norm == full_cache.dc_norm);
-        }
-    }
+    check_truncation_beyond_T_is_full(4, 8, 3, 2, [] { return random_lstm(2, 4, 2, Loss::SquaredError, 8); });
 }
 
 TEST_CASE("LSTM: truncated BPTT with small k is the exact gradient of the truncated objective", "[lstm]") {
-    Rng rng(31);
-    const std::size_t T = 7;
-    for (bool every : {true, false}) {
-        for (std::size_t k : {std::size_t{1}, std::size_t{3}}) {
-            INFO("loss every step " << every << ", k = " << k);
-            SequenceData d = random_sequences(T, 2, 2, 1, every, false, rng);
-            Lstm net = random_lstm(2, 3, 1, Loss::SquaredError, 12);
-            LstmCache cache;
-            lstm_forward(net, d.x, cache);
-            std::vector<Mat> h_fixed, c_fixed;
-            for (const auto& s : cache.steps) {
-                h_fixed.push_back(s.h);
-                c_fixed.push_back(s.c);
-            }
-            lstm_zero_grad(net);
-            lstm_forward_backward(net, d, cache);
-            const Mat full_dWx = net.dWx;
-            auto loss_and_grad = [&] {
-                lstm_zero_grad(net);
-                return lstm_forward_backward(net, d, cache, BpttOptions{k});
-            };
-            auto loss_only = [&] { return truncated_objective(net, d, k, h_fixed, c_fixed); };
-            const GradCheckResult r = gradcheck(lstm_params(net), loss_and_grad, loss_only, kEps);
-            for (const auto& e : r.per_param) {
-                INFO(e.name << ": analytic " << e.analytic << " numeric " << e.numeric);
-                CHECK(e.max_rel_error < 1e-6);
-            }
-            double diff = 0.0;
-            for (std::size_t i = 0; i < full_dWx.size(); ++i)
-                diff = std::max(diff, std::fabs(full_dWx.data()[i] - net.dWx.data()[i]));
-            CHECK(diff > 1e-6);
-            if (!every)
-                for (std::size_t t = 0; t + k < T; ++t) {
-                    CHECK(cache.dh_norm[t] == 0.0);
-                    CHECK(cache.dc_norm[t] == 0.0);
-                }
-        }
-    }
+    auto make_net = [] { return random_lstm(2, 3, 1, Loss::SquaredError, 12); };
+    check_small_truncation_gradients(31, 2, {1, 3}, make_net, &Lstm::dWx);
 }
 
 TEST_CASE("LSTM reuses its step records: no reallocation after the first call", "[lstm]") {
@@ -221,15 +125,7 @@ TEST_CASE("LSTM reuses its step records: no reallocation after the first call", 
 TEST_CASE("LSTM free run feeds each output back as the next input", "[lstm]") {
     Lstm net = random_lstm(1, 4, 1, Loss::SquaredError, 6);
     const std::vector<Mat> prime = {mat(1, 1, {0.2}), mat(1, 1, {-0.4})};
-    LstmCache run;
-    lstm_free_run(net, prime, 5, run);
-    REQUIRE(run.steps.size() == 7);
-    for (std::size_t t = 2; t < 7; ++t) CHECK(same_bits(run.steps[t].x, run.steps[t - 1].y));
-    std::vector<Mat> xs;
-    for (const auto& s : run.steps) xs.push_back(s.x);
-    LstmCache forced;
-    lstm_forward(net, xs, forced);
-    for (std::size_t t = 0; t < 7; ++t) CHECK(same_bits(forced.steps[t].y, run.steps[t].y));
+    check_free_run(net, prime, 5);
 }
 
 // The adding problem (datasets.hpp: two values marked among T, one in each half; target their
@@ -258,22 +154,19 @@ TEST_CASE("adding problem at T = 50: the Elman RNN fails, the LSTM succeeds", "[
     const RnnConfig rc{2, 8, 1, Loss::SquaredError};
     constexpr std::size_t kSteps = 1000, kBatch = 32, kTrain = 4096;
 
-    auto train_elman = [&](std::size_t T) {
-        const SequenceData train = data(T, kTrain, 1), test = data(T, 512, 2);
-        Elman net;
+    // trains `net` from its initialization with seed 1; returns the held-out MSE
+    auto train = [&](auto& net, auto& cache, SequenceData& batch, std::size_t T) {
+        const SequenceData train_data = data(T, kTrain, 1), test = data(T, 512, 2);
         Rng rng(1);
-        elman_init(net, rc, rng);
-        Optimizer opt(oc);
+        cell_init(net, rc, rng);
+        train_on_batches(net, cache, train_data, oc, kSteps, kBatch, batch);
+        return 2.0 * cell_loss(net, test, cache);
+    };
+    auto train_elman = [&](std::size_t T) {
+        Elman net;
         RnnCache cache;
         SequenceData batch;
-        const ParamList p = elman_params(net);
-        for (std::size_t s = 0; s < kSteps; ++s) {
-            sequence_rows(train, (s * kBatch) % kTrain, kBatch, batch);
-            elman_zero_grad(net);
-            elman_forward_backward(net, batch, cache);
-            opt.step(p);
-        }
-        return 2.0 * elman_loss(net, test, cache);
+        return train(net, cache, batch, T);
     };
 
     const double elman_short = train_elman(10);
@@ -283,21 +176,10 @@ TEST_CASE("adding problem at T = 50: the Elman RNN fails, the LSTM succeeds", "[
     INFO("Elman T = 50: held-out MSE " << elman_long);
     CHECK(elman_long > 0.1);
 
-    const SequenceData train = data(50, kTrain, 1), test = data(50, 512, 2);
     Lstm net;
-    Rng rng(1);
-    lstm_init(net, rc, rng);
-    Optimizer opt(oc);
     LstmCache cache;
     SequenceData batch;
-    const ParamList p = lstm_params(net);
-    for (std::size_t s = 0; s < kSteps; ++s) {
-        sequence_rows(train, (s * kBatch) % kTrain, kBatch, batch);
-        lstm_zero_grad(net);
-        lstm_forward_backward(net, batch, cache);
-        opt.step(p);
-    }
-    const double lstm_mse = 2.0 * lstm_loss(net, test, cache);
+    const double lstm_mse = train(net, cache, batch, 50);
     INFO("LSTM T = 50: held-out MSE " << lstm_mse);
     CHECK(lstm_mse < 0.01);
     // and the gradient reaches the first half of the sequence: ‖∂L/∂c_t‖ at the first marker's

@@ -4,15 +4,14 @@
 // run, and a training smoke test on the echo task.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
 
 #include "data/datasets.hpp"
-#include "nn/gradcheck.hpp"
 #include "nn/optimizers.hpp"
 #include "recurrent/rnn.hpp"
+
+#include "cell_checks.hpp"
 #include "rnn_test_util.hpp"
 
 using namespace bp;
@@ -28,27 +27,6 @@ Elman random_elman(std::size_t D, std::size_t H, std::size_t K, Loss loss, std::
     for (double& v : net.b) v = rng.uniform(-0.3, 0.3);
     for (double& v : net.by) v = rng.uniform(-0.3, 0.3);
     return net;
-}
-
-// The truncated objective (rnn.hpp): windows of k steps counted from the end; the hidden state
-// entering each window is a constant, taken from `h_fixed` (the forward pass before any
-// perturbation). Computed by running each window on its own from that state.
-double truncated_objective(const Elman& net, const SequenceData& data, std::size_t k,
-                           const std::vector<Mat>& h_fixed) {
-    const std::size_t T = data.x.size();
-    const double S = data.loss_every_step ? static_cast<double>(T) : 1.0;
-    double total = 0.0;
-    RnnCache cache;
-    for (std::size_t end = T; end > 0;) {
-        const std::size_t start = end >= k ? end - k : 0;
-        std::vector<Mat> xs(data.x.begin() + start, data.x.begin() + end);
-        elman_forward(net, xs, cache, start > 0 ? &h_fixed[start - 1] : nullptr);
-        for (std::size_t t = start; t < end; ++t)
-            if (data.loss_every_step || t + 1 == T)
-                total += loss_value(net.config.loss, cache.steps[t - start].y, data.y[t]);
-        end = start;
-    }
-    return total / S;
 }
 
 }  // namespace
@@ -110,93 +88,24 @@ TEST_CASE("Elman forward, T = 2, H = 1, by hand", "[rnn]") {
 }
 
 TEST_CASE("Elman BPTT matches central differences for every parameter", "[rnn]") {
-    struct Case { bool every_step; Loss loss; const char* name; };
-    for (const Case c : {Case{true, Loss::SquaredError, "every step, squared"},
-                         Case{false, Loss::SquaredError, "last step, squared"},
-                         Case{true, Loss::SigmoidCrossEntropy, "every step, sigmoid_ce"}}) {
-        INFO(c.name);
-        Rng rng(7);
-        SequenceData d = random_sequences(6, 3, 2, 2, c.every_step, c.loss != Loss::SquaredError, rng);
-        Elman net = random_elman(2, 4, 2, c.loss, 11);
+    check_full_bptt_gradients(7, [](Loss loss) {
+        Elman net = random_elman(2, 4, 2, loss, 11);
         net.Wh *= 2.0;  // a larger recurrent weight: gradients through time are not negligible
-        RnnCache cache;
-        auto loss_and_grad = [&] {
-            elman_zero_grad(net);
-            return elman_forward_backward(net, d, cache);
-        };
-        auto loss_only = [&] { return elman_loss(net, d, cache); };
-        const GradCheckResult r = gradcheck(elman_params(net), loss_and_grad, loss_only, kEps);
-        REQUIRE(r.per_param.size() == 5);
-        for (const auto& e : r.per_param) {
-            INFO(e.name << ": analytic " << e.analytic << " numeric " << e.numeric);
-            CHECK(e.max_rel_error < 1e-6);
-        }
-    }
+        return net;
+    });
 }
 
 TEST_CASE("truncated BPTT with k >= T equals full BPTT bit for bit", "[rnn]") {
-    Rng rng(3);
-    for (bool every : {true, false}) {
-        SequenceData d = random_sequences(9, 4, 3, 2, every, false, rng);
-        Elman net = random_elman(3, 5, 2, Loss::SquaredError, 5);
-        RnnCache full_cache, cache;
-        elman_zero_grad(net);
-        const double full_loss = elman_forward_backward(net, d, full_cache);  // k = 0: full
-        Elman full = net;
-        for (std::size_t k : {std::size_t{9}, std::size_t{10}, std::size_t{400}}) {
-            elman_zero_grad(net);
-            const double loss = elman_forward_backward(net, d, cache, BpttOptions{k});
-            CHECK(loss == full_loss);
-            CHECK(same_bits(net.dWx, full.dWx));
-            CHECK(same_bits(net.dWh, full.dWh));
-            CHECK(same_bits(net.db, full.db));
-            CHECK(same_bits(net.dWy, full.dWy));
-            CHECK(same_bits(net.dby, full.dby));
-            CHECK(cache.dh_norm == full_cache.dh_norm);
-        }
-    }
+    check_truncation_beyond_T_is_full(3, 9, 4, 3, [] { return random_elman(3, 5, 2, Loss::SquaredError, 5); });
 }
 
 TEST_CASE("truncated BPTT with small k is the exact gradient of the truncated objective", "[rnn]") {
-    Rng rng(21);
-    const std::size_t T = 7;
-    for (bool every : {true, false}) {
-        for (std::size_t k : {std::size_t{1}, std::size_t{2}, std::size_t{3}}) {
-            INFO("loss every step " << every << ", k = " << k);
-            SequenceData d = random_sequences(T, 3, 2, 1, every, false, rng);
-            Elman net = random_elman(2, 3, 1, Loss::SquaredError, 9);
-            net.Wh *= 2.0;
-            RnnCache cache;
-            // hidden states of the unperturbed network: the constants the windows start from
-            elman_forward(net, d.x, cache);
-            std::vector<Mat> h_fixed;
-            for (const auto& s : cache.steps) h_fixed.push_back(s.h);
-
-            elman_zero_grad(net);
-            elman_forward_backward(net, d, cache);
-            const Mat full_dWh = net.dWh;
-            auto loss_and_grad = [&] {
-                elman_zero_grad(net);
-                return elman_forward_backward(net, d, cache, BpttOptions{k});
-            };
-            auto loss_only = [&] { return truncated_objective(net, d, k, h_fixed); };
-            const GradCheckResult r = gradcheck(elman_params(net), loss_and_grad, loss_only, kEps);
-            for (const auto& e : r.per_param) {
-                INFO(e.name << ": analytic " << e.analytic << " numeric " << e.numeric);
-                CHECK(e.max_rel_error < 1e-6);
-            }
-            // and it is not the full gradient
-            double diff = 0.0;
-            for (std::size_t i = 0; i < full_dWh.size(); ++i)
-                diff = std::max(diff, std::fabs(full_dWh.data()[i] - net.dWh.data()[i]));
-            CHECK(diff > 1e-6);
-            // the window boundaries: dL/dh at the last step of a window holds only its own loss
-            if (!every) {
-                for (std::size_t t = 0; t + k < T; ++t) CHECK(cache.dh_norm[t] == 0.0);
-                CHECK(cache.dh_norm[T - k] > 0.0);
-            }
-        }
-    }
+    auto make_net = [] {
+        Elman net = random_elman(2, 3, 1, Loss::SquaredError, 9);
+        net.Wh *= 2.0;
+        return net;
+    };
+    check_small_truncation_gradients(21, 3, {1, 2, 3}, make_net, &Elman::dWh);
 }
 
 TEST_CASE("Elman validates sizes, shapes and values", "[rnn]") {
@@ -262,16 +171,8 @@ TEST_CASE("largest singular value by power iteration", "[rnn]") {
 TEST_CASE("free run feeds each output back as the next input", "[rnn]") {
     Elman net = random_elman(1, 5, 1, Loss::SquaredError, 4);
     const std::vector<Mat> prime = {mat(2, 1, {0.1, -0.2}), mat(2, 1, {0.3, 0.0}), mat(2, 1, {0.5, 0.2})};
+    check_free_run(net, prime, 6);
     RnnCache run;
-    elman_free_run(net, prime, 6, run);
-    REQUIRE(run.steps.size() == 9);
-    for (std::size_t t = 3; t < 9; ++t) CHECK(same_bits(run.steps[t].x, run.steps[t - 1].y));
-    // the same as a teacher-forced forward over the inputs the free run saw
-    std::vector<Mat> xs;
-    for (const auto& s : run.steps) xs.push_back(s.x);
-    RnnCache forced;
-    elman_forward(net, xs, forced);
-    for (std::size_t t = 0; t < 9; ++t) CHECK(same_bits(forced.steps[t].y, run.steps[t].y));
     CHECK_THROWS_AS(elman_free_run(net, prime, 398, run), std::out_of_range);
 }
 
@@ -299,17 +200,10 @@ TEST_CASE("Elman learns echo with delay 3", "[rnn][train]") {
     oc.kind = OptimizerKind::Adam;
     oc.learning_rate = 0.01;
     oc.clip_norm = 5.0;
-    Optimizer opt(oc);
     RnnCache cache;
     SequenceData batch;
-    const ParamList params = elman_params(net);
     const double before = 2.0 * elman_loss(net, test, cache);
-    for (std::size_t step = 0; step < 800; ++step) {
-        sequence_rows(train, (step * 32) % 512, 32, batch);
-        elman_zero_grad(net);
-        elman_forward_backward(net, batch, cache);
-        opt.step(params);
-    }
+    train_on_batches(net, cache, train, oc, 800, 32, batch);
     const double mse = 2.0 * elman_loss(net, test, cache);
     INFO("held-out MSE before " << before << ", after " << mse);
     CHECK(before > 0.5);

@@ -14,7 +14,9 @@
 #include "test_util.hpp"
 
 using namespace bp;
-using bp::testing::all_finite;
+using bp::testing::gradients_of;
+using bp::testing::state_finite;
+using bp::testing::worst_central_difference_error;
 
 namespace {
 
@@ -28,6 +30,13 @@ FixedPointSessionConfig oscillating_xor() {
     c.relax.alpha = c.relax.beta = 1.0;
     c.relax.max_iters = 500;
     c.seed = 2;
+    return c;
+}
+
+// The XOR defaults with another optimizer.
+FixedPointSessionConfig xor_with(OptimizerKind kind) {
+    FixedPointSessionConfig c = fixed_point_session_defaults(FixedPointTask::Xor);
+    c.optimizer.kind = kind;
     return c;
 }
 
@@ -379,27 +388,11 @@ TEST_CASE("fixed-point session: gradients() is the central-difference gradient o
         REQUIRE(g.used == g.patterns);
         CHECK(g.patterns == (task == FixedPointTask::Xor ? 4u : 2u));
         ParamList ps = s.params();
-        std::vector<Mat> grads;
-        for (const ParamRef& p : ps) grads.push_back(*p.grad);
+        const std::vector<Mat> grads = gradients_of(ps);
         CHECK(save_fixed_point_model(s) == before);
         const FixedPointSessionStats st1 = s.stats();
         CHECK(st1.loss == st0.loss);  // the stats still describe the last training step
-        const double h = 1e-5;
-        double worst = 0;
-        for (std::size_t p = 0; p < ps.size(); ++p) {
-            for (std::size_t i = 0; i < ps[p].value->size(); ++i) {
-                double& w = ps[p].value->data()[i];
-                const double w0 = w;
-                w = w0 + h;
-                const double up = s.gradients().loss;
-                w = w0 - h;
-                const double down = s.gradients().loss;
-                w = w0;
-                const double numeric = (up - down) / (2 * h);
-                worst = std::max(worst, std::abs(numeric - grads[p].data()[i]) /
-                                            std::max(1e-3, std::abs(numeric) + std::abs(grads[p].data()[i])));
-            }
-        }
+        const double worst = worst_central_difference_error(ps, grads, [&] { return s.gradients().loss; });
         CHECK(worst < 1e-6);
         // the next step is the one the session would have taken anyway
         FixedPointSession twin(c);
@@ -408,20 +401,6 @@ TEST_CASE("fixed-point session: gradients() is the central-difference gradient o
     }
 }
 
-namespace {
-
-// Everything a model file holds, finite: weights and every optimizer slot.
-bool state_finite(FixedPointSession& s) {
-    for (const ParamRef& p : s.params())
-        if (!all_finite(*p.value)) return false;
-    for (const std::vector<Mat>& slot : s.optimizer().state().slots)
-        for (const Mat& m : slot)
-            if (!all_finite(m)) return false;
-    return true;
-}
-
-}  // namespace
-
 // issue 12, item 6: a slot of +∞ (Adam's v, RMSprop's s) makes the update g/√∞ = 0, so the
 // weights stay finite while the state cannot be saved. Bounded units keep |g| far below the
 // ~1e154 whose square overflows, so here the slot is put in from outside (restore(), which a
@@ -429,8 +408,7 @@ bool state_finite(FixedPointSession& s) {
 TEST_CASE("fixed-point session: an optimizer slot that is not finite after a step is a divergence",
           "[fixed_point_session][issue12]") {
     for (OptimizerKind kind : {OptimizerKind::Adam, OptimizerKind::RmsProp}) {
-        FixedPointSessionConfig c = fixed_point_session_defaults(FixedPointTask::Xor);
-        c.optimizer.kind = kind;
+        FixedPointSessionConfig c = xor_with(kind);
         FixedPointSession s(c);
         s.step(2);
         OptimizerState state = s.optimizer().state();
@@ -455,8 +433,7 @@ TEST_CASE("fixed-point session: an optimizer slot that is not finite after a ste
 TEST_CASE("fixed-point session: huge finite weights leave a state that saves and loads",
           "[fixed_point_session][issue12]") {
     for (OptimizerKind kind : {OptimizerKind::Adam, OptimizerKind::RmsProp}) {
-        FixedPointSessionConfig c = fixed_point_session_defaults(FixedPointTask::Xor);
-        c.optimizer.kind = kind;
+        FixedPointSessionConfig c = xor_with(kind);
         FixedPointSession a(c);
         a.step(1);
         nlohmann::json j = nlohmann::json::parse(save_fixed_point_model(a));
@@ -484,8 +461,7 @@ TEST_CASE("fixed-point session: divergence is caught across many small step call
         for (double lr : {1.0, 10.0}) {  // model files and JS configs allow 0..10
           for (double scale : {1.0, 1e50, 1e100, 1e150}) {
             for (Activation act : {Activation::Tanh, Activation::Sigmoid}) {
-                FixedPointSessionConfig c = fixed_point_session_defaults(FixedPointTask::Xor);
-                c.optimizer.kind = kind;
+                FixedPointSessionConfig c = xor_with(kind);
                 c.optimizer.learning_rate = lr;
                 c.activation = act;
                 c.relax.max_iters = 200;

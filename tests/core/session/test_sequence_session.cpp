@@ -10,7 +10,9 @@
 #include "test_util.hpp"
 
 using namespace bp;
-using bp::testing::all_finite;
+using bp::testing::gradients_of;
+using bp::testing::state_finite;
+using bp::testing::worst_central_difference_error;
 
 namespace {
 
@@ -167,6 +169,24 @@ Mat* param(SequenceSession& s, const std::string& name) {
     return nullptr;
 }
 
+// An Elman network on 16 sine sequences (16 held out), trained by SGD at learning rate 10: with
+// constant_output, a loss near overflow that the next steps blow up.
+SequenceSessionConfig loud_sine_config() {
+    SequenceSessionConfig c = echo_config(CellKind::Elman);
+    c.task.task = SequenceTask::Sine;
+    c.task.sequences = 16;
+    c.test_sequences = 16;
+    c.optimizer.kind = OptimizerKind::Sgd;
+    c.optimizer.learning_rate = 10;
+    return c;
+}
+
+// Wy = 0 and by = `by`: every output is `by`, and no gradient reaches the recurrent layer.
+void constant_output(SequenceSession& s, double by) {
+    for (double& v : *param(s, "Wy")) v = 0;
+    (*param(s, "by"))(0, 0) = by;
+}
+
 }  // namespace
 
 TEST_CASE("sequence session: parity predictions are σ(z), applied once", "[sequence_session][issue12]") {
@@ -213,25 +233,9 @@ TEST_CASE("sequence session: gradients() is the central-difference gradient of t
             INFO((cell == CellKind::Lstm ? "lstm" : "elman") << (parity ? " parity" : " echo"));
             CHECK(loss == Approx(st0.train_loss).epsilon(1e-14));
             ParamList ps = s.params();
-            std::vector<Mat> grads;
-            for (const ParamRef& p : ps) grads.push_back(*p.grad);
+            const std::vector<Mat> grads = gradients_of(ps);
             CHECK(save_sequence_model(s) == before);  // weights, optimizer, progress unchanged
-            const double h = 1e-5;
-            double worst = 0;
-            for (std::size_t p = 0; p < ps.size(); ++p) {
-                for (std::size_t i = 0; i < ps[p].value->size(); ++i) {
-                    double& w = ps[p].value->data()[i];
-                    const double w0 = w;
-                    w = w0 + h;
-                    const double up = s.stats().train_loss;
-                    w = w0 - h;
-                    const double down = s.stats().train_loss;
-                    w = w0;
-                    const double numeric = (up - down) / (2 * h);
-                    const double analytic = grads[p].data()[i];
-                    worst = std::max(worst, std::abs(numeric - analytic) / std::max(1e-3, std::abs(numeric) + std::abs(analytic)));
-                }
-            }
+            const double worst = worst_central_difference_error(ps, grads, [&] { return s.stats().train_loss; });
             CHECK(worst < 1e-6);
             // nothing changed: the next step is the one the session would have taken anyway
             SequenceSession twin(c);
@@ -240,20 +244,6 @@ TEST_CASE("sequence session: gradients() is the central-difference gradient of t
         }
     }
 }
-
-namespace {
-
-// Everything a model file holds, finite: weights and every optimizer slot.
-bool state_finite(SequenceSession& s) {
-    for (const ParamRef& p : s.params())
-        if (!all_finite(*p.value)) return false;
-    for (const std::vector<Mat>& slot : s.optimizer().state().slots)
-        for (const Mat& m : slot)
-            if (!all_finite(m)) return false;
-    return true;
-}
-
-}  // namespace
 
 // issue 12, item 6: output weights of 1e150 give dL/dh ≈ 1e150·1e150 and hidden-weight gradients
 // of about 1e299, finite, whose squares overflow: Adam's v and RMSprop's s become +∞ while the
@@ -333,15 +323,9 @@ TEST_CASE("sequence session: divergence is caught across many small step calls",
 // Wy to about −3e151: every weight finite, the loss +inf. That used to come back as "no
 // divergence", after which every step diverged at any learning rate.
 TEST_CASE("sequence session: a step that leaves an infinite loss is a divergence", "[sequence_session][issue12]") {
-    SequenceSessionConfig c = echo_config(CellKind::Elman);
-    c.task.task = SequenceTask::Sine;
-    c.task.sequences = 16;
-    c.test_sequences = 16;
-    c.optimizer.kind = OptimizerKind::Sgd;
-    c.optimizer.learning_rate = 10;
+    const SequenceSessionConfig c = loud_sine_config();
     SequenceSession s(c);
-    for (double& v : *param(s, "Wy")) v = 0;
-    (*param(s, "by"))(0, 0) = 1e153;
+    constant_output(s, 1e153);
     const SequenceStats st0 = s.stats();
     CHECK(st0.train_loss == Approx(0.5e306).epsilon(1e-6));
     const std::string before = save_sequence_model(s);
@@ -362,15 +346,9 @@ TEST_CASE("sequence session: a step that leaves an infinite loss is a divergence
 // loss grows 5e299 -> 4.3e301 -> 7.8e302 in two finite calls, and the third would make it +inf.
 TEST_CASE("sequence session: a divergence spread over several calls is caught at the call that overflows",
           "[sequence_session][issue12]") {
-    SequenceSessionConfig c = echo_config(CellKind::Elman);
-    c.task.task = SequenceTask::Sine;
-    c.task.sequences = 16;
-    c.test_sequences = 16;
-    c.optimizer.kind = OptimizerKind::Sgd;
-    c.optimizer.learning_rate = 10;
+    const SequenceSessionConfig c = loud_sine_config();
     SequenceSession s(c);
-    for (double& v : *param(s, "Wy")) v = 0;
-    (*param(s, "by"))(0, 0) = 1e150;
+    constant_output(s, 1e150);
     const SequenceStats a = s.step(1), b = s.step(1);
     CHECK_FALSE(a.diverged);
     CHECK_FALSE(b.diverged);

@@ -8,8 +8,11 @@
 #include "base/limits.hpp"
 #include "io/model_io.hpp"
 #include "session/session.hpp"
+#include "test_util.hpp"
 
 using namespace bp;
+using bp::testing::gradients_of;
+using bp::testing::worst_central_difference_error;
 
 namespace {
 
@@ -282,28 +285,11 @@ TEST_CASE("session: gradients() is the central-difference gradient of the traini
         REQUIRE(ps.size() == 6);
         CHECK(ps[0].name == "W1");
         CHECK(ps[5].name == "b3");
-        std::vector<Mat> grads;
-        for (const ParamRef& p : ps) grads.push_back(*p.grad);
+        const std::vector<Mat> grads = gradients_of(ps);
         CHECK(save_model(s) == before);  // weights, optimizer, progress unchanged
         CHECK(s.grad_norms() == norms0);
         auto objective = [&]() { return s.stats().train_loss + mlp_penalty(s.network()); };
-        const double h = 1e-5;
-        double worst = 0;
-        for (std::size_t p = 0; p < ps.size(); ++p) {
-            for (std::size_t i = 0; i < ps[p].value->size(); ++i) {
-                double& w = ps[p].value->data()[i];
-                const double w0 = w;
-                w = w0 + h;
-                const double up = objective();
-                w = w0 - h;
-                const double down = objective();
-                w = w0;
-                const double numeric = (up - down) / (2 * h);
-                const double analytic = grads[p].data()[i];
-                worst = std::max(worst, std::abs(numeric - analytic) /
-                                            std::max(1e-3, std::abs(numeric) + std::abs(analytic)));
-            }
-        }
+        const double worst = worst_central_difference_error(ps, grads, objective);
         CHECK(worst < 1e-6);
         // nothing changed: the next steps are the ones a twin session takes
         TrainingSession twin(c);
