@@ -8,7 +8,9 @@
 // It prints its seeds; MONKEY_SEED=<n> replays one (MONKEY_MS sets the time budget, 30 s in all;
 // MONKEY_LOG=1 prints the actions). The run loop and the checks both pages make are in monkey.js.
 import { expect } from './helpers.js';
-import { hook, monkeyTests, checkMessagesAndHash, checkFramesWhilePlaying } from './monkey.js';
+import {
+  hook, monkeyTests, checkMessagesAndHash, checkFramesWhilePlaying, exportFile, resize, wait,
+} from './monkey.js';
 import {
   serializeState, engineConfigOf, withDefaults, configDifference, speedOf, FONT,
 } from '../../web/js/recurrent/state.js';
@@ -139,12 +141,7 @@ const ACTIONS = [
     await page.keyboard.press(key);
     return `key ${JSON.stringify(key)}`;
   }],
-  [2, 'export', async (page, r, ctx) => {
-    const text = await hook(page, () => window.__recurrent.toJSON());
-    ctx.files.push(text);
-    if (ctx.files.length > 4) ctx.files.shift();
-    return 'export';
-  }],
+  [2, 'export', exportFile(HOOK)],
   [2, 'import', async (page, r, ctx) => {
     if (ctx.files.length === 0) return null;
     const [what, edit] = r.pick(FILE_EDITS);
@@ -160,16 +157,8 @@ const ACTIONS = [
     await page.evaluate((h) => { window.location.hash = h; }, hash);
     return `hash #${hash}`;
   }],
-  [2, 'resize', async (page, r) => {
-    const size = { width: r.int(360, 1600), height: r.int(500, 1100) };
-    await page.setViewportSize(size);
-    return `resize ${size.width}x${size.height}`;
-  }],
-  [3, 'wait', async (page, r) => {
-    const ms = r.int(100, 600);
-    await page.waitForTimeout(ms);
-    return `wait ${ms} ms`;
-  }],
+  [2, 'resize', resize],
+  [3, 'wait', wait],
 ];
 
 // ---- what must hold after every action -----------------------------------------------------------

@@ -49,6 +49,30 @@ export function generator(seed) {
 /** page.evaluate under the name the specs read best in. */
 export const hook = (page, fn, arg) => page.evaluate(fn, arg);
 
+// ---- actions both pages have (the rows' act) ------------------------------------------------------
+
+/** Keeps the model file window[hookName].toJSON() gives in ctx.files (the last four), for imports. */
+export const exportFile = (hookName) => async (page, r, ctx) => {
+  const text = await page.evaluate((h) => window[h].toJSON(), hookName);
+  ctx.files.push(text);
+  if (ctx.files.length > 4) ctx.files.shift();
+  return 'export';
+};
+
+/** A window of a random size. */
+export async function resize(page, r) {
+  const size = { width: r.int(360, 1600), height: r.int(500, 1100) };
+  await page.setViewportSize(size);
+  return `resize ${size.width}x${size.height}`;
+}
+
+/** Waits 100 to 600 ms. */
+export async function wait(page, r) {
+  const ms = r.int(100, 600);
+  await page.waitForTimeout(ms);
+  return `wait ${ms} ms`;
+}
+
 /** One row of `actions` ([weight, name, act]), chosen with probability weight / total. */
 export function chooseAction(actions, r) {
   const total = actions.reduce((s, a) => s + a[0], 0);
