@@ -205,3 +205,14 @@ test('dispose stops everything: no more slices, frames, turns or timers', async 
   h.clock.run();
   assert.equal(h.calls.length, calls);
 });
+
+test('RateMeter: steps per second over windows of 500 ms while playing, 0 when paused', async () => {
+  const { RateMeter } = await import('../../web/js/shared/worker-loop.js');
+  const r = new RateMeter();
+  r.reset(1000, 10);
+  assert.equal(r.update(true, 60, 1400), 0);     // 400 ms: the window is not full yet
+  assert.equal(r.update(true, 110, 1500), 200);  // (110 − 10) steps in 0.5 s
+  assert.equal(r.update(true, 150, 1900), 200);  // kept until the next window is full
+  assert.equal(r.update(true, 410, 2500), 300);  // (410 − 110) in 1 s
+  assert.equal(r.update(false, 410, 2600), 0);   // paused
+});

@@ -21,7 +21,7 @@ import { TrainingPage } from '../shared/training-page.js';
 
 export class DigitsPage extends TrainingPage {
   constructor(host, options = {}) {
-    super();
+    super({ speedOf, cloneState });
     this.host = host;
     this.options = options;
     this.state = cloneState(options.state || defaultState());
@@ -233,14 +233,6 @@ export class DigitsPage extends TrainingPage {
   }
 
   // ---- what TrainingPage (shared/training-page.js) asks of this page ----
-
-  speed() {
-    return speedOf(this.state);
-  }
-
-  cloneState(s) {
-    return cloneState(s);
-  }
 
   clearHistory() {
     this.v.charts.clear();

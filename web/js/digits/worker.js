@@ -12,7 +12,7 @@
 // the engine adapter and the frame's contents are digits/engine-adapter.js. Page side: digits/engine.js.
 
 import createBackpropModule from '../../engine/backprop-digits.mjs';
-import { WorkerLoop, workerClock, transferable } from '../shared/worker-loop.js';
+import { WorkerLoop, RateMeter, workerClock, transferable } from '../shared/worker-loop.js';
 import { DigitsAdapter } from './engine-adapter.js';
 import { viewData, decodeCodes, numericGradient } from './worker-views.js';
 
@@ -23,7 +23,7 @@ const DATA_FILES = { mnist: 'mnist-10k.bpimg', uci: 'optdigits-8x8.bpimg' };
 const clock = workerClock();
 const bytesCache = new Map();
 let adapter = null;
-const rate = { t: 0, step: 0, perSec: 0 };
+const rate = new RateMeter();
 
 async function dataBytes(name) {
   if (!DATA_FILES[name]) throw new Error(`unknown data set "${String(name).slice(0, 40)}"`);
@@ -58,23 +58,15 @@ const loop = new WorkerLoop({
 });
 
 function resetRate() {
-  rate.t = clock.now();
-  rate.step = loop.stats ? loop.stats.step : 0;
-  rate.perSec = 0;
+  rate.reset(clock.now(), loop.stats ? loop.stats.step : 0);
 }
 
 function buildFrame(seq) {
   const { playing, stats } = loop;
   const now = clock.now();
-  if (playing && now - rate.t >= 500) {
-    rate.perSec = ((stats.step - rate.step) * 1000) / (now - rate.t);
-    rate.t = now;
-    rate.step = stats.step;
-  } else if (!playing) {
-    rate.perSec = 0;
-  }
+  const perSec = rate.update(playing, stats.step, now);
   const { frame, transfer } = adapter.frame({ playing, now, clock });
-  Object.assign(frame, { seq, playing, stats, rate: rate.perSec });
+  Object.assign(frame, { seq, playing, stats, rate: perSec });
   return { frame, transfer };
 }
 

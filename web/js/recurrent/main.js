@@ -35,7 +35,7 @@ export class RecurrentPlayground extends TrainingPage {
    *   onStateChange(state), shareBase (URL of this page for the share link), keyTarget
    */
   constructor(host, options = {}) {
-    super();
+    super({ speedOf, cloneState });
     this.host = host;
     this.options = options;
     this.controlsMode = ['full', 'minimal', 'none'].includes(options.controls) ? options.controls : 'full';
@@ -255,14 +255,6 @@ export class RecurrentPlayground extends TrainingPage {
   }
 
   // ---- what TrainingPage (shared/training-page.js) asks of this page ----
-
-  speed() {
-    return speedOf(this.state);
-  }
-
-  cloneState(s) {
-    return cloneState(s);
-  }
 
   beforePlay() {
     this.seq.endWalk();   // training changes the numbers under the walk: leave it

@@ -13,7 +13,7 @@
 
 import createBackpropModule from '../../engine/backprop-recurrent.mjs';
 import { importedSettings } from './state.js';
-import { WorkerLoop, workerClock, transferable } from '../shared/worker-loop.js';
+import { WorkerLoop, RateMeter, workerClock, transferable } from '../shared/worker-loop.js';
 
 const SLICE_MS = 6;          // aim for step() calls of at least this long ...
 const STATS_SHARE = 3;       // ... and of STATS_SHARE times the session's own stats() cost: every
@@ -27,7 +27,7 @@ let session = null;
 let view = {};               // what to inspect: { sample } or { pattern, cue: {...} }
 let configVersion = 0;
 let statsMs = 0;             // measured cost of session.stats(), the fixed part of a step(n) call
-const rate = { t: 0, step: 0, perSec: 0 };
+const rate = new RateMeter();
 const defaults = {};         // per mode: the engine's config of a session made from {}
 let failSteps = 0;           // tests only: the next this many step() calls throw ...
 let failMessage = '';        // ... with this message
@@ -180,9 +180,7 @@ const loop = new WorkerLoop({
 });
 
 function resetRate() {
-  rate.t = clock.now();
-  rate.step = loop.stats ? loop.stats.step : 0;
-  rate.perSec = 0;
+  rate.reset(clock.now(), loop.stats ? loop.stats.step : 0);
 }
 
 /** Steps for the next call, after a call of n steps took dt ms. */
@@ -199,14 +197,8 @@ function buildFrame(seq) {
   const t0 = clock.now();
   const { playing, stats } = loop;
   const now = clock.now();
-  if (playing && now - rate.t >= 500) {
-    rate.perSec = ((stats.step - rate.step) * 1000) / (now - rate.t);
-    rate.t = now;
-    rate.step = stats.step;
-  } else if (!playing) {
-    rate.perSec = 0;
-  }
-  const frame = { seq, playing, mode, configVersion, stats, rate: rate.perSec, seqTrace: null, fp: null };
+  const perSec = rate.update(playing, stats.step, now);
+  const frame = { seq, playing, mode, configVersion, stats, rate: perSec, seqTrace: null, fp: null };
   const transfer = [];
   if (mode === 'seq') {
     frame.seqTrace = sequenceTrace();

@@ -4,12 +4,16 @@
 // and gives what is its own:
 //   this.engine (start of its worker), this.state, this.controls (a ControlPanel), this.options
 //   (onStateChange), this.ready, message(kind, text, options), update(patch),
-//   speed()          the steps per second of the state (0 = max)
-//   cloneState(s)    its state module's copy
 //   clearProblem()   removes a divergence message; clearHistory() the curves; beforePlay() (optional)
 
 export class TrainingPage {
-  constructor() {
+  /**
+   * @param {{ speedOf(state): number, cloneState(state): object }} stateModule  the page's state
+   *   module's steps per second of a state (0 = max) and its copy of a state
+   */
+  constructor({ speedOf, cloneState }) {
+    this.speedOf = speedOf;
+    this.copyState = cloneState;
     this.playing = false;
     this.ready = false;
     this.queue = Promise.resolve();
@@ -26,7 +30,7 @@ export class TrainingPage {
     this.beforePlay();
     this.clearProblem();
     this.setPlaying(true);
-    this.enqueue(() => this.engine.play(this.speed()));
+    this.enqueue(() => this.engine.play(this.speedOf(this.state)));
   }
 
   /** A page's hook before training starts (the recurrent page leaves its BPTT walk). */
@@ -60,10 +64,10 @@ export class TrainingPage {
   /** A state from the URL (boot.js): its notices shown, then applied as a change. */
   applyState(state, notices = []) {
     for (const n of notices) this.message('notice', n, { timeout: 8000 });
-    return this.update(this.cloneState(state));
+    return this.update(this.copyState(state));
   }
 
   emitState() {
-    if (this.options.onStateChange) this.options.onStateChange(this.cloneState(this.state));
+    if (this.options.onStateChange) this.options.onStateChange(this.copyState(this.state));
   }
 }

@@ -34,6 +34,34 @@ export function workerClock() {
   };
 }
 
+/**
+ * Steps per second while playing, measured over windows of at least `windowMs` (0 when paused).
+ * reset(now, count) starts a window; update(playing, count, now) returns the rate.
+ */
+export class RateMeter {
+  constructor(windowMs = 500) {
+    this.windowMs = windowMs;
+    this.reset(0, 0);
+  }
+
+  reset(now, count) {
+    this.t = now;
+    this.count = count;
+    this.perSec = 0;
+  }
+
+  update(playing, count, now) {
+    if (!playing) {
+      this.perSec = 0;
+    } else if (now - this.t >= this.windowMs) {
+      this.perSec = ((count - this.count) * 1000) / (now - this.t);
+      this.t = now;
+      this.count = count;
+    }
+    return this.perSec;
+  }
+}
+
 export class WorkerLoop {
   /**
    * @param {object} o
