@@ -23,6 +23,7 @@
 
 using emscripten::val;
 using bpwasm::guarded;
+using bpwasm::parse_json;
 using bpwasm::stringify;
 using bpwasm::view;
 
@@ -55,8 +56,6 @@ std::string text_of(const val& v, const char* what) {
     if (!v.isString()) throw std::invalid_argument(std::string(what) + ": must be a string");
     return v.as<std::string>();
 }
-
-val parse_json(const std::string& text) { return val::global("JSON").call<val>("parse", text); }
 
 // {key: number, ...}: counts and sizes as JS numbers.
 val numbers_object(std::initializer_list<std::pair<const char*, std::size_t>> fields) {
