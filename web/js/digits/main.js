@@ -121,6 +121,7 @@ export class DigitsPage extends TrainingPage {
     this.engine.ack(frame.seq);
     this.draws++;
     if (this.draws === 1) this.resolveFirstFrame();
+    if (this.options.onFrame) this.options.onFrame(frame);   // the embedded element's epoch event
   }
 
   draw(frame, now = performance.now()) {
@@ -239,6 +240,7 @@ export class DigitsPage extends TrainingPage {
   }
 
   message(kind, text, options = {}) {
+    if (kind === 'error' && this.options.onError) this.options.onError(text);   // the element's error event
     return showMessage(this.v.messages, kind, text, options, 5);
   }
 

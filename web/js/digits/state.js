@@ -46,7 +46,7 @@ export const DEFAULT_CONVS = [
   { filters: 16, kernel: 5, padding: 'same', pool: 'max' },
 ];
 
-const FIELDS = [
+export const FIELDS = [
   { key: 'data', prop: 'data', type: 'enum', values: DATASETS, def: 'mnist' },
   { key: 'model', prop: 'model', type: 'enum', values: MODELS, def: 'cnn' },
   { key: 'hidden', prop: 'hidden', type: 'intlist', min: 1, max: LIMITS.maxUnits, maxLength: LIMITS.maxHiddenLayers, def: [128] },
@@ -151,6 +151,11 @@ export function splitParams(text) {
 export function parseState(text) {
   const { state, notices } = CODEC.parse(text);
   return { state: cloneState(state), notices };
+}
+
+/** Every setting as link text, defaults included (the embedded element's `state`). */
+export function settingsText(state) {
+  return CODEC.serialize(state);
 }
 
 /** The hash (without #): only the settings that differ from the default, in FIELDS order. */

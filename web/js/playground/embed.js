@@ -1,25 +1,18 @@
-// embed.js: <backprop-playground>, a custom element for tutorials (docs/embed.md).
+// playground/embed.js: <backprop-playground>, the playground as a custom element for tutorials
+// (docs/embed.md). The element itself is the page kit's (shared/embed-element.js); this file
+// says what is the playground's own: its attribute aliases, its figures, what a lesson may
+// highlight, and explain mode's phases.
 //
-//   <script type="module" src="js/playground/embed.js"></script>
+//   <script type="module" src="embed.js"></script>
 //   <backprop-playground dataset="xor" hidden="4,4" controls="minimal" autoplay></backprop-playground>
-//
-// Each element lives in its own shadow root with its own worker and wasm session, so several on
-// one page never interfere. Attributes use the URL keys of state.js (plus the readable aliases
-// below); `state="dataset=xor&hidden=4,4"` takes a whole link hash. Invalid values fall back to
-// the defaults with a notice shown inside the element.
 
 import { Playground } from './main.js';
-import { parseState, splitParams, STATE_KEYS } from './state.js';
-
-const STYLESHEETS = [
-  new URL('../../vendor/uPlot.min.css', import.meta.url).href,
-  new URL('../../css/playground.css', import.meta.url).href,
-  new URL('../../css/explain.css', import.meta.url).href,
-];
-const FULL_PAGE = new URL('../../index.html', import.meta.url).href;
+import { parseState, splitParams, serializeState, defaultState, STATE_KEYS, FIELDS } from './state.js';
+import { defineBackpropElement } from '../shared/embed-element.js';
+import { controlByName, stylesheetURLs } from '../shared/embed-parts.js';
 
 /** Attribute names that read better in HTML than the URL keys. */
-const ALIASES = {
+export const ALIASES = {
   activation: 'act',
   activations: 'act',
   'learning-rate': 'lr',
@@ -32,81 +25,53 @@ const ALIASES = {
   'data-seed': 'seed',
   'weight-seed': 'wseed',
 };
-/** Attributes the element reads itself (not settings). */
-const OWN = ['controls', 'autoplay', 'state'];
-/** Ordinary HTML attributes that are never settings. */
-// (`hidden` is not among them: here it is the hidden layers, as in hidden="4,4"; the element's
-// stylesheet keeps it displayed.)
-const HTML_ATTRS = /^(id|class|style|title|lang|dir|tabindex|slot|part|role|aria-.*|data-.*)$/;
 
-export class BackpropPlaygroundElement extends HTMLElement {
-  connectedCallback() {
-    clearTimeout(this.teardown);
-    if (this.playground) return;
-    const root = this.shadowRoot || this.attachShadow({ mode: 'open' });
-    for (const href of STYLESHEETS) {
-      const link = document.createElement('link');
-      link.rel = 'stylesheet';
-      link.href = href;
-      root.append(link);
-    }
-    const container = document.createElement('div');
-    root.append(container);
-    if (!this.hasAttribute('tabindex')) this.tabIndex = -1;   // focusable for the shortcuts
-
-    const { state, notices } = this.readSettings();
-    const controls = this.getAttribute('controls') || 'minimal';
-    if (!['full', 'minimal', 'none'].includes(controls)) {
-      notices.push(`controls="${controls.slice(0, 40)}" is not valid (expected full, minimal or none).`);
-    }
-    const autoplay = this.hasAttribute('autoplay') && !['false', '0', 'no'].includes(this.getAttribute('autoplay'));
-    this.playground = new Playground(container, {
-      state,
-      notices,
-      controls,
-      autoplay,
-      keyTarget: this,
-      shareBase: FULL_PAGE,
-      onStateChange: (s) => this.dispatchEvent(new CustomEvent('statechange', { detail: s })),
-    });
-    this.playground.start();
-  }
-
-  disconnectedCallback() {
-    // Moving the element around the page disconnects and reconnects it: wait a moment.
-    this.teardown = setTimeout(() => {
-      if (!this.isConnected && this.playground) {
-        this.playground.destroy();
-        this.playground = null;
-      }
-    }, 0);
-  }
-
-  /** The settings from `state="..."` and the individual attributes (which win). */
-  readSettings() {
-    const pairs = [];
-    const notices = [];
-    if (this.hasAttribute('state')) {
-      const split = splitParams(this.getAttribute('state'));
-      pairs.push(...split.pairs);
-      notices.push(...split.notices);
-    }
-    for (const { name, value } of Array.from(this.attributes)) {
-      if (OWN.includes(name) || HTML_ATTRS.test(name)) continue;
-      const key = ALIASES[name] || name;
-      if (STATE_KEYS.includes(key)) pairs.push([key, value]);
-      else notices.push(`Unknown attribute "${name.slice(0, 40)}" was ignored.`);
-    }
-    const parsed = parseState(pairs);
-    return { state: parsed.state, notices: [...notices, ...parsed.notices] };
-  }
-
-  /** For tests: predictions, frames and state of this instance. */
-  get testHook() {
-    return this.playground ? this.playground.testHook : null;
-  }
+/** The figures of a frame (lesson conditions and the epoch event); gradRatio: ‖dW₁‖ / ‖dW_last‖. */
+function figuresOf(frame) {
+  const s = frame.stats;
+  const g = frame.gradNorms || [];
+  return {
+    epoch: s.epoch, step: s.step,
+    trainLoss: s.trainLoss, testLoss: s.testLoss, trainAccuracy: s.trainAccuracy, testAccuracy: s.testAccuracy,
+    gradRatio: g.length > 1 && g[g.length - 1] > 0 ? g[0] / g[g.length - 1] : NaN,
+    playing: frame.playing ? 1 : 0,
+  };
 }
 
-if (!customElements.get('backprop-playground')) {
-  customElements.define('backprop-playground', BackpropPlaygroundElement);
-}
+const PHASES = ['forward', 'loss', 'backward', 'update', 'apply', 'close'];
+
+export const BackpropPlaygroundElement = defineBackpropElement({
+  tag: 'backprop-playground',
+  Page: Playground,
+  states: { parseState, splitParams, STATE_KEYS, defaultState },
+  settingsText: serializeState,
+  aliases: ALIASES,
+  stylesheets: stylesheetURLs(import.meta.url, ['vendor/uPlot.min.css', 'css/playground.css', 'css/explain.css', 'css/lesson.css']),
+  file: 'index.html',
+  figuresOf,
+  figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'gradRatio'],
+  regions: {
+    play: '.bp-play-btn', step: '.bp-runbar .bp-round-btn:nth-child(3)', reset: '.bp-runbar .bp-round-btn:first-child',
+    explain: '.bp-explain-btn', data: '.bp-panel-data', network: '.bp-panel-net', output: '.bp-panel-out',
+    charts: '.bp-panel-charts', gradients: '.bp-chart-grad', 'explain-panel': '.bp-panel-explain', 'explain-bar': '.bp-x-bar',
+  },
+  controlOf: (root, key) => {
+    if (key === 'hidden') return root.querySelector('.bp-panel-net');
+    if (key === 'act') return controlByName(root, 'activationAll');
+    return controlByName(root, FIELDS.find((f) => f.key === key)?.prop);
+  },
+  api: {
+    step: (pg, n) => pg.enqueue(() => pg.engine.step(n)),
+    exportModel: (pg) => pg.engine.toJSON(),
+    loadModel: (pg, text) => pg.files.importModelText(text),
+    phases: PHASES,
+    /** Explain mode at a phase (opening it on the next mini-batch's first example), or closed. */
+    async explain(pg, phase) {
+      const x = pg.explainer;
+      if (phase === 'close') return x.close();
+      if (!x.active) await x.open();
+      if (phase === 'apply') return x.apply();
+      return x.goPhase(phase);
+    },
+  },
+});

@@ -52,6 +52,7 @@ export class FrameLoop {
     this.perf.workerMs += frame.timing ? frame.timing.gridMs : 0;
     this.perf.evalMs += frame.timing ? frame.timing.evalMs : 0;
     if (this.perf.draws === 1) this.resolveFirstFrame();
+    if (pg.options.onFrame) pg.options.onFrame(frame);   // the embedded element's epoch event
     this.fps.frames++;
     if (now - this.fps.t0 >= 1000) {
       this.fps.value = (this.fps.frames * 1000) / (now - this.fps.t0);

@@ -284,6 +284,7 @@ export class Playground {
    * options: timeout (ms), action: [label, fn]
    */
   message(kind, text, options = {}) {
+    if (kind === 'error' && this.options.onError) this.options.onError(text);   // the element's error event
     return showMessage(this.messages, kind, text, options, 6);
   }
 

@@ -74,7 +74,7 @@ export const LIMITS = {
 // The table of settings. `key` is the URL key, `prop` the state property.
 // types: enum, int, num, bool, set (subset of values, order kept canonical), intlist, actlist,
 //        speed, points
-const FIELDS = [
+export const FIELDS = [
   { key: 'dataset', prop: 'dataset', type: 'enum', values: DATASET_NAMES, def: 'circle' },
   { key: 'points', prop: 'points', type: 'int', min: 10, max: LIMITS.maxPoints, def: 500 },
   { key: 'noise', prop: 'noise', type: 'num', min: 0, max: 1, def: 0 },

@@ -148,6 +148,7 @@ export class RecurrentPlayground extends TrainingPage {
     this.engine.ack(frame.seq);
     this.draws++;
     if (this.draws === 1) this.resolveFirstFrame();
+    if (this.options.onFrame) this.options.onFrame(frame);   // the embedded element's epoch event
   }
 
   draw(frame, now = performance.now()) {
@@ -275,6 +276,7 @@ export class RecurrentPlayground extends TrainingPage {
   // ---- messages ------------------------------------------------------------------------------------
 
   message(kind, text, options = {}) {
+    if (kind === 'error' && this.options.onError) this.options.onError(text);   // the element's error event
     return showMessage(this.messages, kind, text, options, 5);
   }
 

@@ -54,7 +54,7 @@ export function fixedPointDefaults(task) {
 
 // The table of settings. `mode` says which mode's links carry the field (both when absent).
 // `def` is a value, or a function of the state parsed so far (fields are parsed in this order).
-const FIELDS = [
+export const FIELDS = [
   { key: 'mode', prop: 'mode', type: 'enum', values: MODES, def: 'seq' },
   // ---- sequences ----
   { key: 'task', prop: 'task', type: 'enum', values: SEQ_TASKS, def: 'echo', mode: 'seq' },
@@ -183,6 +183,11 @@ export function evaluationPatterns(state) {
 // ---- serialization ---------------------------------------------------------------------------
 
 const CODEC = urlCodec({ fields: FIELDS, parsers: PARSERS, maxLength: LIMITS.maxHashLength });
+
+/** Every setting of both modes as link text (the embedded element's `state`). */
+export function settingsText(state) {
+  return CODEC.serialize(state, (f) => !(f.prop === 'cuePixels' && state.cuePixels === ''));
+}
 
 /** The URL-hash form of a state (without the #): the mode, that mode's settings and the view. */
 export function serializeState(state) {

@@ -26,7 +26,7 @@ export class WorkerClient {
     this.pending = new Map();
     this.nextId = 1;
     this.dead = false;
-    this.worker = new Worker(url, { type: 'module' });
+    this.worker = startWorker(url);
     this.worker.onmessage = (ev) => this.receive(ev.data);
     this.worker.onerror = (ev) => {
       ev.preventDefault();
@@ -88,4 +88,21 @@ export class WorkerClient {
     // give the worker a moment to free the wasm session, then end it
     setTimeout(() => this.worker.terminate(), 50);
   }
+}
+
+/**
+ * A module worker from `url`. A browser starts workers only from the page's own origin: when the
+ * page code comes from another one (a tutorial embedding the built site from elsewhere,
+ * docs/embed.md "Hosting"), the worker is a one-line module from a blob: URL that imports the
+ * real one. Its imports and the wasm it fetches then load with CORS, so the site must send
+ * Access-Control-Allow-Origin, and the embedding page's CSP must allow `worker-src blob:`.
+ */
+export function startWorker(url) {
+  const href = new URL(url, document.baseURI).href;
+  if (new URL(href).origin === window.location.origin) return new Worker(href, { type: 'module' });
+  const source = `import ${JSON.stringify(href)};\n`;
+  const blobURL = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(blobURL, { type: 'module' });
+  setTimeout(() => URL.revokeObjectURL(blobURL), 60000);
+  return worker;
 }

@@ -1,0 +1,58 @@
+// digits/embed.js: <backprop-digits>, the digits page (MLP, CNN, autoencoder on MNIST or UCI
+// digits) as a custom element for tutorials (docs/embed.md). The element is the page kit's
+// (shared/embed-element.js); this file gives the page's aliases, figures and regions.
+//
+//   <script type="module" src="embed.js"></script>
+//   <backprop-digits data="uci" model="cnn" controls="minimal"></backprop-digits>
+
+import { DigitsPage } from './main.js';
+import { parseState, splitParams, settingsText, defaultState, STATE_KEYS, FIELDS } from './state.js';
+import { defineBackpropElement } from '../shared/embed-element.js';
+import { controlByName, stylesheetURLs } from '../shared/embed-parts.js';
+
+export const ALIASES = {
+  dataset: 'data',
+  activation: 'act',
+  'learning-rate': 'lr',
+  optimizer: 'opt',
+  'batch-size': 'batch',
+  augment: 'aug',
+  'data-seed': 'dseed',
+  'weight-seed': 'wseed',
+};
+
+/** The figures of a frame: the batch loss, and the last evaluation of the test and training sets. */
+function figuresOf(frame) {
+  const s = frame.stats;
+  const f = frame.figures;
+  return {
+    epoch: s.epoch, step: s.step, trainLoss: s.trainLoss,
+    testLoss: f ? f.test.loss : NaN,
+    testAccuracy: f && f.test.accuracy !== undefined ? f.test.accuracy : NaN,
+    trainAccuracy: f && f.train.accuracy !== undefined ? f.train.accuracy : NaN,
+    playing: frame.playing ? 1 : 0,
+  };
+}
+
+export const BackpropDigitsElement = defineBackpropElement({
+  tag: 'backprop-digits',
+  Page: DigitsPage,
+  states: { parseState, splitParams, STATE_KEYS, defaultState },
+  settingsText,
+  aliases: ALIASES,
+  stylesheets: stylesheetURLs(import.meta.url, ['vendor/uPlot.min.css', 'css/playground.css', 'css/digits-views.css', 'css/digits.css', 'css/lesson.css']),
+  file: 'digits.html',
+  figuresOf,
+  figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'],
+  regions: {
+    play: '.bp-play-btn', step: '.bp-runbar .bp-round-btn:nth-child(3)', reset: '.bp-runbar .bp-round-btn:first-child',
+    draw: '.dg-panel-draw', training: '.dg-panel-train', confusion: '.dg-panel-confusion',
+    gallery: '.dg-panel-gallery', views: '.dg-panel-views',
+  },
+  controlOf: (root, key) => controlByName(root, FIELDS.find((f) => f.key === key)?.prop),
+  api: {
+    step: (pg, n) => pg.enqueue(() => pg.engine.step(n)),
+    exportModel: (pg) => pg.engine.saveModel(),
+    loadModel: (pg, text) => pg.files.importModelText(text),
+  },
+});
