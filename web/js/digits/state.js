@@ -147,9 +147,10 @@ export function splitParams(text) {
   return CODEC.split(text);
 }
 
-/** { state, notices } from a URL hash; never throws. */
-export function parseState(text) {
-  const { state, notices } = CODEC.parse(text);
+/** { state, notices } from a URL hash (or key/value pairs); never throws. options.base: the
+ * state unnamed settings keep (default: the defaults). */
+export function parseState(text, options = {}) {
+  const { state, notices } = CODEC.parse(text, options);
   return { state: cloneState(state), notices };
 }
 

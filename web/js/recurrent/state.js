@@ -145,10 +145,11 @@ export function splitParams(text) {
  * Parses settings into a full, valid state (defaults in table order, so that a default may
  * depend on a field before it: the fixed-point task's).
  * @param {string | Iterable<[string, string]>} input  URL hash text, or key/value pairs
+ * @param {{ base?: object }} options  base: the state unnamed settings keep (default: the defaults)
  * @returns {{ state: object, notices: string[] }}
  */
-export function parseState(input) {
-  const { state, notices } = CODEC.parse(input);
+export function parseState(input, options = {}) {
+  const { state, notices } = CODEC.parse(input, options);
   notices.push(...fitState(state));
   return { state, notices };
 }

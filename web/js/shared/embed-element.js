@@ -26,7 +26,8 @@ const HTML_ATTRS = /^(id|class|style|title|lang|dir|tabindex|slot|part|role|is|a
  * @param {string} spec.tag           'backprop-playground'
  * @param {Function} spec.Page        the page class: new Page(host, options), .start(), .applyState(),
  *                                    .play(), .pause(), .reset(), .testHook.ready, .destroy()
- * @param {object} spec.states        the page's state module: parseState, splitParams, STATE_KEYS, defaultState
+ * @param {object} spec.states        the page's state module: parseState(input, { base }), splitParams,
+ *                                    STATE_KEYS, defaultState
  * @param {Function} spec.settingsText  state -> link text of every setting ("a=1&b=2")
  * @param {object} spec.aliases       attribute name -> link key ('learning-rate': 'lr')
  * @param {string[]} spec.stylesheets  absolute URLs of the page's stylesheets
@@ -175,9 +176,9 @@ export function defineBackpropElement(spec) {
         else pairs.push([keyOf(name), typeof value === 'boolean' ? (value ? '1' : '0') : String(value)]);
       }
       if (!problems.length) {
-        const current = Object.entries(this.state).filter(([k]) => !pairs.some(([p]) => p === k));
-        const parsed = states.parseState([...current, ...pairs]);
-        problems.push(...parsed.notices);
+        const parsed = states.parseState(pairs, { base: this.page.state });
+        // (a link's notice ends with the default it falls back to: here nothing falls back)
+        problems.push(...parsed.notices.map((n) => n.replace(/; using .*$/, '.')));
         if (!problems.length) {
           await this.page.applyState(parsed.state);
           return true;

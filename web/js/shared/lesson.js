@@ -37,7 +37,7 @@ export function parseCondition(text, names) {
   if (text.length > LIMITS.condition) return { ok: false, error: `a condition is at most ${LIMITS.condition} characters` };
   const clauses = [];
   for (const part of text.split(/\s+and\s+|\s*&&\s*/i)) {
-    const m = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(?:(>=|<=|==|!=|>|<)\s*(\S+))?\s*$/.exec(part);
+    const m = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(?:(>=|<=|==|!=|>|<)\s*([^\s<>=!]\S*))?\s*$/.exec(part);
     if (!m) return { ok: false, error: `"${part.trim().slice(0, 60)}" is not a comparison such as "epoch >= 500"` };
     const [, name, op, num] = m;
     if (!names.includes(name)) {
@@ -73,7 +73,7 @@ export function describeCondition(clauses, figures = {}) {
 
 function formatFigure(v) {
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
-  return Math.abs(v) >= 0.01 ? v.toFixed(3).replace(/0+$/, '').replace(/\.$/, '') : v.toPrecision(2);
+  return String(Number(v.toPrecision(3)));
 }
 
 /**

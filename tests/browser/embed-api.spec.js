@@ -1,0 +1,143 @@
+// The public scripting API of the elements (docs/embed.md "Scripting"), used as an author would:
+// web/examples/api.html and web/examples/all-pages.html, events caught as the page's own
+// listeners would see them.
+import { test, expect } from './helpers.js';
+
+/** Records every element event (ready, statechange, epoch, error, lesson*) on window.__events. */
+async function recordEvents(page) {
+  await page.addInitScript(() => {
+    window.__events = [];
+    for (const type of ['ready', 'statechange', 'epoch', 'error', 'lessonstep', 'lessoncomplete']) {
+      document.addEventListener(type, (e) => {
+        if (!(e instanceof CustomEvent) || !e.target.tagName?.startsWith('BACKPROP-')) return;
+        window.__events.push({ type, id: e.target.id, detail: JSON.parse(JSON.stringify(e.detail)) });
+      }, true);   // the capture phase sees the elements' events (they do not bubble)
+    }
+  });
+}
+const events = (page, type, id) => page.evaluate(([t, i]) => window.__events.filter((e) => e.type === t && (!i || e.id === i)), [type, id]);
+const call = (page, id, fn, ...args) => page.evaluate(([i, f, a]) => document.getElementById(i)[f](...a), [id, fn, args]);
+const stateOf = (page, id) => page.evaluate((i) => document.getElementById(i).state, id);
+
+test('the playground element: ready, setState validated, attributes both ways, step, reset, model files', async ({ page, consoleErrors }) => {
+  await recordEvents(page);
+  await page.goto('/examples/api.html');
+  await expect.poll(async () => (await events(page, 'ready', 'pg')).length).toBe(1);
+  const s0 = await stateOf(page, 'pg');
+  expect(s0).toMatchObject({ dataset: 'xor', hidden: '4,4', lr: '0.03', act: 'tanh,tanh' });
+
+  // bad values: an error event naming the value, false, nothing changed
+  expect(await call(page, 'pg', 'setState', { lr: 'fast', hidden: '8' })).toBe(false);
+  expect(await call(page, 'pg', 'setState', { weights: 3 })).toBe(false);
+  expect(await call(page, 'pg', 'setState', 'lr=0.1&act=sideways')).toBe(false);
+  const errors = (await events(page, 'error', 'pg')).map((e) => e.detail.message);
+  expect(errors[0]).toContain('"lr=fast" is not valid');
+  expect(errors[1]).toContain('"weights" is not a setting');
+  expect(errors[2]).toContain('"act=sideways" is not valid');
+  expect(errors.every((m) => m.startsWith('Nothing was changed'))).toBe(true);
+  expect(await stateOf(page, 'pg')).toEqual(s0);
+  expect(await page.evaluate(() => document.getElementById('pg').getAttribute('hidden'))).toBe('4,4');
+
+  // a good change: applied, reflected to the attribute the author used, statechange fired
+  expect(await call(page, 'pg', 'setState', { 'learning-rate': 0.1, act: 'relu' })).toBe(true);
+  expect(await stateOf(page, 'pg')).toMatchObject({ lr: '0.1', act: 'relu,relu', hidden: '4,4' });
+  expect(await page.evaluate(() => document.getElementById('pg').getAttribute('lr'))).toBe('0.1');
+  expect(await page.evaluate(() => document.getElementById('pg').getAttribute('act'))).toBe('relu,relu');
+  expect((await events(page, 'statechange', 'pg')).at(-1).detail.state).toMatchObject({ lr: '0.1', act: 'relu,relu' });
+
+  // an attribute set by the page changes the state (and the network on screen)
+  await page.evaluate(() => document.getElementById('pg').setAttribute('hidden', '3'));
+  await expect.poll(() => page.evaluate(() => document.getElementById('pg').testHook.frame()?.layout?.hidden?.map((l) => l.size).join(','))).toBe('3');
+  expect((await stateOf(page, 'pg')).hidden).toBe('3');
+  // a bad attribute value changes nothing and says why
+  await page.evaluate(() => document.getElementById('pg').setAttribute('hidden', 'many'));
+  await expect.poll(async () => (await events(page, 'error', 'pg')).at(-1).detail.message).toContain('"hidden=many" is not valid');
+  expect((await stateOf(page, 'pg')).hidden).toBe('3');
+
+  // step(n) trains n epochs, paused; the epoch event carries the figures
+  await call(page, 'pg', 'step', 25);
+  await expect.poll(() => page.evaluate(() => document.getElementById('pg').snapshot().epoch)).toBe(25);
+  const snap = await call(page, 'pg', 'snapshot');
+  for (const k of ['trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy']) expect(Number.isFinite(snap[k])).toBe(true);
+  const last = (await events(page, 'epoch', 'pg')).at(-1).detail;
+  expect(last).toMatchObject({ epoch: 25, playing: 0 });
+  expect(last.testLoss).toBe(snap.testLoss);
+
+  // export, reset (epoch 0, new loss), load the export back (its epoch and loss again)
+  const json = await call(page, 'pg', 'exportModel');
+  expect(JSON.parse(json).format).toBeTruthy();
+  await call(page, 'pg', 'reset');
+  await expect.poll(() => page.evaluate(() => document.getElementById('pg').snapshot().epoch)).toBe(0);
+  expect(await call(page, 'pg', 'loadModel', json)).toBe(true);
+  await expect.poll(() => page.evaluate(() => document.getElementById('pg').snapshot().epoch)).toBe(25);
+  await expect.poll(() => page.evaluate(() => document.getElementById('pg').snapshot().testLoss)).toBe(snap.testLoss);
+  // a model made elsewhere (not a model file): refused, an error event, nothing changed
+  const before = await stateOf(page, 'pg');
+  expect(await call(page, 'pg', 'loadModel', '{"format":"keras","layers":[]}')).toBe(false);
+  expect((await events(page, 'error', 'pg')).at(-1).detail.message).toMatch(/Could not load the file: .*Nothing was changed/);
+  expect(await stateOf(page, 'pg')).toEqual(before);
+  expect((await call(page, 'pg', 'snapshot')).epoch).toBe(25);
+
+  // play: epoch events while training, at most one per drawn frame
+  const n0 = (await events(page, 'epoch', 'pg')).length;
+  const f0 = await page.evaluate(() => document.getElementById('pg').testHook.framesDrawn);
+  await call(page, 'pg', 'play');
+  await expect.poll(async () => (await events(page, 'epoch', 'pg')).length - n0).toBeGreaterThan(5);
+  await call(page, 'pg', 'pause');
+  const sent = (await events(page, 'epoch', 'pg')).length - n0;
+  const drawn = (await page.evaluate(() => document.getElementById('pg').testHook.framesDrawn)) - f0;
+  expect(sent).toBeLessThanOrEqual(drawn);
+  const epochs = (await events(page, 'epoch', 'pg')).slice(n0).map((e) => e.detail.epoch);
+  expect(epochs.every((e, i) => i === 0 || e >= epochs[i - 1])).toBe(true);
+
+  // the example's own log shows the calls a person makes with its buttons
+  await page.getByRole('button', { name: "setState({ lr: 'fast' })" }).click();
+  await expect(page.locator('#log')).toContainText('error: Nothing was changed: "lr=fast" is not valid');
+  await page.locator('#log').screenshot({ path: test.info().outputPath('api-log.png') });
+});
+
+test('the recurrent and digits elements have the same API; removing an element ends its worker', async ({ page, consoleErrors }) => {
+  await recordEvents(page);
+  await page.goto('/examples/all-pages.html');
+  for (const id of ['el-playground', 'el-recurrent', 'el-digits']) {
+    await expect.poll(async () => (await events(page, 'ready', id)).length, { timeout: 30_000 }).toBe(1);
+  }
+  expect(page.workers().length).toBe(3);
+  // recurrent: a bad cell is refused; a good change applies; step(n) counts steps
+  expect(await call(page, 'el-recurrent', 'setState', { cell: 'gru' })).toBe(false);
+  expect((await events(page, 'error', 'el-recurrent')).at(-1).detail.message).toContain('"cell=gru" is not valid');
+  expect(await call(page, 'el-recurrent', 'setState', { task: 'adding', cell: 'elman' })).toBe(true);
+  expect(await stateOf(page, 'el-recurrent')).toMatchObject({ task: 'adding', cell: 'elman', hidden: '8' });
+  expect(await page.evaluate(() => document.getElementById('el-recurrent').getAttribute('task'))).toBe('adding');
+  await call(page, 'el-recurrent', 'pause');
+  await call(page, 'el-recurrent', 'reset');
+  await call(page, 'el-recurrent', 'step', 7);
+  await expect.poll(() => page.evaluate(() => document.getElementById('el-recurrent').snapshot().step)).toBe(7);
+  const rec = await call(page, 'el-recurrent', 'exportModel');
+  expect(JSON.parse(rec).kind || JSON.parse(rec).format).toBeTruthy();
+
+  // digits: the same calls
+  expect(await call(page, 'el-digits', 'setState', { model: 'transformer' })).toBe(false);
+  expect(await call(page, 'el-digits', 'setState', { lr: 0.01, batch: 16 })).toBe(true);
+  expect(await stateOf(page, 'el-digits')).toMatchObject({ data: 'uci', model: 'mlp', lr: '0.01', batch: '16' });
+  await call(page, 'el-digits', 'pause');
+  await call(page, 'el-digits', 'reset');
+  await call(page, 'el-digits', 'step', 4);
+  await expect.poll(() => page.evaluate(() => document.getElementById('el-digits').snapshot().step)).toBe(4);
+  const dj = await call(page, 'el-digits', 'exportModel');
+  await call(page, 'el-digits', 'reset');
+  await expect.poll(() => page.evaluate(() => document.getElementById('el-digits').snapshot().step)).toBe(0);
+  expect(await call(page, 'el-digits', 'loadModel', dj)).toBe(true);
+  await expect.poll(() => page.evaluate(() => document.getElementById('el-digits').snapshot().step)).toBe(4);
+  // a playground model is not a digits model: refused with the page's message
+  const pj = await call(page, 'el-playground', 'exportModel');
+  expect(await call(page, 'el-digits', 'loadModel', pj)).toBe(false);
+  expect((await events(page, 'error', 'el-digits')).at(-1).detail.message).toContain('Nothing was changed');
+
+  // removing the recurrent element ends its worker; the others keep training
+  await page.evaluate(() => document.getElementById('el-recurrent').remove());
+  await expect.poll(() => page.workers().length).toBe(2);
+  const e0 = (await call(page, 'el-playground', 'snapshot')).epoch;
+  await expect.poll(async () => (await call(page, 'el-playground', 'snapshot')).epoch).toBeGreaterThan(e0);
+  await page.screenshot({ path: test.info().outputPath('all-pages.png'), fullPage: true });
+});
