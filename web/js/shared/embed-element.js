@@ -80,6 +80,7 @@ export function defineBackpropElement(spec) {
       }
       const autoplay = this.hasAttribute('autoplay') && !['false', '0', 'no'].includes(this.getAttribute('autoplay'));
       this.lastFigures = null;
+      this.framesSeen = 0;
       this.page = new spec.Page(container, {
         state,
         notices,
@@ -280,6 +281,7 @@ export function defineBackpropElement(spec) {
       if (!figures) return;
       const prev = this.lastFigures;
       this.lastFigures = figures;
+      this.framesSeen++;
       if (this.lessonPanel) this.lessonPanel.figuresChanged();
       if (prev && prev.step === figures.step && prev.epoch === figures.epoch) return;
       this.fire('epoch', { ...figures });

@@ -4,7 +4,7 @@
 // through the element's setState (validated as a link is), its controls are outlined, and on
 // the playground a step may open explain mode at a phase.
 //
-// Next applies the next step's change on top of what the learner did; Back restores the lesson's
+// A condition once met stays met for that step. Next applies the next step's change on top of what the learner did; Back restores the lesson's
 // own state at that step (the start and every step's change up to it).
 // Events on the element: lessonstep { index, count, caption }, lessoncomplete { count }.
 
@@ -39,7 +39,7 @@ export class LessonPanel {
     this.caption = h('p', { class: 'bp-lesson-caption', 'aria-live': 'polite' });
     this.wait = h('p', { class: 'bp-lesson-wait', role: 'status' });
     this.back = h('button', { type: 'button', class: 'bp-btn bp-lesson-back', text: '← Back', on: { click: () => this.go(this.index - 1) } });
-    this.next = h('button', { type: 'button', class: 'bp-btn bp-btn-primary bp-lesson-next', text: 'Next →', on: { click: () => this.go(this.index + 1) } });
+    this.next = h('button', { type: 'button', class: 'bp-btn bp-lesson-next', text: 'Next →', on: { click: () => this.go(this.index + 1) } });
     this.restart = h('button', { type: 'button', class: 'bp-btn bp-lesson-restart', text: 'Start again', hidden: true, on: { click: () => this.go(0) } });
     this.el = h('section', { class: 'bp-lesson', 'aria-label': label },
       h('div', { class: 'bp-lesson-head' }, this.titleEl, this.progressText, this.progress),
@@ -72,7 +72,10 @@ export class LessonPanel {
     const forward = i === this.index + 1;
     this.index = i;
     this.played = false;
+    this.met = false;
+    this.announced = false;
     this.completed = false;
+    this.settledAt = Infinity;   // figures count from the second frame after the step's state is in
     const token = (this.token = (this.token || 0) + 1);
     const step = steps[i];
     this.caption.textContent = step.caption;
@@ -94,7 +97,9 @@ export class LessonPanel {
       }
     }
     if (token !== this.token) return;
+    this.settledAt = this.host.framesSeen + 2;
     this.host.fire('lessonstep', { index: i, count: steps.length, caption: step.caption });
+    this.announced = true;   // lessoncomplete comes after the last step's lessonstep
     this.figuresChanged();
   }
 
@@ -123,10 +128,13 @@ export class LessonPanel {
     const step = this.step;
     if (!step) return;
     const figures = { ...(this.host.snapshot() || {}) };
-    if (figures.playing) this.played = true;
+    const settled = this.host.framesSeen >= this.settledAt;   // (earlier frames may be of the last step's network)
+    if (figures.playing && settled) this.played = true;
     figures.played = this.played ? 1 : 0;
     const last = this.index === this.lesson.steps.length - 1;
-    const met = !step.wait || conditionMet(step.wait, figures);
+    // once met, a step stays done (a loss that wobbles back above the line does not close Next)
+    this.met = this.met || !step.wait || (settled && conditionMet(step.wait, figures));
+    const { met } = this;
     this.next.disabled = !met;
     if (step.wait) {
       this.wait.textContent = met ? `Done: ${describeCondition(step.wait)} ✓` : `Waiting for ${describeCondition(step.wait, figures)}`;
@@ -134,7 +142,7 @@ export class LessonPanel {
     } else {
       this.wait.textContent = '';
     }
-    if (last && met && !this.completed) {
+    if (last && met && this.announced && !this.completed) {
       this.completed = true;
       this.restart.hidden = false;
       this.host.fire('lessoncomplete', { count: this.lesson.steps.length });
