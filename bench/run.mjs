@@ -17,6 +17,7 @@ import { root, writeData, dataDir } from './data.mjs';
 import { mnistPath, splitPath, writeMnistSplit } from './mnist_data.mjs';
 import { cliOptions } from './node_util.mjs';
 import { findTorchPython, TORCH_MISSING, imageNotes, imageReport } from './report_images.mjs';
+import { embedReport, embedTargetRow } from './report_embed.mjs';
 
 const { quick } = cliOptions();
 const resultsDir = path.join(root, 'bench', 'results');
@@ -55,6 +56,8 @@ for (let r = 1; r <= ROUNDS; r++) {
   JOBS.push({ id: 'chromium', round: r, script: 'bench/browser.mjs', args: [...rep, ...(r === ROUNDS ? ['wasm', 'plainjs', 'page'] : ['wasm'])] });
 }
 JOBS.push(
+  // The embedded element on the built site (dist/ served with --site): time to its first frame.
+  { id: 'embed', script: 'bench/embed.mjs' },
   { id: 'plainjs-node', script: 'bench/plainjs.mjs' },
   { id: 'tfjs-wasm', script: 'bench/peers/tfjs.mjs', args: ['wasm'] },
   { id: 'tfjs-cpu', script: 'bench/peers/tfjs.mjs', args: ['cpu'] },
@@ -360,6 +363,7 @@ if (page.epochsPerSecond !== undefined) {
   P(`**TODO**: ${page.todo || page.error}. bench/page.mjs describes the test hook it needs.`);
 }
 P();
+embedReport({ P, embed: systems.embed });
 
 // ---- targets ------------------------------------------------------------------------------------
 const verdict = (ok) => ok === null ? '–' : ok ? 'pass' : '**FAIL**';
@@ -392,6 +396,7 @@ for (const w of WORKLOADS) {
   const r = timeRatio('wasm-chromium', w.key, w.kind);
   P(`| wasm time / native time, ${w.key.replace('_train', '').replace('_', ' ').toUpperCase()} | ≤ 1.5 | ${r === null ? (fig('wasm-chromium', w.key) ? whyMissing('native', w.key) : whyMissing('wasm-chromium', w.key)) : r.toFixed(2)} | ${verdict(r === null ? null : r <= 1.5)} |`);
 }
+P(embedTargetRow(systems.embed, verdict));
 P(`| module download (wasm + JS glue, gzip -9) | ≤ 150 KB | ${gzTotal === null ? 'module missing' : `${(gzTotal / 1024).toFixed(1)} KB (wasm ${(size['backprop.wasm'].gzip / 1024).toFixed(1)} KB of ${(size['backprop.wasm'].raw / 1024).toFixed(0)} KB raw, JS ${(size['backprop.mjs'].gzip / 1024).toFixed(1)} KB of ${(size['backprop.mjs'].raw / 1024).toFixed(0)} KB)`} | ${verdict(gzTotal === null ? null : gzTotal <= 150 * 1024)} |`);
 P(`| recurrent page's module (backprop-recurrent, gzip -9) | ≤ 150 KB | ${gzRecurrent === null ? 'module missing' : `${(gzRecurrent / 1024).toFixed(1)} KB`} | ${verdict(gzRecurrent === null ? null : gzRecurrent <= 150 * 1024)} |`);
 P(`| digits page's module (backprop-digits, gzip -9; the data file apart) | ≤ 150 KB | ${gzDigits === null ? 'module missing' : `${(gzDigits / 1024).toFixed(1)} KB (wasm ${(size['backprop-digits.wasm'].gzip / 1024).toFixed(1)} KB of ${(size['backprop-digits.wasm'].raw / 1024).toFixed(0)} KB raw, JS ${(size['backprop-digits.mjs'].gzip / 1024).toFixed(1)} KB)`} | ${verdict(gzDigits === null ? null : gzDigits <= 150 * 1024)} |`);

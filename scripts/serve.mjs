@@ -1,5 +1,12 @@
 // Serves web/ on 127.0.0.1 with the MIME types module scripts and wasm need, and the same
-// Content-Security-Policy the page declares. Usage: node scripts/serve.mjs [--port 8080] [--root web]
+// Content-Security-Policy the page declares.
+// Usage: node scripts/serve.mjs [--port 8080] [--root web] [--host 127.0.0.1] [--site]
+//
+// --site serves a built site (scripts/build-site.mjs writes dist/) the way a static host would:
+// no /docs/ alias (dist/ has its own docs/), Access-Control-Allow-Origin: * (a tutorial on
+// another origin imports embed.js, and the worker then fetches the wasm and the data from here),
+// frame-ancestors * (the iframe form embeds anywhere), and the versioned folder v-<hash>/ cached
+// for good (a new build gets a new folder) while everything else is revalidated.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,9 +17,16 @@ const args = process.argv.slice(2);
 const arg = (name) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
 // --root serves another folder in place of web/ (the server's own test uses one); --port 0
 // takes a free port, printed in the first line.
-const root = path.resolve(arg('--root') ?? path.join(repo, 'web'));
-const docs = path.join(repo, 'docs');  // the pages' help links to the docs (read as text)
+const site = args.includes('--site');
+const root = path.resolve(arg('--root') ?? path.join(repo, site ? 'dist' : 'web'));
+const docs = site ? null : path.join(repo, 'docs');  // the pages' help links to the docs (read as text)
 const port = Number(arg('--port') ?? process.env.PORT ?? 8080);
+// --host: another address for a second origin in tests (127.0.0.2, localhost); 127.0.0.1 by default.
+const host = arg('--host') ?? '127.0.0.1';
+if (!fs.existsSync(root)) {
+  console.error(`serve: ${root} does not exist${site ? ' (run npm run build:site)' : ''}`);
+  process.exit(1);
+}
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -24,10 +38,25 @@ const MIME = {
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
   '.md': 'text/plain; charset=utf-8',
+  '.bpimg': 'application/octet-stream',
 };
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
   "img-src 'self' data: blob:; worker-src 'self'; connect-src 'self'; object-src 'none'; " +
-  "base-uri 'none'; frame-ancestors 'self'";
+  `base-uri 'none'; frame-ancestors ${site ? '*' : "'self'"}`;
+// The versioned folder of a built site, at any depth (the site may live under a subpath).
+const VERSIONED = /(^|\/)v-[0-9a-f]{10}\//;
+
+/** The headers of a file served with status 200 (`pathname` as requested). */
+function fileHeaders(pathname) {
+  if (!site) return { 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' };
+  return {
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Access-Control-Allow-Origin': '*',
+    'Cross-Origin-Resource-Policy': 'cross-origin',  // loadable from pages that set COEP
+    'Cache-Control': VERSIONED.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache',
+  };
+}
 
 // Every request gets an answer and none can end the server: a path that cannot be decoded or
 // holds a NUL byte is a 400, anything that resolves (symlinks included) outside the served
@@ -53,7 +82,7 @@ async function handle(req, res) {
   }
   if (pathname.includes('\0')) return send(res, 400, 'bad request');
   if (pathname.endsWith('/')) pathname += 'index.html';
-  const isDocs = pathname.startsWith('/docs/');
+  const isDocs = docs !== null && pathname.startsWith('/docs/');
   const base = isDocs ? docs : root;
   const file = path.join(base, isDocs ? pathname.slice('/docs'.length) : pathname);
   if (!file.startsWith(base + path.sep)) return send(res, 403, 'forbidden');
@@ -73,9 +102,7 @@ async function handle(req, res) {
   }
   res.writeHead(200, {
     'Content-Type': MIME[path.extname(file)] || 'application/octet-stream',
-    'Content-Security-Policy': CSP,
-    'X-Content-Type-Options': 'nosniff',
-    'Cache-Control': 'no-cache',
+    ...fileHeaders(pathname),
     'Content-Length': data.length,
   });
   res.end(data);  // no body for HEAD: Node leaves it out
@@ -94,6 +121,7 @@ server.on('clientError', (err, socket) => {
   else socket.destroy();
 });
 
-server.listen(port, '127.0.0.1', () => {
-  console.log(`Backprop Playground: http://127.0.0.1:${server.address().port}/`);
+server.listen(port, host, () => {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  console.log(`Backprop Playground${site ? ' (built site)' : ''}: http://${shown}:${server.address().port}/`);
 });

@@ -53,6 +53,7 @@ test('the playground element: ready, setState validated, attributes both ways, s
   await page.evaluate(() => document.getElementById('pg').setAttribute('hidden', 'many'));
   await expect.poll(async () => (await events(page, 'error', 'pg')).at(-1).detail.message).toContain('"hidden=many" is not valid');
   expect((await stateOf(page, 'pg')).hidden).toBe('3');
+  await expect.poll(() => page.evaluate(() => document.getElementById('pg').getAttribute('hidden'))).toBe('3');   // put back
 
   // step(n) trains n epochs, paused; the epoch event carries the figures
   await call(page, 'pg', 'step', 25);

@@ -2,6 +2,8 @@
 // It is started on a free port with its own root (a temporary folder holding a page, a folder,
 // and a symlink that points out of the tree), sent strange requests over a raw socket (so that
 // no client library cleans them up first), and asked for a normal page after each one.
+// A second server runs with --site (a built site, as a static host serves it): its headers
+// (CORS, cache, frame-ancestors), no /docs/ alias, and the same path safety.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -21,33 +23,52 @@ fs.writeFileSync(path.join(root, 'app.mjs'), 'export {};');
 fs.writeFileSync(outside, 'secret');
 fs.symlinkSync(outside, path.join(root, 'leak.txt'));
 fs.symlinkSync(dir, path.join(root, 'up'));
+// A built site (the layout scripts/build-site.mjs writes), also under a subpath.
+const siteRoot = path.join(dir, 'site');
+const VERSION = 'v-0123456789';
+for (const base of ['', 'sub/path/']) {
+  fs.mkdirSync(path.join(siteRoot, base, VERSION, 'engine'), { recursive: true });
+  fs.writeFileSync(path.join(siteRoot, base, 'index.html'), '<p>site</p>');
+  fs.writeFileSync(path.join(siteRoot, base, 'embed.js'), `import './${VERSION}/engine/a.mjs';`);
+  fs.writeFileSync(path.join(siteRoot, base, VERSION, 'engine', 'a.mjs'), 'export {};');
+  fs.writeFileSync(path.join(siteRoot, base, VERSION, 'engine', 'a.wasm'), Buffer.from([0, 97, 115, 109]));
+}
+fs.symlinkSync(outside, path.join(siteRoot, VERSION, 'leak.txt'));
 
-let server;
-let port;
+let server, port;
+let siteServer, sitePort;
 
-before(async () => {
-  server = spawn(process.execPath, [path.join(repo, 'scripts', 'serve.mjs'), '--port', '0', '--root', root],
+/** Starts scripts/serve.mjs with `args` on a free port; resolves with [process, port]. */
+async function startServer(args) {
+  const proc = spawn(process.execPath, [path.join(repo, 'scripts', 'serve.mjs'), '--port', '0', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] });
-  port = await new Promise((resolve, reject) => {
+  const p = await new Promise((resolve, reject) => {
     let out = '';
-    server.stdout.on('data', (d) => {
+    proc.stdout.on('data', (d) => {
       out += d;
       const m = /127\.0\.0\.1:(\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
-    server.on('exit', (code) => reject(new Error(`server exited (${code}) before listening`)));
+    proc.on('exit', (code) => reject(new Error(`server exited (${code}) before listening`)));
   });
+  return [proc, p];
+}
+
+before(async () => {
+  [server, port] = await startServer(['--root', root]);
+  [siteServer, sitePort] = await startServer(['--site', '--root', siteRoot]);
 });
 
 after(() => {
   server.kill();
+  siteServer.kill();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 // Sends `raw` as is and resolves with {status, headers, body} of the answer ('' if none).
-function request(raw) {
+function request(raw, to = port) {
   return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1');
+    const sock = net.connect(to, '127.0.0.1');
     let data = Buffer.alloc(0);
     sock.on('data', (d) => { data = Buffer.concat([data, d]); });
     sock.on('error', reject);
@@ -60,8 +81,13 @@ function request(raw) {
     sock.write(raw);
   });
 }
-const get = (target, method = 'GET') =>
-  request(`${method} ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+const get = (target, method = 'GET', to = port) =>
+  request(`${method} ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, to);
+/** The value of header `name` in a response head, or null. */
+const header = (head, name) => {
+  const m = new RegExp(`^${name}: (.*)$`, 'im').exec(head);
+  return m ? m[1].trim() : null;
+};
 
 async function stillServes() {
   assert.equal(server.exitCode, null, 'the server process ended');
@@ -135,4 +161,50 @@ test('the docs are served as text under /docs/, and nothing beside them', async 
   assert.match(r.head, /content-type: text\/plain/i);
   assert.equal((await get('/docs/..%2fpackage.json')).status, 403);
   await stillServes();
+});
+
+// ---- --site: a built site as a static host serves it --------------------------------------------
+
+test('--site: every file allows any origin (CORS, CORP) and any frame ancestor', async () => {
+  for (const target of ['/index.html', '/embed.js', `/${VERSION}/engine/a.mjs`, `/${VERSION}/engine/a.wasm`, `/sub/path/${VERSION}/engine/a.wasm`]) {
+    const r = await get(target, 'GET', sitePort);
+    assert.equal(r.status, 200, target);
+    assert.equal(header(r.head, 'access-control-allow-origin'), '*', target);
+    assert.equal(header(r.head, 'cross-origin-resource-policy'), 'cross-origin', target);
+    const csp = header(r.head, 'content-security-policy');
+    assert.match(csp, /frame-ancestors \*/, target);
+    assert.doesNotMatch(csp, /frame-ancestors 'self'/, target);
+    assert.match(csp, /default-src 'self'/, target);
+  }
+  const wasm = await get(`/${VERSION}/engine/a.wasm`, 'GET', sitePort);
+  assert.match(wasm.head, /content-type: application\/wasm/i);
+  // the dev server keeps its own policy: same origin only, no CORS
+  const dev = await get('/app.mjs');
+  assert.match(header(dev.head, 'content-security-policy'), /frame-ancestors 'self'/);
+  assert.equal(header(dev.head, 'access-control-allow-origin'), null);
+});
+
+test('--site: the versioned folder is cached for good (at the root and under a subpath), the rest revalidated', async () => {
+  for (const target of [`/${VERSION}/engine/a.mjs`, `/sub/path/${VERSION}/engine/a.wasm`]) {
+    const r = await get(target, 'GET', sitePort);
+    assert.equal(header(r.head, 'cache-control'), 'public, max-age=31536000, immutable', target);
+  }
+  for (const target of ['/', '/index.html', '/embed.js', '/sub/path/embed.js', '/sub/path/']) {
+    const r = await get(target, 'GET', sitePort);
+    assert.equal(r.status, 200, target);
+    assert.equal(header(r.head, 'cache-control'), 'no-cache', target);
+  }
+});
+
+test('--site: no /docs/ alias (the site holds its own docs/), and the same path safety', async () => {
+  assert.equal((await get('/docs/robustness.md', 'GET', sitePort)).status, 404);
+  for (const [target, status] of [['/%00', 400], ['/..%2fsecret.txt', 403], [`/${VERSION}/leak.txt`, 403],
+    [`/${VERSION}/..%2f..%2fsecret.txt`, 403], ['/%zz', 400], ['/sub', 404], ['*', 400]]) {
+    const r = await get(target, 'GET', sitePort);
+    assert.equal(r.status, status, target);
+    assert.ok(!r.body.includes('secret'), 'a file outside the root was served');
+  }
+  assert.equal((await get('/index.html', 'POST', sitePort)).status, 405);
+  assert.equal(siteServer.exitCode, null, 'the site server ended');
+  assert.equal((await get('/', 'GET', sitePort)).body, '<p>site</p>');
 });

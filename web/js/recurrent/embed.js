@@ -52,7 +52,7 @@ export const BackpropRecurrentElement = defineBackpropElement({
   figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'gradRatio'],
   regions: {
     play: '.bp-play-btn', step: '.bp-runbar .bp-round-btn:nth-child(3)', reset: '.bp-runbar .bp-round-btn:first-child',
-    gradients: '.rc-panel-grad', sequence: '.rc-panel-seq', hidden: '.rc-panel-hidden', training: '.rc-panel-train',
+    gradients: '.rc-panel-grad', sequence: '.rc-panel-seq', 'hidden-state': '.rc-panel-hidden', training: '.rc-panel-train',
   },
   controlOf: (root, key) => controlByName(root, FIELDS.find((f) => f.key === key)?.prop),
   api: {

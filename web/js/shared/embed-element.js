@@ -16,7 +16,7 @@ import { lessonFromElements } from './lesson.js';
 import { pageURL } from './site.js';
 
 /** Attributes the element reads itself (not settings). */
-const OWN = ['controls', 'autoplay', 'state', 'lesson'];
+const OWN = ['controls', 'autoplay', 'state', 'lesson', 'lesson-title'];
 /** Ordinary HTML attributes that are never settings (`hidden` is: the playground's layers). */
 const HTML_ATTRS = /^(id|class|style|title|lang|dir|tabindex|slot|part|role|is|aria-.*|data-.*)$/;
 
@@ -121,7 +121,10 @@ export function defineBackpropElement(spec) {
         return;
       }
       const key = keyOf(name);
-      this.setState({ [key]: value === null ? DEFAULTS[key] ?? '' : value });
+      // a refused value goes back to the setting in use, so attribute and state agree
+      this.setState({ [key]: value === null ? DEFAULTS[key] ?? '' : value }).then((ok) => {
+        if (!ok && this.page) this.reflect(this.page.state);
+      });
     }
 
     /** The settings from `state="..."` and the individual attributes (which win). */

@@ -95,7 +95,8 @@ export class WorkerClient {
  * page code comes from another one (a tutorial embedding the built site from elsewhere,
  * docs/embed.md "Hosting"), the worker is a one-line module from a blob: URL that imports the
  * real one. Its imports and the wasm it fetches then load with CORS, so the site must send
- * Access-Control-Allow-Origin, and the embedding page's CSP must allow `worker-src blob:`.
+ * Access-Control-Allow-Origin, and the embedding page's CSP must allow `worker-src blob: <site>`
+ * (the worker's own imports are checked against worker-src too).
  */
 export function startWorker(url) {
   const href = new URL(url, document.baseURI).href;
