@@ -115,14 +115,39 @@ test('a tutorial on another origin embeds the site with its one script tag, and 
   // `import "<site>/.../worker.js"` is checked against worker-src, not script-src.
   const origin = new URL(base).origin;
   const tutorial = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
-    <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' ${origin} 'wasm-unsafe-eval'; style-src 'self' ${origin}; worker-src blob: ${origin}; connect-src ${origin}; img-src data: blob:">
+    <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' ${origin} 'wasm-unsafe-eval'; style-src 'self' ${origin}; worker-src blob: ${origin}; connect-src ${origin}; img-src data: blob:; frame-src ${origin}">
     <script type="module" src="${base}embed.js"></script></head>
-    <body><h1>A tutorial elsewhere</h1><backprop-playground id="pg" dataset="xor" hidden="4,4" autoplay></backprop-playground></body></html>`;
+    <body><h1>A tutorial elsewhere</h1><backprop-playground id="pg" dataset="xor" hidden="4,4" autoplay></backprop-playground>
+    <backprop-recurrent id="rc" task="sine" hidden="8" autoplay></backprop-recurrent>
+    <iframe id="frame" title="playground" width="900" height="600" src="${base}index.html?embed=1&amp;autoplay=1#dataset=moons&amp;hidden=6"></iframe></body></html>`;
   const other = http.createServer((req, res) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(tutorial));
   await new Promise((resolve) => other.listen(0, '127.0.0.2', resolve));
   try {
+    await page.addInitScript(() => {
+      window.__events = [];
+      for (const type of ['ready', 'epoch', 'error']) {
+        document.addEventListener(type, (e) => { if (e instanceof CustomEvent) window.__events.push([type, e.target.id, e.detail.message || '']); }, true);
+      }
+    });
     await page.goto(`http://127.0.0.2:${other.address().port}/tutorial/lesson.html`);
     await trainsElsewhere(page, requests, testInfo);
+    // events, and the API: a bad setState fires error and changes nothing
+    const count = (type, id) => page.evaluate(([t, i]) => window.__events.filter((e) => e[0] === t && e[1] === i).length, [type, id]);
+    expect(await count('ready', 'pg')).toBe(1);
+    expect(await count('epoch', 'pg')).toBeGreaterThan(3);
+    const before = await page.evaluate(() => document.getElementById('pg').state);
+    expect(await page.evaluate(() => document.getElementById('pg').setState({ lr: 'fast' }))).toBe(false);
+    expect(await page.evaluate(() => window.__events.filter((e) => e[0] === 'error').map((e) => e[2]).join(' '))).toContain('"lr=fast" is not valid');
+    expect(await page.evaluate(() => document.getElementById('pg').state)).toEqual(before);
+    // the second element, of another page, trains on its own
+    await expect.poll(() => page.evaluate(() => document.getElementById('rc').snapshot()?.step ?? 0), { timeout: 30_000 }).toBeGreaterThan(10);
+    // the iframe form: the built site allows framing from anywhere, and it trains
+    await page.locator('#frame').scrollIntoViewIfNeeded();   // (off screen, a page draws no frames)
+    const frame = page.frameLocator('#frame');
+    await expect(frame.locator('.bp-app')).toBeVisible({ timeout: 20_000 });
+    const f = page.frames().find((x) => x.url().startsWith(`${base}index.html`));
+    await expect.poll(() => f.evaluate(() => window.backpropPlayground?.frame()?.stats.epoch ?? 0), { timeout: 30_000 }).toBeGreaterThan(5);
+    await page.screenshot({ path: testInfo.outputPath('site-cross-origin-all.png'), fullPage: true });
   } finally {
     other.close();
   }
