@@ -4,7 +4,7 @@
 // written in it, so the colour is never the only cue. A click asks for the cell's digits.
 
 import { h } from '../shared/dom.js';
-import { CLASS_RGB } from '../shared/colors.js';
+import { CLASS_RGB, whiteTextOn } from '../shared/colors.js';
 
 /** Row shares of a 10×10 count matrix ([true·10 + predicted]); a row with no digits gives 0s. */
 export function rowShares(counts) {
@@ -17,12 +17,11 @@ export function rowShares(counts) {
   return out;
 }
 
-/** The background of a cell with row share s: white to blue (diagonal) or vermillion, square-root spread. */
-export function shareColor(s, diagonal) {
+/** The background [r, g, b] of a cell with row share s: white to blue (diagonal) or vermillion, square-root spread. */
+export function shareRGB(s, diagonal) {
   const t = Math.sqrt(Math.max(0, Math.min(1, s)));
   const end = diagonal ? CLASS_RGB[1] : [213, 94, 0];   // right in Okabe–Ito blue, errors in its vermillion
-  const c = [255, 255, 255].map((w, k) => Math.round(w + (end[k] - w) * t * 0.9));
-  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+  return [255, 255, 255].map((w, k) => Math.round(w + (end[k] - w) * t));
 }
 
 export class ConfusionMatrix {
@@ -31,7 +30,9 @@ export class ConfusionMatrix {
     this.on = on;
     this.cells = [];
     this.selected = null;
-    const grid = h('div', { class: 'dg-cm-grid', role: 'grid', 'aria-label': 'Confusion matrix: rows the true digit, columns the prediction' });
+    // a group of buttons, not an ARIA grid: each button's label names its row and column, and
+    // Tab reaches every one (a grid would promise arrow-key navigation between cells)
+    const grid = h('div', { class: 'dg-cm-grid', role: 'group', 'aria-label': 'Confusion matrix: rows the true digit, columns the prediction' });
     grid.append(h('span', { class: 'dg-cm-corner', text: 'true ↓ / predicted →' }));
     for (let p = 0; p < 10; p++) grid.append(h('span', { class: 'dg-cm-head', text: String(p) }));
     for (let t = 0; t < 10; t++) {
@@ -68,8 +69,10 @@ export class ConfusionMatrix {
         if (t === p) right += n;
         const b = this.cells[t * 10 + p];
         b.textContent = n > 0 ? String(n) : '';
-        b.style.backgroundColor = shareColor(shares[t * 10 + p], t === p);
-        b.classList.toggle('dg-cm-dark', Math.sqrt(shares[t * 10 + p]) > 0.6);
+        const bg = shareRGB(shares[t * 10 + p], t === p);
+        b.style.backgroundColor = `rgb(${bg[0]}, ${bg[1]}, ${bg[2]})`;
+        // white or black text, whichever is readable on this shade (the count must stay legible)
+        b.classList.toggle('dg-cm-dark', whiteTextOn(bg));
         b.setAttribute('aria-label', `true ${t}, predicted ${p}: ${n} digit${n === 1 ? '' : 's'}`);
       }
     }

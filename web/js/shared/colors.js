@@ -26,6 +26,20 @@ export function divergingRGB(t, strength = BG_STRENGTH) {
   return mix(WHITE, end, Math.abs(v) * strength).map(Math.round);
 }
 
+/** WCAG relative luminance of an sRGB colour [r, g, b] (0..255): 0 black .. 1 white. */
+export function relativeLuminance(rgb) {
+  const lin = (c) => { const v = c / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2]);
+}
+
+/**
+ * Whether text on background rgb should be white (else black). Both reach the WCAG AA ratio 4.5
+ * on either side of the switch: white needs L <= 0.183, black needs L >= 0.175.
+ */
+export function whiteTextOn(rgb) {
+  return relativeLuminance(rgb) < 0.179;
+}
+
 /** 256-entry lookup table (RGBA) of divergingRGB over [-1, 1]. */
 export function divergingLUT(strength = BG_STRENGTH) {
   const lut = new Uint8ClampedArray(256 * 4);

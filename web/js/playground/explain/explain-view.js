@@ -518,7 +518,7 @@ export class ExplainView {
     const worst = relErrorVerdict(g.maxRelError);
     box.append(
       h('table', { class: 'bp-x-table bp-x-gc-table' },
-        h('thead', {}, h('tr', {}, h('th', { text: 'Layer' }), h('th', { text: 'Worst rel. error' }), h('th', { text: '' }))),
+        h('thead', {}, h('tr', {}, h('th', { text: 'Layer' }), h('th', { text: 'Worst rel. error' }), h('th', { text: 'Verdict' }))),
         h('tbody', {}, rows)),
       h('p', { class: 'bp-x-hint', text: 'Per layer, the largest |analytic − numeric| / (|analytic| + |numeric|) over its weights and biases.' }),
       h('p', { class: ['bp-x-text', `bp-x-${worst.level}`] }, 'Worst of all: ', h('span', { class: 'bp-x-num', text: fmtSci(g.maxRelError) }),

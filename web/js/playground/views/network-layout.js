@@ -48,7 +48,9 @@ export function buildColumns(view, layout) {
     }, thumb, h('span', { class: 'bp-node-label', text: f.label }));
     if (on) {
       const idx = layout.features.indexOf(f.name);
-      const note = h('span', { class: 'bp-node-note' });
+      // (the note is for the eye: a screen reader hears the node's aria-label, which explain mode
+      // fills with the same numbers)
+      const note = h('span', { class: 'bp-node-note', 'aria-hidden': 'true' });
       btn.append(note);
       btn.dataset.node = String(idx);
       inputEls[idx] = btn;
@@ -94,7 +96,7 @@ export function buildColumns(view, layout) {
       const idx = nodeIndex++;
       const canvas = h('canvas', { class: 'bp-thumb', width: 1, height: 1 });
       const label = isOutput ? `output ${layer.size > 1 ? `(class ${j})` : ''}`.trim() : `layer ${l + 1}, neuron ${j + 1}`;
-      const note = h('span', { class: 'bp-node-note' });
+      const note = h('span', { class: 'bp-node-note', 'aria-hidden': 'true' });
       const el = h('div', {
         class: ['bp-node', isOutput ? 'bp-output-node' : 'bp-neuron'],
         role: 'button',

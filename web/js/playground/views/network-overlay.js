@@ -23,7 +23,7 @@ export function setExplain(view, ex) {
       if (!node) continue;
       clear(node.note);
       node.el.classList.remove('bp-lit', 'bp-dim', 'bp-done', 'bp-selected');
-      if (node.canvas) node.el.setAttribute('aria-label', `${node.label}: Enter to see or type its weights`);
+      node.el.setAttribute('aria-label', node.canvas ? `${node.label}: Enter to see or type its weights` : `Input ${node.label}: on`);
     }
     for (const col of view.columnEls || []) col.classList.remove('bp-lit', 'bp-dim');
   }
@@ -60,14 +60,17 @@ export function applyExplain(view) {
     node.el.classList.toggle('bp-selected', ex.selectedNode === idx);
     if (!note) return;
     node.el.classList.add(`bp-${note.state}`);
-    if (node.canvas) {
-      // a screen reader hears the numbers too
-      const said = note.lines.map((l) => `${l.sym} ${fmtNum(l.value)}`).join(', ');
-      node.el.setAttribute('aria-label', `${node.label}${said ? `: ${said}` : ''}. Enter for its numbers written out`);
-    }
+    // a screen reader hears the numbers too, in the words the note shows (speech input users say
+    // what they see: the name holds the visible text, WCAG 2.5.3)
+    const said = note.lines.map((l) => `${l.sym} ${fmtNum(l.value)}`).join(', ');
+    node.el.setAttribute('aria-label', node.canvas
+      ? `${node.label}${said ? `: ${said}` : ''}. Enter for its numbers written out`
+      : `Input ${node.label}${said ? `, ${said}` : ''}: on`);
+    // (the spaces between the spans lay out as nothing, flex items all, but keep the words apart
+    // in the text the note reads as: "a 0.53 z 0.59", not "a0.53z0.59")
     for (const line of note.lines) {
-      node.note.append(h('span', { class: ['bp-note-line', line.derived && 'bp-derived'], dataset: { sym: line.sym } },
-        h('span', { class: 'bp-note-sym', text: line.sym }),
+      node.note.append(' ', h('span', { class: ['bp-note-line', line.derived && 'bp-derived'], dataset: { sym: line.sym } },
+        h('span', { class: 'bp-note-sym', text: line.sym }), ' ',
         h('span', { class: 'bp-note-num', text: fmtNum(line.value) })));
     }
     const c = node.column;
