@@ -10,7 +10,7 @@
 // dist/ is reused when it is newer than every file of web/ and docs/ (copied, so the bench page
 // never lands in dist/); otherwise the site is built into the temporary folder.
 // Usage: node bench/embed.mjs [--quick] [--repeats N] [--out FILE] [--md]   (--md: also print the report section)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { chromium } from '@playwright/test';
 import { root } from './data.mjs';
 import { cliOptions, writeResult } from './node_util.mjs';
 import { embedReport } from './report_embed.mjs';
+import { startServe } from '../scripts/start-serve.mjs';
 
 const { quick, out, repeats, args } = cliOptions();
 const LOADS = repeats || (quick ? 3 : 5);
@@ -67,22 +68,6 @@ function prepareSite(site) {
   return 'built for this run (dist/ missing or older than web/)';
 }
 
-/** Starts scripts/serve.mjs --site on a free port: { url, close() }. */
-async function serveSite(dir) {
-  const proc = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs'), '--site', '--root', dir, '--port', '0'],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    let text = '';
-    proc.stdout.on('data', (d) => {
-      text += d;
-      const m = /127\.0\.0\.1:(\d+)/.exec(text);
-      if (m) resolve(Number(m[1]));
-    });
-    proc.on('exit', (code) => reject(new Error(`serve.mjs --site exited (${code})`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, close: () => proc.kill() };
-}
-
 // Runs in the page before its own scripts: notes when the element's code is defined and when its
 // first frame is drawn, both in ms since navigation start (performance.now()'s zero).
 function probe() {
@@ -114,7 +99,7 @@ try {
   result.site = prepareSite(site);
   result.hash = JSON.parse(fs.readFileSync(path.join(site, 'version.json'), 'utf8')).hash;
   fs.writeFileSync(path.join(site, 'bench-embed.html'), PAGE);
-  server = await serveSite(site);
+  server = await startServe(['--site', '--root', site], { stderr: 'inherit' });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
   result.chromium = browser.version();
   const first = [], defined = [];

@@ -4,13 +4,14 @@
 // the versioned folder and train, with no console error and no failed request; a screenshot of
 // each goes to the test output folder. Last, a tutorial on another origin loads embed.js from
 // the site and its element trains (CORS on modules, worker and wasm).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from './helpers.js';
+import { startServe } from '../../scripts/start-serve.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SUBPATH = 'some/path';
@@ -25,22 +26,12 @@ test.beforeAll(async () => {
   if (built.status !== 0) throw new Error(`build-site failed:\n${built.stderr}`);
   vdir = JSON.parse(fs.readFileSync(path.join(dir, SUBPATH, 'version.json'), 'utf8')).hash;
   vdir = `v-${vdir}`;
-  server = spawn(process.execPath, [path.join(repo, 'scripts', 'serve.mjs'), '--site', '--root', dir, '--port', '0'],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = /127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    server.on('exit', (code) => reject(new Error(`serve.mjs --site exited (${code}) before listening`)));
-  });
-  base = `http://127.0.0.1:${port}/${SUBPATH}/`;
+  server = await startServe(['--site', '--root', dir], { stderr: 'inherit' });
+  base = `${server.url}/${SUBPATH}/`;
 });
 
 test.afterAll(() => {
-  if (server) server.kill();
+  if (server) server.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

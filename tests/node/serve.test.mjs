@@ -6,7 +6,7 @@
 // (CORS, cache, frame-ancestors), no /docs/ alias, and the same path safety.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { startServe } from '../../scripts/start-serve.mjs';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -40,17 +40,7 @@ let siteServer, sitePort;
 
 /** Starts scripts/serve.mjs with `args` on a free port; resolves with [process, port]. */
 async function startServer(args) {
-  const proc = spawn(process.execPath, [path.join(repo, 'scripts', 'serve.mjs'), '--port', '0', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  const p = await new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = /127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited (${code}) before listening`)));
-  });
+  const { proc, port: p } = await startServe(args);
   return [proc, p];
 }
 

@@ -8,7 +8,7 @@
 import { DigitsPage } from './main.js';
 import { parseState, splitParams, settingsText, defaultState, STATE_KEYS, FIELDS } from './state.js';
 import { defineBackpropElement } from '../shared/embed-element.js';
-import { controlByName, stylesheetURLs } from '../shared/embed-parts.js';
+import { controlByName, stylesheetURLs, RUN_BAR_REGIONS, PAGE_COMMANDS } from '../shared/embed-parts.js';
 
 export const ALIASES = {
   dataset: 'data',
@@ -45,14 +45,13 @@ export const BackpropDigitsElement = defineBackpropElement({
   figuresOf,
   figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'],
   regions: {
-    play: '.bp-play-btn', step: '.bp-runbar .bp-round-btn:nth-child(3)', reset: '.bp-runbar .bp-round-btn:first-child',
+    ...RUN_BAR_REGIONS,
     draw: '.dg-panel-draw', training: '.dg-panel-train', confusion: '.dg-panel-confusion',
     gallery: '.dg-panel-gallery', views: '.dg-panel-views',
   },
   controlOf: (root, key) => controlByName(root, FIELDS.find((f) => f.key === key)?.prop),
   api: {
-    step: (pg, n) => pg.enqueue(() => pg.engine.step(n)),
-    exportModel: (pg) => pg.engine.saveModel(),
-    loadModel: (pg, text) => pg.files.importModelText(text),
+    ...PAGE_COMMANDS,
+    exportModel: (pg) => pg.engine.saveModel(),   // (the digits engine names it saveModel)
   },
 });

@@ -9,7 +9,7 @@
 import { Playground } from './main.js';
 import { parseState, splitParams, serializeState, defaultState, STATE_KEYS, FIELDS } from './state.js';
 import { defineBackpropElement } from '../shared/embed-element.js';
-import { controlByName, stylesheetURLs } from '../shared/embed-parts.js';
+import { controlByName, stylesheetURLs, RUN_BAR_REGIONS, PAGE_COMMANDS, gradientRatio } from '../shared/embed-parts.js';
 
 /** Attribute names that read better in HTML than the URL keys. */
 export const ALIASES = {
@@ -29,11 +29,10 @@ export const ALIASES = {
 /** The figures of a frame (lesson conditions and the epoch event); gradRatio: ‖dW₁‖ / ‖dW_last‖. */
 function figuresOf(frame) {
   const s = frame.stats;
-  const g = frame.gradNorms || [];
   return {
     epoch: s.epoch, step: s.step,
     trainLoss: s.trainLoss, testLoss: s.testLoss, trainAccuracy: s.trainAccuracy, testAccuracy: s.testAccuracy,
-    gradRatio: g.length > 1 && g[g.length - 1] > 0 ? g[0] / g[g.length - 1] : NaN,
+    gradRatio: gradientRatio(frame.gradNorms),
     playing: frame.playing ? 1 : 0,
   };
 }
@@ -51,7 +50,7 @@ export const BackpropPlaygroundElement = defineBackpropElement({
   figuresOf,
   figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'gradRatio'],
   regions: {
-    play: '.bp-play-btn', step: '.bp-runbar .bp-round-btn:nth-child(3)', reset: '.bp-runbar .bp-round-btn:first-child',
+    ...RUN_BAR_REGIONS,
     explain: '.bp-explain-btn', data: '.bp-panel-data', network: '.bp-panel-net', output: '.bp-panel-out',
     charts: '.bp-panel-charts', gradients: '.bp-chart-grad', 'explain-panel': '.bp-panel-explain', 'explain-bar': '.bp-x-bar',
   },
@@ -61,9 +60,7 @@ export const BackpropPlaygroundElement = defineBackpropElement({
     return controlByName(root, FIELDS.find((f) => f.key === key)?.prop);
   },
   api: {
-    step: (pg, n) => pg.enqueue(() => pg.engine.step(n)),
-    exportModel: (pg) => pg.engine.toJSON(),
-    loadModel: (pg, text) => pg.files.importModelText(text),
+    ...PAGE_COMMANDS,
     phases: PHASES,
     /** Explain mode at a phase (opening it on the next mini-batch's first example), or closed. */
     async explain(pg, phase) {

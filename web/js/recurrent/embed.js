@@ -8,7 +8,7 @@
 import { RecurrentPlayground } from './main.js';
 import { parseState, splitParams, settingsText, defaultState, STATE_KEYS, FIELDS } from './state.js';
 import { defineBackpropElement } from '../shared/embed-element.js';
-import { controlByName, stylesheetURLs } from '../shared/embed-parts.js';
+import { controlByName, stylesheetURLs, RUN_BAR_REGIONS, PAGE_COMMANDS, gradientRatio } from '../shared/embed-parts.js';
 
 export const ALIASES = {
   length: 'len',
@@ -33,10 +33,9 @@ function figuresOf(frame) {
   if (frame.mode === 'fp') {
     return { ...f, trainLoss: s.loss, testLoss: s.testLoss, trainAccuracy: s.accuracy, testAccuracy: s.testAccuracy };
   }
-  const g = frame.seqTrace ? frame.seqTrace.gradNorms : [];
   return {
     ...f, trainLoss: s.trainLoss, testLoss: s.testLoss, testAccuracy: s.testAccuracy,
-    gradRatio: g.length > 1 && g[g.length - 1] > 0 ? g[0] / g[g.length - 1] : NaN,
+    gradRatio: gradientRatio(frame.seqTrace && frame.seqTrace.gradNorms),
   };
 }
 
@@ -51,13 +50,11 @@ export const BackpropRecurrentElement = defineBackpropElement({
   figuresOf,
   figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'gradRatio'],
   regions: {
-    play: '.bp-play-btn', step: '.bp-runbar .bp-round-btn:nth-child(3)', reset: '.bp-runbar .bp-round-btn:first-child',
+    ...RUN_BAR_REGIONS,
     gradients: '.rc-panel-grad', sequence: '.rc-panel-seq', 'hidden-state': '.rc-panel-hidden', training: '.rc-panel-train',
   },
   controlOf: (root, key) => controlByName(root, FIELDS.find((f) => f.key === key)?.prop),
   api: {
-    step: (pg, n) => pg.enqueue(() => pg.engine.step(n)),
-    exportModel: (pg) => pg.engine.toJSON(),
-    loadModel: (pg, text) => pg.files.importModelText(text),
+    ...PAGE_COMMANDS,
   },
 });

@@ -12,7 +12,9 @@
 // the page's own URL parser, and a condition is parsed here into comparisons of named figures.
 // Pure functions (no DOM), so Node tests check them.
 
-export const LIMITS = { steps: 100, caption: 2000, condition: 200, highlights: 12, title: 200 };
+import { splitParams } from './url-state.js';
+
+export const LIMITS = { steps: 100, caption: 2000, condition: 200, highlights: 12, title: 200, state: 200000 };
 
 const OPS = {
   '>=': (a, b) => a >= b,
@@ -162,10 +164,10 @@ function parseStep(s, page) {
 function stateOf(state, settings) {
   let pairs;
   if (typeof state === 'string') {
-    pairs = state.replace(/^[#?]/, '').split('&').filter(Boolean).map((p) => {
-      const i = p.indexOf('=');
-      return i < 0 ? [p, ''] : [p.slice(0, i), p.slice(i + 1)];
-    });
+    // read as a link is (percent escapes decoded), by the page kit's own splitter
+    const split = splitParams(state, LIMITS.state);
+    if (split.notices.length) return { ok: false, error: split.notices[0] };
+    pairs = split.pairs;
   } else if (state && typeof state === 'object' && !Array.isArray(state)) {
     pairs = Object.entries(state);
   } else {
