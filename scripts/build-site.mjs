@@ -11,6 +11,17 @@
 //   dist/embed.js                          the one script a tutorial loads; its name never changes
 //   dist/version.json                      { version, hash, built }
 //
+// The code is bundled (esbuild): each page script (js/<page>/app.js), each element's code
+// (js/<page>/embed.js) and each worker (js/<page>/worker.js) becomes one minified file at its own
+// path, with a source map beside it, so a page or an embedded element loads in two requests
+// instead of a waterfall of ~50 modules. The bundles stay one folder below js/, where their
+// sources were, so every `new URL('./worker.js', import.meta.url)` and site.js's ROOT_FROM_HERE
+// keep meaning what they meant; the Emscripten glue (engine/*.mjs) stays a separate file that the
+// worker imports, because it finds its .wasm beside itself; so does js/shared/worker-start.js, the
+// one module embed.js and the element bundles share (its pool of workers started early must be
+// one). The other module files the bundles were made of are not shipped. js/embed.js is copied
+// as it is: it only import()s an element's bundle.
+//
 // Every src= and href= of a page that points into the asset folders is rewritten to point into
 // v-<hash>/ (from dist/lessons/a.html: ../v-<hash>/js/...); links between pages stay as they are,
 // and ../docs/X.md (served at /docs/ by the dev server) becomes docs/X.md. Every reference must be
@@ -19,6 +30,7 @@
 //
 // Usage: node scripts/build-site.mjs [--out DIR] [--web DIR]   (out: dist/ by default, emptied first)
 import crypto from 'node:crypto';
+import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +139,50 @@ for (const rel of assets) {
 }
 if (!assets.includes(SITE_JS)) fail(`web/${SITE_JS} is missing: the built pages need it to find each other.`);
 
+// ---- the code: one bundle per page script, element and worker ------------------------------
+/** The bundled entry points: js/<page>/<name>.js for each name. */
+const BUNDLED = ['app.js', 'embed.js', 'worker.js'];
+/** Modules that stay files of their own, as the bundles (one folder below js/) import them. */
+const SHARED_MODULES = { 'worker-start.js': '../shared/worker-start.js' };
+const entries = assets.filter((f) => { const p = f.split('/'); return p[0] === 'js' && p.length === 3 && BUNDLED.includes(p[2]); });
+const jsRoot = path.join(out, vdir, 'js');
+try {
+  await esbuild.build({
+    entryPoints: entries.map((f) => path.join(out, vdir, f)),  // the copies: site.js is already rewritten
+    outbase: jsRoot,
+    outdir: jsRoot,
+    allowOverwrite: true,
+    bundle: true,
+    format: 'esm',
+    target: 'es2020',
+    minify: true,
+    keepNames: true,       // class names stay readable in stack traces
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [{
+      name: 'separate-files',
+      setup(b) {
+        // the Emscripten glue stays where it is (it locates its .wasm from its own URL)
+        b.onResolve({ filter: /\/engine\/[^/]+\.mjs$/ }, (a) => ({ path: a.path, external: true }));
+        b.onResolve({ filter: /(^|\/)worker-start\.js$/ }, () => ({ path: SHARED_MODULES['worker-start.js'], external: true }));
+      },
+    }],
+  });
+} catch (e) {
+  fs.rmSync(out, { recursive: true, force: true });
+  fail(`bundling the code failed:\n  ${(e.errors || [e]).map((x) => (x.location ? `${path.relative(path.join(out, vdir), x.location.file)}:${x.location.line}: ` : '') + (x.text || x.message)).join('\n  ')}`);
+}
+// What the bundles hold is not shipped a second time (js/embed.js, the bundles and maps stay).
+const keep = new Set(['js/embed.js', ...Object.keys(SHARED_MODULES).map((f) => `js/shared/${f}`), ...entries, ...entries.map((f) => `${f}.map`)]);
+for (const rel of assets) {
+  if (rel.startsWith('js/') && !keep.has(rel)) fs.rmSync(path.join(out, vdir, rel));
+}
+for (const dir of fs.readdirSync(jsRoot)) {
+  const d = path.join(jsRoot, dir);
+  if (fs.statSync(d).isDirectory() && !fs.readdirSync(d).length) fs.rmdirSync(d);
+}
+
 /**
  * A stylesheet moves with the other assets, so its relative url(...)s and @imports stay right as
  * long as they point into the asset folders; anything else would break and is reported.
@@ -200,12 +256,20 @@ for (const rel of docFiles) {
   fs.mkdirSync(path.dirname(path.join(out, 'docs', rel)), { recursive: true });
   fs.copyFileSync(path.join(docs, rel), path.join(out, 'docs', rel));
 }
-const embedEntry = `${vdir}/js/embed.js`;
-if (!fs.existsSync(path.join(out, embedEntry))) fail('web/js/embed.js is missing: dist/embed.js would load nothing.');
+// dist/embed.js is js/embed.js itself, its marked line pointing into v-<hash>/js/: one request
+// fewer before an element's code starts loading than a file that imports the versioned one.
+const EMBED_JS = 'js/embed.js';
+const CODE_MARKER = /const CODE = new URL\('\.\/', import\.meta\.url\)\.href;( \/\/ code-folder)/;
+if (!assets.includes(EMBED_JS)) fail(`web/${EMBED_JS} is missing: dist/embed.js would load nothing.`);
+const embedSource = fs.readFileSync(path.join(web, EMBED_JS), 'utf8');
+if (!CODE_MARKER.test(embedSource)) {
+  fail(`${EMBED_JS} has lost its marked line "const CODE = new URL('./', import.meta.url).href; // code-folder": ` +
+    'dist/embed.js would not find the code. Restore it (or update CODE_MARKER here).');
+}
 write(path.join(out, 'embed.js'),
   '// Backprop Playground: the script a tutorial loads (docs/embed.md). Its name stays the same from\n' +
-  '// one build to the next; the code it loads sits in the versioned folder.\n' +
-  `import './${embedEntry}';\nexport * from './${embedEntry}';\n`);
+  `// one build to the next; the code it loads sits in the versioned folder ${vdir}/.\n` +
+  embedSource.replace(CODE_MARKER, `const CODE = new URL('./${vdir}/js/', import.meta.url).href;$1`));
 const { version } = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
 write(path.join(out, 'version.json'), JSON.stringify({ version, hash, built: new Date().toISOString() }, null, 2) + '\n');
 

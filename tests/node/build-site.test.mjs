@@ -114,27 +114,51 @@ test('every stylesheet url(...) and every static module import resolves inside t
       checked++;
     }
   }
-  assert.ok(checked > 100, `only ${checked} imports checked`);
+  // the bundles' own references: each page's worker (6), the engine glue (3), worker-start.js (6),
+  // the digits worker's data folder and the like
+  assert.ok(checked >= 15, `only ${checked} imports checked`);
+});
+
+test('the code ships as one bundle per page script, element and worker, with source maps', () => {
+  const js = files.filter((f) => f.startsWith(`${vdir}/js/`)).map((f) => f.slice(`${vdir}/js/`.length));
+  const bundles = [];
+  for (const page of ['playground', 'recurrent', 'digits']) {
+    for (const name of ['app.js', 'embed.js', 'worker.js']) bundles.push(`${page}/${name}`, `${page}/${name}.map`);
+  }
+  assert.deepEqual(js.sort(), [...bundles, 'embed.js', 'shared/worker-start.js'].sort(),
+    'nothing but the bundles, embed.js and the shared worker pool');
+  for (const f of bundles.filter((b) => b.endsWith('.js'))) {
+    const code = fs.readFileSync(path.join(out, vdir, 'js', f), 'utf8');
+    assert.ok(code.trimEnd().endsWith(`//# sourceMappingURL=${path.basename(f)}.map`), `${f}: its source map`);
+    const map = JSON.parse(fs.readFileSync(path.join(out, vdir, 'js', `${f}.map`), 'utf8'));
+    assert.ok(map.sources.length >= 3, `${f}: ${map.sources.length} sources`);
+  }
 });
 
 test('site.js is rewritten so that the pages resolve to the site root', () => {
   const source = fs.readFileSync(path.join(repo, 'web', 'js', 'shared', 'site.js'), 'utf8');
-  const built = fs.readFileSync(path.join(out, vdir, 'js', 'shared', 'site.js'), 'utf8');
   assert.match(source, /const ROOT_FROM_HERE = '\.\.\/\.\.\/'; \/\/ site-root/);
-  assert.match(built, /const ROOT_FROM_HERE = '\.\.\/\.\.\/\.\.\/'; \/\/ site-root/);
-  const root = resolveRef(`${vdir}/js/shared/site.js`, '../../../');
-  assert.equal(root, '', 'the site root');
-  assert.equal(built.replace("'../../../'", "'../../'"), source, 'only that line changes');
+  // every element bundle holds site.js, with the built value (minified: "../../../")
+  for (const page of ['playground', 'recurrent', 'digits']) {
+    const bundle = `${vdir}/js/${page}/embed.js`;
+    const code = fs.readFileSync(path.join(out, bundle), 'utf8');
+    assert.match(code, /"\.\.\/\.\.\/\.\.\/"/, `${bundle}: the rewritten root`);
+    assert.doesNotMatch(code, /"\.\.\/\.\.\/"/, `${bundle}: the development value`);
+    assert.equal(resolveRef(bundle, '../../../'), '', 'the site root');
+  }
 });
 
-test('embed.js loads the element entry of the versioned folder', () => {
+test('embed.js is the element loader, finding its code in the versioned folder', () => {
   const embed = fs.readFileSync(path.join(out, 'embed.js'), 'utf8');
-  const specs = [...embed.matchAll(/(?:import|from)\s+'([^']+)'/g)].map((m) => m[1]);
-  assert.ok(specs.length >= 1, embed);
-  for (const spec of specs) {
-    assert.equal(spec, `./${vdir}/js/embed.js`);
-    assert.ok(fs.existsSync(path.join(out, resolveRef('embed.js', spec))));
-  }
+  const source = fs.readFileSync(path.join(repo, 'web', 'js', 'embed.js'), 'utf8');
+  const folder = embed.match(/const CODE = new URL\('([^']+)', import\.meta\.url\)\.href;/);
+  assert.ok(folder, embed);
+  assert.equal(folder[1], `./${vdir}/js/`);
+  assert.ok(embed.endsWith(source.replace("new URL('./', import.meta.url)", `new URL('./${vdir}/js/', import.meta.url)`)), 'only that line changes');
+  // every file it loads through code(...) is in the versioned folder
+  const files = [...embed.matchAll(/code\('([^']+)'\)/g)].map((m) => m[1]);
+  assert.ok(files.length >= 7, files.join(', '));
+  for (const f of files) assert.ok(fs.existsSync(path.join(out, vdir, 'js', f)), f);
 });
 
 test('the same sources give the same version hash; an old build is replaced', () => {
@@ -158,7 +182,7 @@ function fakeWeb(name, edit = () => {}) {
   put('index.html', '<script type="module" src="js/embed.js"></script>');
   put('engine/backprop.wasm', 'wasm');
   put('vendor/uPlot.esm.js', 'export default {};');
-  put('js/embed.js', "import './shared/site.js';");
+  put('js/embed.js', "const CODE = new URL('./', import.meta.url).href; // code-folder\nimport(new URL('shared/site.js', CODE).href);\n");
   put('js/shared/site.js', "const ROOT_FROM_HERE = '../../'; // site-root: rewritten by scripts/build-site.mjs\n");
   edit(put, web);
   return web;
@@ -177,6 +201,7 @@ test('a minimal tree builds; without the wasm or the vendor folder it says to ru
 test('a site.js without its marked line, an absolute reference or a missing script fails the build', () => {
   const cases = [
     ['no-marker', (put) => put('js/shared/site.js', "const ROOT_FROM_HERE = '../';\n"), /site-root/],
+    ['no-code-marker', (put) => put('js/embed.js', "import './shared/site.js';\n"), /code-folder/],
     ['absolute', (put) => put('index.html', '<link rel="stylesheet" href="/css/page.css">'), /starts with '\/'/],
     ['missing', (put) => put('index.html', '<script type="module" src="js/nothing.js"></script>'), /js\/nothing\.js/],
     ['css', (put) => put('css/a.css', 'body { background: url(/img/x.png); }'), /url\(\/img\/x\.png\)/],

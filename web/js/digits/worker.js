@@ -16,6 +16,11 @@ import { WorkerLoop, RateMeter, workerClock, transferable } from '../shared/work
 import { DigitsAdapter } from './engine-adapter.js';
 import { viewData, decodeCodes, numericGradient } from './worker-views.js';
 
+// The engine starts loading (fetching and compiling the wasm) as soon as the worker runs, while
+// the page is still building its views; init() waits for it. (A failure is init's answer.)
+const engineLoading = createBackpropModule();
+engineLoading.catch(() => {});
+
 const SLICE_MS = 8;      // aim for step() calls of about this long
 const TRAIN_MS = 14;     // training per loop turn while playing
 const DATA_FILES = { mnist: 'mnist-10k.bpimg', uci: 'optdigits-8x8.bpimg' };
@@ -80,7 +85,7 @@ function afterRebuild() {
 function requests() {
   return {
     async init({ config }) {
-      const bp = await createBackpropModule();
+      const bp = await engineLoading;
       adapter = new DigitsAdapter(bp);
       adapter.build(config, await dataBytes(config.data.name));
       return afterRebuild();

@@ -18,6 +18,7 @@ export function makeTestHook(pg) {
     stats: () => (pg.lastFrame ? { ...pg.lastFrame.stats } : null),
     engineStats: () => pg.engine.stats(),
     state: () => cloneState(pg.state),
+    shareURL: () => pg.shareURL(),
     frame: () => pg.lastFrame,
     fps: () => pg.frames.fps.value,
     perf: () => ({ ...pg.frames.perf }),

@@ -34,8 +34,13 @@ const MIN_TRAIN_SHARE = 0.3; // when the grid is slow, training still gets 30% o
 let bp = null;               // the loaded module
 let session = null;          // the one Session of this worker
 
+// The engine starts loading (fetching and compiling the wasm) as soon as the worker runs, while
+// the page is still building its views; init() waits for it. (A failure is init's answer.)
+const engineLoading = createBackpropModule();
+engineLoading.catch(() => {});
+
 async function loadModule() {
-  bp = await createBackpropModule();
+  bp = await engineLoading;
 }
 
 let defaults = null;          // the engine's config for a session made from {}

@@ -15,6 +15,11 @@ import createBackpropModule from '../../engine/backprop-recurrent.mjs';
 import { importedSettings } from './state.js';
 import { WorkerLoop, RateMeter, workerClock, transferable } from '../shared/worker-loop.js';
 
+// The engine starts loading (fetching and compiling the wasm) as soon as the worker runs, while
+// the page is still building its views; init() waits for it. (A failure is init's answer.)
+const engineLoading = createBackpropModule();
+engineLoading.catch(() => {});
+
 const SLICE_MS = 6;          // aim for step() calls of at least this long ...
 const STATS_SHARE = 3;       // ... and of STATS_SHARE times the session's own stats() cost: every
                              // step(n) call ends by measuring the losses over the whole data,
@@ -229,7 +234,7 @@ function afterRebuild() {
 function requests() {
   return {
     async init({ mode: m, config, view: v }) {
-      bp = await createBackpropModule();
+      bp = await engineLoading;
       view = v || {};
       newSession(m, config);
       afterRebuild();

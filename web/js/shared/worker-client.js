@@ -10,6 +10,8 @@
 // Requests are promises that resolve with the worker's result or reject with an Error (a
 // RangeError for sizes) carrying the engine's own message, which names the field.
 
+import { startWorker } from './worker-start.js';
+
 export class WorkerClient {
   /**
    * @param {URL} url  the worker module (resolved by the subclass against its own file)
@@ -26,13 +28,16 @@ export class WorkerClient {
     this.pending = new Map();
     this.nextId = 1;
     this.dead = false;
-    this.worker = startWorker(url);
-    this.worker.onmessage = (ev) => this.receive(ev.data);
-    this.worker.onerror = (ev) => {
+    const { worker, early } = startWorker(url);  // perhaps started early by embed.js
+    this.worker = worker;
+    const startFailed = (ev) => {
       ev.preventDefault();
       this.fail(`The training engine could not start (${ev.message || 'the worker failed to load'}).`);
     };
-    this.worker.onmessageerror = () => this.fail('The training engine sent a message the page could not read.');
+    worker.onmessage = (ev) => this.receive(ev.data);
+    worker.onerror = startFailed;
+    worker.onmessageerror = () => this.fail('The training engine sent a message the page could not read.');
+    for (const ev of early) (ev.type === 'message' ? this.receive(ev.data) : startFailed(ev));
   }
 
   receive(msg) {
@@ -88,22 +93,4 @@ export class WorkerClient {
     // give the worker a moment to free the wasm session, then end it
     setTimeout(() => this.worker.terminate(), 50);
   }
-}
-
-/**
- * A module worker from `url`. A browser starts workers only from the page's own origin: when the
- * page code comes from another one (a tutorial embedding the built site from elsewhere,
- * docs/embed.md "Hosting"), the worker is a one-line module from a blob: URL that imports the
- * real one. Its imports and the wasm it fetches then load with CORS, so the site must send
- * Access-Control-Allow-Origin, and the embedding page's CSP must allow `worker-src blob: <site>`
- * (the worker's own imports are checked against worker-src too).
- */
-export function startWorker(url) {
-  const href = new URL(url, document.baseURI).href;
-  if (new URL(href).origin === window.location.origin) return new Worker(href, { type: 'module' });
-  const source = `import ${JSON.stringify(href)};\n`;
-  const blobURL = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const worker = new Worker(blobURL, { type: 'module' });
-  setTimeout(() => URL.revokeObjectURL(blobURL), 60000);
-  return worker;
 }

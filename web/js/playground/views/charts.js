@@ -2,9 +2,25 @@
 // web/vendor/ by the build). Three charts: loss (train and test, optional log scale), accuracy
 // (classification only), and the gradient norm ‖dW‖ of each layer (log scale), which makes
 // vanishing gradients in a deep sigmoid network visible.
+//
+// uPlot itself is loaded just after the first frame is drawn: loading it (parsing, and the Intl
+// formatters it makes as it starts) is the largest single cost of opening the page, and the first
+// frame has no curve to show yet. Until it is there, update() keeps the latest history.
 
-import uPlot from '../../../vendor/uPlot.esm.js';
 import { h } from '../../shared/dom.js';
+
+let uPlot = null;
+let uPlotLoading = null;
+
+/** Loads uPlot once, in a task of its own after the current one (the frame being drawn). */
+function loadUPlot() {
+  if (!uPlotLoading) {
+    uPlotLoading = new Promise((resolve) => setTimeout(resolve, 0))
+      .then(() => import('../../../vendor/uPlot.esm.js'))
+      .then((m) => { uPlot = m.default; });
+  }
+  return uPlotLoading;
+}
 
 const TRAIN = '#0072B2';  // Okabe–Ito blue
 const TEST = '#D55E00';   // vermillion, and dashed
@@ -222,7 +238,19 @@ export class ChartsView {
   }
 
   /** Redraws from the history. */
-  update(history, { layerCount, classify, log }) {
+  update(history, options) {
+    if (!uPlot) {
+      if (!this.waiting) {
+        loadUPlot().then(() => {
+          const [latest, opts] = this.waiting;
+          this.waiting = null;
+          if (!this.destroyed) this.update(latest, opts);
+        }, (e) => console.error(`The training charts could not be loaded (${e.message}).`));
+      }
+      this.waiting = [history, options];
+      return;
+    }
+    const { layerCount, classify, log } = options;
     if (log !== this.log || layerCount !== this.layers) {
       this.log = log;
       this.logBox.checked = log;
@@ -248,6 +276,7 @@ export class ChartsView {
   }
 
   destroy() {
+    this.destroyed = true;
     this.resizeObserver.disconnect();
     for (const c of [this.loss, this.acc, this.grad]) if (c) c.destroy();
   }
