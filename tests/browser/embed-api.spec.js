@@ -142,3 +142,70 @@ test('the recurrent and digits elements have the same API; removing an element e
   await expect.poll(async () => (await call(page, 'el-playground', 'snapshot')).epoch).toBeGreaterThan(e0);
   await page.screenshot({ path: test.info().outputPath('all-pages.png'), fullPage: true });
 });
+
+test('an element made by a script before its code loads keeps its lesson; controls and autoplay change live; one group each', async ({ page, consoleErrors }) => {
+  await recordEvents(page);
+  await page.goto('/examples/quick-start.html');
+  await expect.poll(async () => (await events(page, 'ready', 'quick-start')).length).toBe(1);
+  // <backprop-recurrent> is not defined yet on this page: its lesson is a plain property until
+  // embed.js sees the element and loads its code
+  await page.evaluate(() => {
+    const el = document.createElement('backprop-recurrent');
+    el.id = 'late';
+    el.setAttribute('task', 'sine');
+    el.lesson = { title: 'Set early', steps: [{ caption: 'Before the code loaded.' }, { caption: 'Second.' }] };
+    document.body.append(el);
+  });
+  await expect.poll(async () => (await events(page, 'ready', 'late')).length, { timeout: 30_000 }).toBe(1);
+  await expect.poll(() => page.evaluate(() => document.getElementById('late').shadowRoot.querySelector('.bp-lesson-caption')?.textContent)).toBe('Before the code loaded.');
+  expect(await page.evaluate(() => document.getElementById('late').lesson?.title)).toBe('Set early');
+
+  // each element is one named group; its panels are groups, not landmarks (two elements, no
+  // repeated landmark names)
+  const roles = await page.evaluate(() => [...document.querySelectorAll('backprop-playground, backprop-recurrent')].map((el) => ({
+    role: el.getAttribute('role'), label: el.getAttribute('aria-label'),
+    landmarks: el.shadowRoot.querySelectorAll(':is(section[aria-label], main, nav, aside):not([role="group"])').length,
+  })));
+  expect(roles).toEqual([
+    { role: 'group', label: 'Neural network playground', landmarks: 0 },
+    { role: 'group', label: 'Recurrent network playground', landmarks: 0 },
+  ]);
+
+  // controls="full" later: the page is built anew with the settings in use, and is ready again
+  expect(await call(page, 'quick-start', 'setState', { lr: 0.1, hidden: '5' })).toBe(true);
+  expect(await page.evaluate(() => document.querySelector('#quick-start').shadowRoot.querySelector('.bp-app').dataset.controls)).toBe('minimal');
+  await page.evaluate(() => document.getElementById('quick-start').setAttribute('controls', 'full'));
+  await expect.poll(async () => (await events(page, 'ready', 'quick-start')).length, { timeout: 30_000 }).toBe(2);
+  expect(await page.evaluate(() => document.querySelector('#quick-start').shadowRoot.querySelector('.bp-app').dataset.controls)).toBe('full');
+  await expect(page.locator('#quick-start .bp-datasets')).toBeVisible();
+  expect(await stateOf(page, 'quick-start')).toMatchObject({ lr: '0.1', hidden: '5', dataset: 'xor' });
+  // autoplay off pauses, on plays
+  await page.evaluate(() => document.getElementById('quick-start').removeAttribute('autoplay'));
+  await expect.poll(() => page.evaluate(() => document.getElementById('quick-start').testHook.playing())).toBe(false);
+  await page.evaluate(() => document.getElementById('quick-start').setAttribute('autoplay', ''));
+  await expect.poll(() => page.evaluate(() => document.getElementById('quick-start').testHook.playing())).toBe(true);
+  expect(page.workers().length).toBe(2);   // the rebuilt page's old worker is gone
+});
+
+test('an engine that cannot start rejects ready with the message the element shows', async ({ page }) => {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await recordEvents(page);
+  await page.route('**/engine/backprop.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto('/examples/quick-start.html');
+  const outcome = await page.evaluate(async () => {
+    await customElements.whenDefined('backprop-playground');
+    try {
+      await document.getElementById('quick-start').ready;
+      return 'resolved';
+    } catch (e) {
+      return e.message;
+    }
+  });
+  expect(outcome).toContain('could not start');
+  expect(outcome).toContain('Access-Control-Allow-Origin');   // the hosting advice, not "npm start"
+  const shown = await page.evaluate(() => document.getElementById('quick-start').shadowRoot.querySelector('.bp-msg-error, .bp-msg.error, [class*="error"]')?.textContent || '');
+  expect(shown).toContain('could not start');
+  expect((await events(page, 'error', 'quick-start')).map((e) => e.detail.message).join(' ')).toContain('could not start');
+  expect(errors.filter((t) => /Uncaught|unhandled/i.test(t))).toEqual([]);
+});

@@ -247,6 +247,7 @@ async function logCharts(page, ranges, log = false) {
         }
         try {
           view.update(history, { layerCount: 3, classify: true, log });
+          await view.loaded();   // (uPlot loads after the page's first frame)
           await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
         } catch (e) {
           errors.push(e.message);

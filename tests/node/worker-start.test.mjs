@@ -20,6 +20,7 @@ class FakeWorker {
     return ev;
   }
   terminate() { this.terminated = true; }
+  postMessage(msg) { (this.sent ||= []).push(msg); }
 }
 globalThis.Worker = FakeWorker;
 mock.timers.enable({ apis: ['setTimeout'] });   // the pool's 30 s timers: run by tick(), never waited for
@@ -81,4 +82,32 @@ test('a prestarted worker nobody takes is ended after 30 s', () => {
   mock.timers.tick(1);
   assert.equal(made[0].terminated, true);
   assert.notEqual(startWorker(URL_A).worker, made[0], 'an ended worker is not given out');
+});
+
+test('an engine that does not load ends the client: pending requests reject, onFatal says why', async () => {
+  const { startEngine } = await import('../../web/js/shared/worker-loop.js');
+  const { WorkerClient } = await import('../../web/js/shared/worker-client.js');
+  // the worker side: the module's own failure becomes an EngineLoadError with its reason
+  const failed = await startEngine(() => Promise.reject(new Error('HTTP 404 for backprop.wasm'))).catch((e) => e);
+  assert.equal(failed.name, 'EngineLoadError');
+  assert.equal(failed.message, 'The training engine could not start (HTTP 404 for backprop.wasm).');
+  assert.equal(await startEngine(() => 42), 42);
+  // the page side: that answer to init is the end of the engine, not a refused setting
+  made.length = 0;
+  const fatal = [];
+  const client = new WorkerClient(URL_A, { onFatal: (m) => fatal.push(m) });
+  const init = client.request('init', {}).catch((e) => e.message);
+  const other = client.request('setSpeed', {}).catch((e) => e.message);
+  client.receive({ id: 1, ok: false, error: { name: failed.name, message: failed.message } });
+  assert.equal(await init, failed.message);
+  assert.equal(await other, failed.message);
+  assert.deepEqual(fatal, [failed.message]);
+  assert.equal(client.dead, true);
+  // a refused setting is not fatal
+  const second = new WorkerClient(URL_A, { onFatal: (m) => fatal.push(m) });
+  const refused = second.request('init', {}).catch((e) => e.message);
+  second.receive({ id: 1, ok: false, error: { name: 'Error', message: 'hidden: 0 units' } });
+  assert.equal(await refused, 'hidden: 0 units');
+  assert.equal(second.dead, false);
+  assert.equal(fatal.length, 1);
 });

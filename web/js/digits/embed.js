@@ -41,6 +41,7 @@ export const BackpropDigitsElement = defineBackpropElement({
   settingsText,
   aliases: ALIASES,
   stylesheets: stylesheetURLs(import.meta.url, ['vendor/uPlot.min.css', 'css/playground.css', 'css/digits-views.css', 'css/digits.css', 'css/lesson.css']),
+  label: 'Handwritten digits playground',
   file: 'digits.html',
   figuresOf,
   figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'],

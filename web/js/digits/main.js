@@ -16,7 +16,7 @@ import { DigitsFiles } from './files.js';
 import { NetworkViews } from './network-views.js';
 import { onKey, testHook } from './keys.js';
 import { clear } from '../shared/dom.js';
-import { showMessage } from '../shared/messages.js';
+import { showMessage, engineFailedMessage } from '../shared/messages.js';
 import { TrainingPage } from '../shared/training-page.js';
 
 export class DigitsPage extends TrainingPage {
@@ -74,13 +74,18 @@ export class DigitsPage extends TrainingPage {
     this.engine = new DigitsEngine({
       onFrame: (f) => { this.pendingFrame = f; },
       onError: (msg) => { this.setPlaying(false); this.message('error', `Training stopped: ${msg}`); },
-      onFatal: (msg) => this.message('error', `${msg} Serve the page with "npm start" after "npm run build" (the build puts the wasm module in web/engine/).`),
+      onFatal: (msg) => {
+        const text = engineFailedMessage(msg, this.options.embedded);
+        this.message('error', text);
+        if (this.options.onFatal) this.options.onFatal(text);   // the element's ready rejects
+      },
     });
     const loading = this.message('notice', 'Loading the training engine and the digits…');
     try {
       this.info = await this.engine.init(engineConfig(this.state));
     } catch (e) {
       loading.remove();
+      if (this.engine.dead) return;   // no engine at all: onFatal said so
       this.message('error', `These settings could not be used (${e.message}); the defaults are shown instead.`);
       this.state = defaultState();
       try {

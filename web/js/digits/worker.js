@@ -12,14 +12,11 @@
 // the engine adapter and the frame's contents are digits/engine-adapter.js. Page side: digits/engine.js.
 
 import createBackpropModule from '../../engine/backprop-digits.mjs';
-import { WorkerLoop, RateMeter, workerClock, transferable } from '../shared/worker-loop.js';
+import { WorkerLoop, RateMeter, workerClock, transferable, startEngine } from '../shared/worker-loop.js';
 import { DigitsAdapter } from './engine-adapter.js';
 import { viewData, decodeCodes, numericGradient } from './worker-views.js';
 
-// The engine starts loading (fetching and compiling the wasm) as soon as the worker runs, while
-// the page is still building its views; init() waits for it. (A failure is init's answer.)
-const engineLoading = createBackpropModule();
-engineLoading.catch(() => {});
+const engineLoading = startEngine(createBackpropModule);   // now: it overlaps the page's start-up
 
 const SLICE_MS = 8;      // aim for step() calls of about this long
 const TRAIN_MS = 14;     // training per loop turn while playing

@@ -46,6 +46,7 @@ export const BackpropPlaygroundElement = defineBackpropElement({
   settingsText: serializeState,
   aliases: ALIASES,
   stylesheets: stylesheetURLs(import.meta.url, ['vendor/uPlot.min.css', 'css/playground.css', 'css/explain.css', 'css/lesson.css']),
+  label: 'Neural network playground',
   file: 'index.html',
   figuresOf,
   figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'gradRatio'],

@@ -9,6 +9,7 @@ import {
   canonicalFeatures, DATASETS,
 } from './state.js';
 import { tooFewPoints, customFromCurrentData } from './edits.js';
+import { engineFailedMessage } from '../shared/messages.js';
 
 const GRID = 200;            // decision boundary: GRID x GRID evaluated points
 const THUMB = 40;            // node thumbnails: THUMB x THUMB
@@ -34,7 +35,11 @@ export class EngineSync {
         pg.setPlaying(false);
         pg.message('error', `Training stopped: ${msg}`);
       },
-      onFatal: (msg) => pg.message('error', `${msg} Serve the page with "npm start" after "npm run build" (the build puts the wasm module in web/engine/).`),
+      onFatal: (msg) => {
+        const text = engineFailedMessage(msg, pg.options.embedded);
+        pg.message('error', text);
+        if (pg.options.onFatal) pg.options.onFatal(text);   // the element's ready rejects
+      },
     });
     const loading = pg.message('notice', 'Loading the training engine…');
     try {

@@ -32,6 +32,8 @@ export class Playground {
    *   onStateChange(state): called after every change (the page writes the URL hash)
    *   shareBase: URL of the full page, for the share link (default: this document)
    *   keyTarget: element (or document) whose key presses drive the shortcuts
+   *   embedded: inside an element (an engine that cannot start gets hosting advice)
+   *   onError(message), onFatal(message), onFrame(frame): for the element (shared/embed-element.js)
    */
   constructor(host, options = {}) {
     this.host = host;

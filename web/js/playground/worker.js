@@ -19,7 +19,7 @@
 import createBackpropModule from '../../engine/backprop.mjs';
 import { jacobianGridPoints } from './explain/explain-model.js';
 import { importedSettings } from './state.js';
-import { WorkerLoop, workerClock, transferable } from '../shared/worker-loop.js';
+import { WorkerLoop, workerClock, transferable, startEngine } from '../shared/worker-loop.js';
 
 const DOMAIN = 6;            // the plane shown is [-DOMAIN, DOMAIN]^2
 const MIN_GRID = 100;        // while playing, a very large network may use a coarser grid
@@ -34,10 +34,7 @@ const MIN_TRAIN_SHARE = 0.3; // when the grid is slow, training still gets 30% o
 let bp = null;               // the loaded module
 let session = null;          // the one Session of this worker
 
-// The engine starts loading (fetching and compiling the wasm) as soon as the worker runs, while
-// the page is still building its views; init() waits for it. (A failure is init's answer.)
-const engineLoading = createBackpropModule();
-engineLoading.catch(() => {});
+const engineLoading = startEngine(createBackpropModule);   // now: it overlaps the page's start-up
 
 async function loadModule() {
   bp = await engineLoading;

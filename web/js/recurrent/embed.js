@@ -46,6 +46,7 @@ export const BackpropRecurrentElement = defineBackpropElement({
   settingsText,
   aliases: ALIASES,
   stylesheets: stylesheetURLs(import.meta.url, ['vendor/uPlot.min.css', 'css/playground.css', 'css/recurrent.css', 'css/lesson.css']),
+  label: 'Recurrent network playground',
   file: 'recurrent.html',
   figuresOf,
   figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'gradRatio'],

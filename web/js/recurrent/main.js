@@ -23,7 +23,7 @@ import { RecurrentFiles } from './files.js';
 import { handleKey } from './keys.js';
 import { makeTestHook } from './test-hook.js';
 import { h, clear } from '../shared/dom.js';
-import { showMessage } from '../shared/messages.js';
+import { showMessage, engineFailedMessage } from '../shared/messages.js';
 import { TrainingPage } from '../shared/training-page.js';
 
 const CHART_EVERY_MS = 100;       // training charts redraw at most this often while playing
@@ -110,13 +110,18 @@ export class RecurrentPlayground extends TrainingPage {
         this.setPlaying(false);
         this.message('error', `Training stopped: ${msg}`);
       },
-      onFatal: (msg) => this.message('error', `${msg} Serve the page with "npm start" after "npm run build" (the build puts the wasm module in web/engine/).`),
+      onFatal: (msg) => {
+        const text = engineFailedMessage(msg, this.options.embedded);
+        this.message('error', text);
+        if (this.options.onFatal) this.options.onFatal(text);   // the element's ready rejects
+      },
     });
     const loading = this.message('notice', 'Loading the training engine…');
     try {
       await this.engine.init(this.state.mode, this.engineConfig(this.state), this.viewOf(this.state));
     } catch (e) {
       loading.remove();
+      if (this.engine.dead) return;   // no engine at all: onFatal said so
       this.message('error', `These settings could not be used (${e.message}); the defaults are shown instead.`);
       this.state = defaultState();
       try {

@@ -13,12 +13,9 @@
 
 import createBackpropModule from '../../engine/backprop-recurrent.mjs';
 import { importedSettings } from './state.js';
-import { WorkerLoop, RateMeter, workerClock, transferable } from '../shared/worker-loop.js';
+import { WorkerLoop, RateMeter, workerClock, transferable, startEngine } from '../shared/worker-loop.js';
 
-// The engine starts loading (fetching and compiling the wasm) as soon as the worker runs, while
-// the page is still building its views; init() waits for it. (A failure is init's answer.)
-const engineLoading = createBackpropModule();
-engineLoading.catch(() => {});
+const engineLoading = startEngine(createBackpropModule);   // now: it overlaps the page's start-up
 
 const SLICE_MS = 6;          // aim for step() calls of at least this long ...
 const STATS_SHARE = 3;       // ... and of STATS_SHARE times the session's own stats() cost: every

@@ -32,6 +32,7 @@ const HTML_ATTRS = /^(id|class|style|title|lang|dir|tabindex|slot|part|role|is|a
  * @param {object} spec.aliases       attribute name -> link key ('learning-rate': 'lr')
  * @param {string[]} spec.stylesheets  absolute URLs of the page's stylesheets
  * @param {string} spec.file          the full page ('index.html'), for share links
+ * @param {string} spec.label         what the element is, for screen readers ('Neural network playground')
  * @param {Function} spec.figuresOf   frame -> { epoch, step, trainLoss, ... } (numbers)
  * @param {string[]} spec.figureNames  the names figuresOf gives (lesson conditions may use them)
  * @param {object} spec.regions       highlight name -> CSS selector inside the page ('play': '.bp-play-btn')
@@ -49,17 +50,34 @@ export function defineBackpropElement(spec) {
 
   class BackpropElement extends HTMLElement {
     static get observedAttributes() {
-      return [...states.STATE_KEYS, ...Object.keys(aliases), 'lesson'];
+      return [...states.STATE_KEYS, ...Object.keys(aliases), 'lesson', 'controls', 'autoplay'];
     }
 
     constructor() {
       super();
-      this.readyPromise = new Promise((resolve) => { this.resolveReady = resolve; });
+      this.newReady();
+      // A lesson set before this code loaded sits on the element as a plain property: take it.
+      if (Object.prototype.hasOwnProperty.call(this, 'lesson')) {
+        const value = this.lesson;
+        delete this.lesson;
+        this.lessonSource = value;
+      }
+    }
+
+    /** A new `ready` promise: resolved by the first drawn frame, rejected if the engine fails. */
+    newReady() {
+      this.readyPromise = new Promise((resolve, reject) => { this.resolveReady = resolve; this.rejectReady = reject; });
+      this.readyPromise.catch(() => {});   // (an author who never awaits it sees no unhandled rejection)
     }
 
     connectedCallback() {
       clearTimeout(this.teardown);
       if (this.page) return;
+      this.build();
+    }
+
+    /** Builds the page inside the element, from its attributes (or with `given` settings). */
+    build(given = null) {
       const root = this.shadowRoot || this.attachShadow({ mode: 'open' });
       root.replaceChildren();
       for (const href of spec.stylesheets) {
@@ -72,8 +90,11 @@ export function defineBackpropElement(spec) {
       const container = document.createElement('div');
       root.append(this.lessonHost, container);
       if (!this.hasAttribute('tabindex')) this.tabIndex = -1;   // focusable for the shortcuts
+      // One group per element, named (the author's aria-label wins).
+      if (!this.hasAttribute('role')) this.setAttribute('role', 'group');
+      if (!this.hasAttribute('aria-label') && !this.hasAttribute('aria-labelledby')) this.setAttribute('aria-label', spec.label);
 
-      const { state, notices } = this.readSettings();
+      const { state, notices } = given ? { state: given, notices: [] } : this.readSettings();
       const controls = this.getAttribute('controls') || 'minimal';
       if (!['full', 'minimal', 'none'].includes(controls)) {
         notices.push(`controls="${controls.slice(0, 40)}" is not valid (expected full, minimal or none).`);
@@ -87,11 +108,16 @@ export function defineBackpropElement(spec) {
         controls,
         autoplay,
         keyTarget: this,
+        embedded: true,
         shareBase: pageURL(spec.file),
         onStateChange: (s) => this.stateChanged(s),
         onFrame: (frame) => this.frameDrawn(frame),
         onError: (message) => this.fire('error', { message }),
+        onFatal: (message) => { if (this.page === page) this.rejectReady(new Error(message)); },
       });
+      // The page's named sections and navs are landmarks on a page of its own; inside a tutorial,
+      // several elements would repeat them (Training, Network, ...): here they are groups.
+      for (const el of container.querySelectorAll('section[aria-label], nav[aria-label], aside, main')) el.setAttribute('role', 'group');
       const page = this.page;
       page.start();
       page.testHook.ready.then(() => {
@@ -106,18 +132,36 @@ export function defineBackpropElement(spec) {
       // Moving the element around the page disconnects and reconnects it: wait a moment.
       this.teardown = setTimeout(() => {
         if (this.isConnected || !this.page) return;
-        if (this.lessonPanel) this.lessonPanel.destroy();
-        this.lessonPanel = null;
-        this.page.destroy();
-        this.page = null;
-        this.readyPromise = new Promise((resolve) => { this.resolveReady = resolve; });
+        this.destroyPage();
       }, 0);
+    }
+
+    /** Ends the page inside (its worker too) and its lesson. */
+    destroyPage() {
+      if (this.lessonPanel) this.lessonPanel.destroy();
+      this.lessonPanel = null;
+      this.page.destroy();
+      this.page = null;
+      this.newReady();
     }
 
     attributeChangedCallback(name, old, value) {
       if (!this.page || this.reflecting || old === value) return;
       if (name === 'lesson') {
         this.startLesson();
+        return;
+      }
+      if (name === 'controls') {
+        // Another set of controls is another page layout: built anew with the settings in use;
+        // the training starts over, and so do ready and the lesson.
+        const state = this.page.state;
+        this.destroyPage();
+        this.build(state);
+        return;
+      }
+      if (name === 'autoplay') {
+        if (value !== null && !['false', '0', 'no'].includes(value)) this.page.play();
+        else this.page.pause();
         return;
       }
       const key = keyOf(name);
@@ -151,7 +195,8 @@ export function defineBackpropElement(spec) {
 
     // ---- the public API (docs/embed.md) ----------------------------------------------------
 
-    /** Resolves when the engine is loaded and the first frame is drawn. */
+    /** Resolves when the engine is loaded and the first frame is drawn; rejects (with the page's
+     *  message) when the engine cannot start. */
     get ready() {
       return this.readyPromise;
     }

@@ -41,7 +41,7 @@ export class LessonPanel {
     this.back = h('button', { type: 'button', class: 'bp-btn bp-lesson-back', text: '← Back', on: { click: () => this.go(this.index - 1) } });
     this.next = h('button', { type: 'button', class: 'bp-btn bp-lesson-next', text: 'Next →', on: { click: () => this.go(this.index + 1) } });
     this.restart = h('button', { type: 'button', class: 'bp-btn bp-lesson-restart', text: 'Start again', hidden: true, on: { click: () => this.go(0) } });
-    this.el = h('section', { class: 'bp-lesson', 'aria-label': label },
+    this.el = h('section', { class: 'bp-lesson', role: 'group', 'aria-label': label },
       h('div', { class: 'bp-lesson-head' }, this.titleEl, this.progressText, this.progress),
       this.caption, this.wait,
       h('div', { class: 'bp-lesson-nav' }, this.back, this.next, this.restart));

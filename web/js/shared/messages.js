@@ -17,3 +17,14 @@ export function showMessage(host, kind, text, options = {}, max = 6) {
   if (options.timeout) setTimeout(() => box.remove(), options.timeout);
   return box;
 }
+
+/**
+ * What a page says when its training engine cannot start (the worker or its wasm did not load):
+ * the reason, and what to check. A full page is usually missing its build; an element on
+ * another site usually lacks a header or a CSP source (docs/embed.md, "Hosting").
+ */
+export function engineFailedMessage(reason, embedded) {
+  return embedded
+    ? `${reason} The site serving the playground must send Access-Control-Allow-Origin, and this page's Content-Security-Policy must allow worker-src blob: and that site (see "Hosting" in the playground's docs/embed.md).`
+    : `${reason} Serve the page with "npm start" after "npm run build" (the build puts the wasm module in web/engine/).`;
+}

@@ -58,6 +58,8 @@ export class WorkerClient {
     } else {
       const E = msg.error && msg.error.name === 'RangeError' ? RangeError : Error;
       p.reject(new E(msg.error ? msg.error.message : 'unknown engine error'));
+      // the engine itself did not load (worker-loop.js startEngine): there is no engine
+      if (msg.error && msg.error.name === 'EngineLoadError') this.fail(msg.error.message);
     }
   }
 

@@ -265,3 +265,19 @@ export class WorkerLoop {
     scope.onmessage = (ev) => this.onMessage(ev.data || {});
   }
 }
+
+/**
+ * Starts loading the engine (the Emscripten module: fetching and compiling its wasm) now, as the
+ * worker starts, so that it overlaps the page's own start-up; `init` awaits the promise. A module
+ * that cannot load rejects with an EngineLoadError, which the page side (shared/worker-client.js)
+ * treats as the end of the engine rather than as settings it refused.
+ */
+export function startEngine(createModule) {
+  const loading = Promise.resolve().then(createModule).catch((e) => {
+    const err = new Error(`The training engine could not start (${(e && e.message) || e}).`);
+    err.name = 'EngineLoadError';
+    throw err;
+  });
+  loading.catch(() => {});   // (the rejection is init's answer, not an unhandled one)
+  return loading;
+}

@@ -1,16 +1,14 @@
-// explainer.js: explain mode's controller. It asks the engine (through the page's queue,
+// explain/explainer.js: explain mode's controller. It asks the engine (through the page's queue,
 // so its requests never overtake other changes) for one training step's trace, keeps which step
-// of the cycle is shown, which example is followed and what the inspector shows, and hands each
-// view its part: the network diagram its notes and link values, the plot its marked examples,
-// the explain view its panels. All numbers are the core's (explain-model.js says which few are
-// derived on the page, and why).
+// of the cycle is shown (explain-cycle.js moves through it), which example is followed and what
+// the inspector shows, and hands each view its part through explain-overlays.js: the network
+// diagram its notes and link values, the plot its marked examples, the explain view its panels.
+// All numbers are the core's (explain-model.js says which few are derived on the page, and why).
 
-import {
-  cycleSteps, phaseStart, nodeNotes, linkValues, labelledLayers, stepCaption, chainRulePath,
-  nearestPoint,
-} from './explain-model.js';
+import { cycleSteps, chainRulePath } from './explain-model.js';
 import { outputMode } from '../../shared/colors.js';
-import { FEATURES } from '../state.js';
+import { ExplainOverlays, traceFits } from './explain-overlays.js';
+import * as cycle from './explain-cycle.js';
 
 export class Explainer {
   /**
@@ -20,9 +18,11 @@ export class Explainer {
    *   showPanel(on), renderPanel(model): the explain view; setDiagram(explain): the network
    *   diagram's overlay; setPickMode(on), setMarked(points, focus), setHint(text): the plot;
    *   toggled(on): explain mode opened or closed; redraw(): the plot's last frame again
+   *   (the views' hooks, from showPanel on, are for explain-overlays.js)
    */
   constructor(hooks) {
     this.hooks = hooks;
+    this.overlays = new ExplainOverlays(hooks);
     this.active = false;
     this.mode = 'point';       // 'point': one example the learner picked; 'batch': the next mini-batch
     this.selection = null;     // { xy: [x, y], label } in point mode
@@ -49,9 +49,7 @@ export class Explainer {
     if (this.active || !this.hooks.ready()) return;
     this.active = true;
     this.hooks.pause();
-    this.hooks.showPanel(true);
-    this.hooks.setPickMode(true);
-    this.hooks.toggled(true);
+    this.overlays.open();
     if (this.mode === 'batch') await this.useBatch();
     else if (this.selection) await this.explainSelection();
     else await this.useFirstOfBatch();
@@ -65,12 +63,7 @@ export class Explainer {
     this.inspect = null;
     this.before = null;
     this.after = null;
-    this.hooks.setDiagram(null);
-    this.hooks.setPickMode(false);
-    this.hooks.setMarked(null);
-    this.hooks.showPanel(false);
-    this.hooks.toggled(false);
-    this.hooks.redraw();
+    this.overlays.close();
   }
 
   toggle() {
@@ -104,14 +97,8 @@ export class Explainer {
   /** A click on the plot: follow the data point nearest to it. */
   async pick(x, y, radius) {
     if (!this.active) return;
-    const pts = this.hooks.points();
-    const found = nearestPoint({ train: pts.train, test: this.hooks.state().showTest ? pts.test : null }, x, y, radius);
-    if (!found) {
-      this.hooks.setHint('Click on a data point to follow it through the network.');
-      clearTimeout(this.hintTimer);
-      this.hintTimer = setTimeout(() => this.hooks.setHint(''), 2500);
-      return;
-    }
+    const found = this.overlays.pointNear(x, y, radius);
+    if (!found) return;
     this.mode = 'point';
     this.selection = { xy: [found.x, found.y], label: found.label };
     await this.explainSelection();
@@ -194,79 +181,24 @@ export class Explainer {
     return { output: f.output.slice(), G: f.grid, K: f.layout.outputs || 1, mode: outputMode(f.layout.output, f.layout.classes), step: f.stats.step };
   }
 
-  // ---- moving through the cycle ------------------------------------------------------------------
+  // ---- moving through the cycle (explain-cycle.js) -------------------------------------------------
 
-  next() {
-    if (!this.trace || this.busy) return undefined;
-    if (this.index < this.steps.length - 1) {
-      this.index++;
-      this.render();
-      return undefined;
-    }
-    return this.committed ? this.newCycle() : this.apply();
-  }
-
-  prev() {
-    if (!this.trace || this.busy || this.index === 0) return;
-    this.index--;
-    this.render();
-  }
-
-  goPhase(id) {
-    if (!this.trace || this.busy) return;
-    this.index = phaseStart(this.steps, id);
-    this.render();
-  }
-
-  setFocus(n) {
-    if (!this.trace) return;
-    this.focus = Math.max(0, Math.min(this.trace.N - 1, n));
-    if (this.inspect && this.inspect.type === 'link' && this.inspect.chain) {
-      this.inspect = { ...this.inspect, path: chainRulePath(this.trace, this.layout(), this.inspect.chain, this.focus) };
-    }
-    this.render();
-  }
-
+  next() { return cycle.next(this); }
+  prev() { cycle.prev(this); }
+  goPhase(id) { cycle.goPhase(this, id); }
+  /** Follows example n of the trace (batch mode): the neurons and the chain rule show its numbers. */
+  setFocus(n) { cycle.setFocus(this, n); }
   /** Applies the explained update (exactly the Δw shown) as one training step. */
-  async apply() {
-    if (!this.trace || this.committed) return;
-    this.index = this.steps.length - 1;
-    this.before = this.gridNow() || this.before;
-    const expected = this.trace.step + 1;
-    const stats = await this.request(() => this.engine.commitExplained());
-    if (!stats) return;
-    this.committed = true;
-    this.prevLoss = this.trace.loss;
-    this.waitAfter = expected;
-    if (this.inspect && this.inspect.type === 'link') this.inspect = { ...this.inspect };
-    this.render();
-    const f = this.hooks.lastFrame();
-    if (f && f.stats.step >= expected) this.onFrame(f);
-  }
-
+  apply() { return cycle.apply(this); }
   /** After an update: the next cycle, on the same example or the next mini-batch. */
-  async newCycle() {
-    const prevLoss = this.prevLoss;
-    if (this.mode === 'batch') await this.useBatch();
-    else await this.explainSelection();
-    this.prevLoss = this.mode === 'point' ? prevLoss : null;
-    this.render();
-  }
-
+  newCycle() { return cycle.newCycle(this); }
   /** Every drawn frame: catches the first one after an applied update. */
-  onFrame(frame) {
-    if (!this.active) return;
-    if (this.waitAfter && frame.stats.step >= this.waitAfter) {
-      this.waitAfter = 0;
-      this.after = this.gridNow();
-      this.render();
-    }
-  }
+  onFrame(frame) { cycle.onFrame(this, frame); }
 
   // ---- the inspector -------------------------------------------------------------------------------
 
   async inspectLink(l, i, j) {
-    if (!this.trace || !this.fits(this.trace, this.layout())) return;
+    if (!this.trace || !traceFits(this.trace, this.layout())) return;
     if (this.committed) {
       this.inspect = { type: 'message', text: 'This update has been applied, so these numbers are history now. Press Next to start a new cycle, then click the link again.' };
       this.render();
@@ -314,75 +246,15 @@ export class Explainer {
     if (this.trace) this.render();
   }
 
-  // ---- drawing -------------------------------------------------------------------------------------
+  // ---- drawing (explain-overlays.js) ---------------------------------------------------------------
 
   layout() {
     return this.hooks.lastFrame().layout;
   }
 
-  /** Short names of every node, in engine order: features (X₁ ...), h1.1 ..., output. */
-  nodeNames() {
-    const layout = this.layout();
-    const names = layout.features.map((f) => (FEATURES.find((x) => x.name === f) || { label: f }).label);
-    layout.hidden.forEach((l, q) => { for (let j = 0; j < l.size; j++) names.push(`h${q + 1}.${j + 1}`); });
-    for (let k = 0; k < layout.output.size; k++) names.push(layout.output.size > 1 ? `out${k}` : 'out');
-    return names;
-  }
-
-  /** Whether the trace was made by the network now on screen (a new one is on its way if not). */
-  fits(t, layout) {
-    const sizes = [...layout.hidden.map((l) => l.size), layout.output.size];
-    return t.layers.length === sizes.length && t.layers.every((l, q) => l.b.length === sizes[q])
-      && t.inputs.length === t.N * layout.features.length;
-  }
-
   render() {
     if (!this.active || !this.trace) return;
-    const t = this.trace;
-    const step = this.step;
-    const layout = this.layout();
-    const L = t.layers.length;
-    if (!this.fits(t, layout)) {
-      this.hooks.setDiagram({ notes: [], links: [], labels: [], selectedLink: null, selectedNode: null, stale: true });
-      return;
-    }
-    const sel = this.inspect && this.inspect.type === 'link' ? { l: this.inspect.l, i: this.inspect.i, j: this.inspect.j } : null;
-    this.hooks.setDiagram({
-      notes: nodeNotes(t, step, this.focus),
-      links: linkValues(t, step),
-      labels: labelledLayers(step, L),
-      selectedLink: sel,
-      selectedNode: this.inspect && this.inspect.type === 'node' ? this.inspect.idx : null,
-    });
-    this.hooks.setMarked(t.points, this.focus);
-    const names = this.nodeNames();
-    const F = layout.features.length;
-    const state = this.hooks.state();
-    this.hooks.renderPanel({
-      trace: t,
-      steps: this.steps,
-      index: this.index,
-      step,
-      caption: stepCaption(step, { L, N: t.N, optimizer: state.optimizer, committed: this.committed, loss: t.dataLoss }),
-      committed: this.committed,
-      mode: this.mode,
-      focus: this.focus,
-      names,
-      layout,
-      optimizer: { name: state.optimizer, clipNorm: state.clipNorm },
-      inspect: this.inspect,
-      before: this.before,
-      after: this.after,
-      prevLoss: this.prevLoss,
-      gradCheck: this.gradCheck,
-      busy: this.busy,
-      linkName: (l, i, j) => {
-        let start = F;
-        for (let q = 0; q < l; q++) start += t.layers[q].b.length;
-        const from = l === 0 ? names[i] : names[start - t.layers[l - 1].b.length + i];
-        return `${from} → ${names[start + j]}`;
-      },
-    });
+    this.overlays.show(this, this.layout());
   }
 
   /** What the page shows, for tests: the trace, the step, the inspector, the gradient check. */

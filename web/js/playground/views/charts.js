@@ -237,6 +237,11 @@ export class ChartsView {
     this.layers = layerCount;
   }
 
+  /** Resolves once uPlot is loaded and the history given to update() so far is drawn. */
+  loaded() {
+    return loadUPlot();   // (update()'s own wait on it was registered first, so it runs first)
+  }
+
   /** Redraws from the history. */
   update(history, options) {
     if (!uPlot) {

@@ -11,7 +11,7 @@ import {
   LIMITS, problemOf,
 } from '../state.js';
 import { CLASS_CSS, MARKERS, MARKER_NAMES, labelClass } from '../../shared/colors.js';
-import { marker } from './boundary.js';
+import { marker } from './boundary-draw.js';
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
