@@ -18,6 +18,7 @@ import { mnistPath, splitPath, writeMnistSplit } from './mnist_data.mjs';
 import { cliOptions } from './node_util.mjs';
 import { findTorchPython, TORCH_MISSING, imageNotes, imageReport } from './report_images.mjs';
 import { embedReport, embedTargetRow } from './report_embed.mjs';
+import { uciReport, uciTargetRow } from './report_uci.mjs';
 
 const { quick } = cliOptions();
 const resultsDir = path.join(root, 'bench', 'results');
@@ -58,6 +59,8 @@ for (let r = 1; r <= ROUNDS; r++) {
 JOBS.push(
   // The embedded element on the built site (dist/ served with --site): time to its first frame.
   { id: 'embed', script: 'bench/embed.mjs' },
+  // The UCI 8×8 MLP's test accuracy over 5 seeds, natively (bench/uci.mjs).
+  { id: 'uci', script: 'bench/uci.mjs' },
   { id: 'plainjs-node', script: 'bench/plainjs.mjs' },
   { id: 'tfjs-wasm', script: 'bench/peers/tfjs.mjs', args: ['wasm'] },
   { id: 'tfjs-cpu', script: 'bench/peers/tfjs.mjs', args: ['cpu'] },
@@ -364,6 +367,7 @@ if (page.epochsPerSecond !== undefined) {
 }
 P();
 embedReport({ P, embed: systems.embed });
+uciReport({ P, uci: systems.uci });
 
 // ---- targets ------------------------------------------------------------------------------------
 const verdict = (ok) => ok === null ? '–' : ok ? 'pass' : '**FAIL**';
@@ -397,6 +401,7 @@ for (const w of WORKLOADS) {
   P(`| wasm time / native time, ${w.key.replace('_train', '').replace('_', ' ').toUpperCase()} | ≤ 1.5 | ${r === null ? (fig('wasm-chromium', w.key) ? whyMissing('native', w.key) : whyMissing('wasm-chromium', w.key)) : r.toFixed(2)} | ${verdict(r === null ? null : r <= 1.5)} |`);
 }
 P(embedTargetRow(systems.embed, verdict));
+P(uciTargetRow(systems.uci, verdict));
 P(`| module download (wasm + JS glue, gzip -9) | ≤ 150 KB | ${gzTotal === null ? 'module missing' : `${(gzTotal / 1024).toFixed(1)} KB (wasm ${(size['backprop.wasm'].gzip / 1024).toFixed(1)} KB of ${(size['backprop.wasm'].raw / 1024).toFixed(0)} KB raw, JS ${(size['backprop.mjs'].gzip / 1024).toFixed(1)} KB of ${(size['backprop.mjs'].raw / 1024).toFixed(0)} KB)`} | ${verdict(gzTotal === null ? null : gzTotal <= 150 * 1024)} |`);
 P(`| recurrent page's module (backprop-recurrent, gzip -9) | ≤ 150 KB | ${gzRecurrent === null ? 'module missing' : `${(gzRecurrent / 1024).toFixed(1)} KB`} | ${verdict(gzRecurrent === null ? null : gzRecurrent <= 150 * 1024)} |`);
 P(`| digits page's module (backprop-digits, gzip -9; the data file apart) | ≤ 150 KB | ${gzDigits === null ? 'module missing' : `${(gzDigits / 1024).toFixed(1)} KB (wasm ${(size['backprop-digits.wasm'].gzip / 1024).toFixed(1)} KB of ${(size['backprop-digits.wasm'].raw / 1024).toFixed(0)} KB raw, JS ${(size['backprop-digits.mjs'].gzip / 1024).toFixed(1)} KB)`} | ${verdict(gzDigits === null ? null : gzDigits <= 150 * 1024)} |`);

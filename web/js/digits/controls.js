@@ -5,7 +5,7 @@
 // state patches through on.change(patch) and commands through on.action(name, arg); render(state)
 // syncs them. The widgets and the run bar are the page kit's (shared/widgets.js ControlPanel).
 
-import { h, fmtCount } from '../shared/dom.js';
+import { h, fmtCount, fmtInt } from '../shared/dom.js';
 import { ControlPanel } from '../shared/widgets.js';
 import {
   DATASETS, DATASET_LABELS, MODELS, MODEL_LABELS, OPTIMIZERS, OPTIMIZER_LABELS, ACTIVATIONS, SPEEDS, NOISE_KINDS,
@@ -126,7 +126,7 @@ export class DigitsControls extends ControlPanel {
 
   renderFrame(frame) {
     const s = frame.stats;
-    this.counterOut.textContent = s && Number.isFinite(s.step) ? s.step.toLocaleString('en-US') : '0';
+    this.counterOut.textContent = s && Number.isFinite(s.step) ? fmtInt(s.step) : '0';
     this.rateOut.textContent = frame.playing && frame.rate > 0 ? `${fmtCount(frame.rate)} steps/s · epoch ${s.epoch.toFixed(1)}` : '';
   }
 }

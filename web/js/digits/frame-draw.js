@@ -3,7 +3,7 @@
 // confusion matrix (and the clicked cell's digits), the misclassified gallery and the network
 // views; the drawing's answer as the weights move; the figures in words.
 
-import { fmt } from '../shared/dom.js';
+import { fmt, fmtInt } from '../shared/dom.js';
 import { metricRow } from './layout.js';
 
 const CHART_EVERY_MS = 150;
@@ -33,12 +33,12 @@ function drawMetrics(host, frame) {
   const s = frame.stats;
   const f = frame.figures;
   const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
-  const rows = [[['Step', s.step.toLocaleString('en-US')], ['Epoch', fmt(s.epoch)], ['Batch loss', fmt(s.trainLoss)]]];
+  const rows = [[['Step', fmtInt(s.step)], ['Epoch', fmt(s.epoch)], ['Batch loss', fmt(s.trainLoss)]]];
   if (f && frame.kind === 'autoencoder') {
     rows.push([['Test loss', fmt(f.test.loss)], ['Test MSE', fmt(f.test.reconstructionMse)], ['Train MSE', fmt(f.train.reconstructionMse)]]);
   } else if (f) {
     rows.push([['Test accuracy', pct(f.test.accuracy)], ['Train accuracy', pct(f.train.accuracy)], ['Test loss', fmt(f.test.loss)],
-      ['measured at step', f.step.toLocaleString('en-US')]]);
+      ['measured at step', fmtInt(f.step)]]);
   }
   host.replaceChildren(...rows.map(metricRow));
 }

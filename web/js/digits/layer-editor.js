@@ -5,7 +5,7 @@
 // and the shapes) is shown here, in the editor, until the next change that works. Below the rows
 // the engine's own list of the layers with their output shapes and parameter counts.
 
-import { h } from '../shared/dom.js';
+import { h, fmtInt } from '../shared/dom.js';
 import { LIMITS } from './state.js';
 
 const FILTERS = [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64];
@@ -82,7 +82,7 @@ export class LayerEditor {
   /** The engine's layers: [{ text, channels, height, width, params }]. */
   setLayers(layers) {
     this.shapes.replaceChildren(...layers.filter((l) => l.kind !== 'activation').map((l) => h('li', {
-      text: `${l.text} → ${l.channels}×${l.height}×${l.width}${l.params ? ` (${l.params.toLocaleString('en-US')} weights)` : ''}`,
+      text: `${l.text} → ${l.channels}×${l.height}×${l.width}${l.params ? ` (${fmtInt(l.params)} weights)` : ''}`,
     })));
   }
 }

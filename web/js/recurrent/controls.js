@@ -5,7 +5,7 @@
 // `on.action(name, arg)`; `render(state)` syncs them. Same markup classes as the static page's
 // controls (web/js/playground/views/controls.js), so playground.css styles both alike.
 
-import { h, fmt, fmtCount } from '../shared/dom.js';
+import { h, fmt, fmtCount, fmtInt } from '../shared/dom.js';
 import { ControlPanel } from '../shared/widgets.js';
 import {
   MODES, MODE_LABELS, SEQ_TASKS, SEQ_TASK_LABELS, CELLS, CELL_LABELS, OPTIMIZERS, OPTIMIZER_LABELS,
@@ -218,7 +218,7 @@ export class RecurrentControls extends ControlPanel {
   /** Counters and the play button from a frame. */
   renderFrame(frame) {
     const s = frame.stats;
-    this.stepOut.textContent = Number.isFinite(s.step) ? s.step.toLocaleString('en-US') : '0';
+    this.stepOut.textContent = Number.isFinite(s.step) ? fmtInt(s.step) : '0';
     this.rateOut.textContent = frame.playing && frame.rate > 0 ? `${fmtCount(frame.rate)} steps/s` : '';
   }
 }

@@ -6,7 +6,7 @@
 import { LineChart, History, COLORS, UNIT_COLORS } from '../shared/line-chart.js';
 import { CompletionView, WeightsView } from './pattern-views.js';
 import { divergingRGB } from '../shared/colors.js';
-import { h, fmt } from '../shared/dom.js';
+import { h, fmt, fmtInt } from '../shared/dom.js';
 import { panel, note, metricRow } from './panels.js';
 
 export class FixedPointPanels {
@@ -122,7 +122,7 @@ export class FixedPointPanels {
     this.fpTrainMetrics.replaceChildren(
       metricRow([['Loss (last step)', fmt(s.loss)], [letters ? 'Held-out cues completed' : 'Patterns right', `${(s.accuracy * 100).toFixed(0)}%`],
         ['Patterns used', `${s.used} of ${s.patterns}`]]),
-      metricRow([['Skipped (did not settle)', `${s.skippedForward + s.skippedBackward} this step, ${s.skippedTotal.toLocaleString('en-US')} in all`],
+      metricRow([['Skipped (did not settle)', `${s.skippedForward + s.skippedBackward} this step, ${fmtInt(s.skippedTotal)} in all`],
         ['Iterations', s.used > 0
           ? `forward ${fmt(s.forwardItersMean)} (max ${s.forwardItersMax}), backward ${fmt(s.backwardItersMean)} (max ${s.backwardItersMax})`
           : 'no pattern settled'],

@@ -7,7 +7,7 @@
 import { LineChart, History, COLORS, belowFloor, LOG_FLOOR } from '../shared/line-chart.js';
 import { HiddenHeatmap, UnrolledDiagram, fmtShort } from './sequence-views.js';
 import { BpttWalk } from './bptt-walk.js';
-import { h, fmt } from '../shared/dom.js';
+import { h, fmt, fmtInt } from '../shared/dom.js';
 import { panel, note, metricRow } from './panels.js';
 
 export class SequencePanels {
@@ -113,7 +113,7 @@ export class SequencePanels {
       metricRow([['Epoch', fmt(s.epoch)],
         // (the session measures the global gradient norm only when it clips)
         ...(state.clipNorm > 0 ? [['Gradient norm before clipping', fmt(s.gradNorm)]] : []),
-        ['Clipped', state.clipNorm > 0 ? `${s.clipCount.toLocaleString('en-US')} steps${clipShare}` : 'off'],
+        ['Clipped', state.clipNorm > 0 ? `${fmtInt(s.clipCount)} steps${clipShare}` : 'off'],
         ['σ_max(Wh)', fmt(s.recurrentSigma)]]));
   }
 

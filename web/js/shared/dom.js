@@ -71,6 +71,17 @@ export function fmtCount(v) {
   return String(Math.round(v));
 }
 
+/**
+ * An integer with commas between thousands, as toLocaleString('en-US') writes it ("12,345",
+ * "-1,000"), without it: the first call of toLocaleString loads the browser's locale data, which
+ * costs tens of milliseconds of the page's start-up.
+ */
+export function fmtInt(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const n = Math.round(v);
+  return (n < 0 ? '-' : '') + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 let uid = 0;
 /** A page-unique id prefix for an instance (several playgrounds on one page). */
 export function uniqueId(prefix = 'bp') {

@@ -13,6 +13,7 @@
 // Pure functions (no DOM), so Node tests check them.
 
 import { splitParams } from './url-state.js';
+import { fmtInt } from './dom.js';
 
 export const LIMITS = { steps: 100, caption: 2000, condition: 200, highlights: 12, title: 200, state: 200000 };
 
@@ -74,7 +75,7 @@ export function describeCondition(clauses, figures = {}) {
 }
 
 function formatFigure(v) {
-  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  if (Number.isInteger(v)) return fmtInt(v);
   return String(Number(v.toPrecision(3)));
 }
 

@@ -4,7 +4,7 @@
 // and the file bar (share, export, import). Widgets report changes as state patches through
 // `on.change(patch)` and commands through `on.action(name, arg)`; `render(state)` syncs them.
 
-import { h, clear, fmt, fmtCount } from '../../shared/dom.js';
+import { h, clear, fmt, fmtCount, fmtInt } from '../../shared/dom.js';
 import { ControlPanel } from '../../shared/widgets.js';
 import {
   DATASETS, ACTIVATIONS, ACTIVATION_LABELS, OPTIMIZERS, SCHEDULES, REGULARIZATIONS, INITS, SPEEDS,
@@ -352,7 +352,7 @@ function shortLabel(d) {
 function formatEpoch(e) {
   if (!Number.isFinite(e)) return '0';
   const whole = Math.floor(e + 1e-9);
-  return whole.toLocaleString('en-US');
+  return fmtInt(whole);
 }
 
 function drawPencil(c) {
