@@ -402,3 +402,15 @@ test('the explain sums agree with the digits engine on a real trace', async () =
     s.delete();
   }
 });
+
+test('columnsThatFit: as many digit columns as the panel holds, at least 3, all before layout', async () => {
+  const { columnsThatFit } = await import('../../web/js/digits/views/image-draw.js');
+  const box = (w) => ({ clientWidth: w });
+  // 112 px of row names, 48 px tiles 6 px apart: 112 + 2 + 5·48 + 4·6 = 378 px hold five columns
+  assert.equal(columnsThatFit(box(378), 12, { left: 112, tile: 48, gap: 6 }), 5);
+  assert.equal(columnsThatFit(box(377), 12, { left: 112, tile: 48, gap: 6 }), 4);
+  assert.equal(columnsThatFit(box(5000), 12, { left: 112, tile: 48, gap: 6 }), 12, 'never more than there are');
+  assert.equal(columnsThatFit(box(150), 12, { left: 112, tile: 48, gap: 6 }), 3, 'a narrow panel scrolls three');
+  assert.equal(columnsThatFit(box(150), 2, { left: 112, tile: 48, gap: 6 }), 2);
+  assert.equal(columnsThatFit(box(0), 12, { left: 112, tile: 48, gap: 6 }), 12, 'not laid out yet');
+});

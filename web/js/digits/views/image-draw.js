@@ -154,6 +154,17 @@ export function makeCanvas(w, h, className = '', label = '') {
   return c;
 }
 
+/**
+ * How many of `n` columns (each `tile` CSS pixels wide, `gap` apart, after `left` pixels of row
+ * names) fit in the width of `box`, at least `min`: a grid of digit columns shows as many as its
+ * panel holds instead of running off its edge. A box not laid out yet (width 0) takes all n.
+ */
+export function columnsThatFit(box, n, { left, tile, gap, min = 3 }) {
+  const width = box.clientWidth;
+  if (!width) return n;
+  return Math.max(Math.min(n, min), Math.min(n, Math.floor((width - left - 2 + gap) / (tile + gap))));
+}
+
 /** Resizes a canvas to w×h CSS pixels; returns its 2-D context scaled to CSS pixels. */
 export function sizeCanvas(c, w, h) {
   const r = dpr();

@@ -12,7 +12,7 @@
 // nonlinearitySentence(aeMse, pcaMse) is the sentence under the bars (pure, tested in Node).
 
 import { ScatterPlot } from './scatter-plot.js';
-import { el, tileLayout, makeCanvas, paintTiles, cellFor } from './image-draw.js';
+import { el, tileLayout, makeCanvas, paintTiles, cellFor, columnsThatFit } from './image-draw.js';
 import { fmt } from '../../shared/dom.js';
 
 /** What the two reconstruction errors say, in one or two sentences. */
@@ -82,14 +82,14 @@ export class PcaBaselineView {
   }
 
   drawExamples({ rows, cols, inputs, ae, pca }) {
-    const n = inputs.length;
     const cell = cellFor(rows, cols, rows > 10 ? 42 : 40);
     const left = 92;
+    const n = columnsThatFit(this.examples, inputs.length, { left, tile: cols * cell, gap: 4 });
     const layout = tileLayout(3 * n, cols * cell, rows * cell, { maxCols: n, gap: 4 });
     const place = { ...layout, x: (i) => left + layout.x(i) };
     const canvas = makeCanvas(left + layout.width, layout.height, 'dv-grid', `${n} test digits, the autoencoder's and PCA's reconstructions`);
     const tiles = [];
-    for (const imgs of [inputs, ae, pca]) for (const values of imgs) tiles.push({ values, rows, cols, mode: 'ink' });
+    for (const imgs of [inputs, ae, pca]) for (const values of imgs.slice(0, n)) tiles.push({ values, rows, cols, mode: 'ink' });
     paintTiles(canvas, place, tiles, cell);
     const ctx = canvas.getContext('2d');
     ctx.font = '12px system-ui, sans-serif';

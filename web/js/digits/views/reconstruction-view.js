@@ -12,7 +12,7 @@
 // Under each reconstruction: its own squared error per pixel against the clean digit.
 
 import { meanSquaredError } from './conv-math.js';
-import { el, tileLayout, makeCanvas, paintTiles, cellFor } from './image-draw.js';
+import { el, tileLayout, makeCanvas, paintTiles, cellFor, columnsThatFit } from './image-draw.js';
 import { fmt } from '../../shared/dom.js';
 
 const LEFT = 112;   // CSS px for the row names
@@ -29,12 +29,12 @@ export class ReconstructionView {
   }
 
   update({ rows, cols, inputs, outputs, noisy = null, labels = null, mse }) {
-    const n = Math.min(inputs.length, outputs.length);
     const rowsOf = noisy ? [['noisy input', noisy], ['reconstruction', outputs], ['clean', inputs]] : [['input', inputs], ['reconstruction', outputs]];
     const cell = cellFor(rows, cols, rows > 10 ? 56 : 48);
     const tw = cols * cell; const th = rows * cell;
     const gapX = 6;
     const gapY = 6;
+    const n = columnsThatFit(this.canvasBox, Math.min(inputs.length, outputs.length), { left: LEFT, tile: tw, gap: gapX });
     const width = LEFT + n * tw + (n - 1) * gapX + 2;
     const height = TOP + rowsOf.length * th + (rowsOf.length - 1) * gapY + BELOW + 2;
     const canvas = makeCanvas(width, height, 'dv-grid', noisy
