@@ -69,7 +69,9 @@ export class EngineSync {
     pg.goodState = cloneState(pg.state);
     await pg.engine.setSpeed(pg.state.speed);
     if (pg.options.autoplay) pg.play();
-    this.loadPreviews();
+    // the dataset thumbnails are decoration: asked for once the first frame is drawn, so that
+    // neither the worker nor the page spends the start on them
+    pg.frames.firstFrame.then(() => this.loadPreviews());
   }
 
   async loadPreviews() {
