@@ -1,9 +1,10 @@
 // common.mjs: what every JavaScript benchmark shares, in Node and in the browser (no Node
 // imports here): the workload constants of issue 4, the timing procedure, a seeded generator.
 //
-// Timing: warm up (at least 2 chunks and `warmupMs`), calibrate a repeat to at least `targetMs`,
-// time `repeats` repeats, report the median with min and max. Machines here are shared and
-// noisy: the median of repeats is the figure, and only ratios measured in one run count.
+// Timing: warm up (at least 2 chunks and `warmupMs`, then on until the speed stops rising: see
+// warmUp), calibrate a repeat to at least `targetMs`, time `repeats` repeats, report the median
+// with min and max. Machines here are shared and noisy: the median of repeats is the figure, and
+// only ratios measured in one run count.
 
 export const W1 = {
   hidden: [8, 8], lr: 0.03, batch: 10, trainPoints: 250, grid: 100, domain: 6,
@@ -58,13 +59,34 @@ export function stats(xs, unit) {
 
 const now = () => performance.now();
 
+/** Runs fn() until the JIT has tiered up; returns { per: ms per call of the last slice, calls }.
+ *  Calls come in slices of at least ms / 4 (and one call): at least 2 calls and `ms` in all, then
+ *  on until two slices in a row were not 5% faster per call than the best slice before them (the
+ *  code has stopped getting faster), up to 10 × `ms`. Why: V8 starts wasm in its baseline
+ *  compiler (Liftoff) and swaps in TurboFan code, compiled in the background function by function.
+ *  For W4 (100 ms calls) Node 20 ran the fast code from its 2nd call, Chromium 156 from its 3rd to
+ *  6th, and with one core busy elsewhere only from its 10th: a fixed 200 ms warm-up then timed
+ *  Chromium's baseline code. */
+async function warmUp(fn, ms) {
+  const t0 = now();
+  let calls = 0, best = Infinity, flat = 0;
+  for (;;) {
+    const a = now();
+    let n = 0;
+    do { await fn(); n++; } while (now() - a < ms / 4);
+    const per = (now() - a) / n;
+    calls += n;
+    flat = per < 0.95 * best ? 0 : flat + 1;
+    best = Math.min(best, per);
+    const elapsed = now() - t0;
+    if (calls >= 2 && elapsed >= ms && (flat >= 2 || elapsed >= 10 * ms)) return { per, calls };
+  }
+}
+
 /** chunk(): one unit of work (sync or async), returns the items done. Figure: items per second. */
 export async function rate(chunk, opts, unit = 'items/s') {
   const { repeats, targetMs, warmupMs } = opts;
-  const t0 = now();
-  let warm = 0;
-  while (warm < 2 || now() - t0 < warmupMs) { await chunk(); warm++; }
-  const per = (now() - t0) / warm;
+  const { per, calls } = await warmUp(chunk, warmupMs);
   const k = Math.max(1, Math.ceil(targetMs / per));
   const rates = [];
   for (let r = 0; r < repeats; r++) {
@@ -73,17 +95,14 @@ export async function rate(chunk, opts, unit = 'items/s') {
     for (let i = 0; i < k; i++) items += await chunk();
     rates.push(items / ((now() - a) / 1000));
   }
-  return { ...stats(rates, unit), chunksPerRepeat: k };
+  return { ...stats(rates, unit), chunksPerRepeat: k, warmupChunks: calls };
 }
 
 /** ms per call of fn: each repeat runs enough calls to last half the target time (so a coarse
  *  browser clock does not matter) and records their mean. */
 export async function perCallMs(fn, opts) {
   const { repeats, targetMs, warmupMs } = opts;
-  const t0 = now();
-  let warm = 0;
-  while (warm < 2 || now() - t0 < warmupMs / 2) { await fn(); warm++; }
-  const per = (now() - t0) / warm;
+  const { per, calls } = await warmUp(fn, warmupMs / 2);
   const k = Math.max(1, Math.ceil(targetMs / 2 / per));
   const ms = [];
   for (let r = 0; r < repeats; r++) {
@@ -91,7 +110,7 @@ export async function perCallMs(fn, opts) {
     for (let i = 0; i < k; i++) await fn();
     ms.push((now() - a) / k);
   }
-  return { ...stats(ms, 'ms'), callsPerRepeat: k };
+  return { ...stats(ms, 'ms'), callsPerRepeat: k, warmupCalls: calls };
 }
 
 /** mulberry32: a small seeded generator for initial weights and shuffles of the JS systems. */
