@@ -17,10 +17,10 @@
 // instead of a waterfall of ~50 modules. The bundles stay one folder below js/, where their
 // sources were, so every `new URL('./worker.js', import.meta.url)` and site.js's ROOT_FROM_HERE
 // keep meaning what they meant; the Emscripten glue (engine/*.mjs) stays a separate file that the
-// worker imports, because it finds its .wasm beside itself; so does js/shared/worker-start.js, the
-// one module embed.js and the element bundles share (its pool of workers started early must be
-// one). The other module files the bundles were made of are not shipped. js/embed.js is copied
-// as it is: it only import()s an element's bundle.
+// worker imports, because it finds its .wasm beside itself. js/embed.js is bundled too (with
+// shared/worker-start.js: the pool of workers it starts early is shared with the element bundles
+// through the window, not through one module). The module files the bundles were made of are not
+// shipped.
 //
 // Every src= and href= of a page that points into the asset folders is rewritten to point into
 // v-<hash>/ (from dist/lessons/a.html: ../v-<hash>/js/...); links between pages stay as they are,
@@ -140,41 +140,47 @@ for (const rel of assets) {
 if (!assets.includes(SITE_JS)) fail(`web/${SITE_JS} is missing: the built pages need it to find each other.`);
 
 // ---- the code: one bundle per page script, element and worker ------------------------------
-/** The bundled entry points: js/<page>/<name>.js for each name. */
+/** The bundled entry points: js/<page>/<name>.js for each name, and js/embed.js. */
 const BUNDLED = ['app.js', 'embed.js', 'worker.js'];
-/** Modules that stay files of their own, as the bundles (one folder below js/) import them. */
-const SHARED_MODULES = { 'worker-start.js': '../shared/worker-start.js' };
+const EMBED_JS = 'js/embed.js';
 const entries = assets.filter((f) => { const p = f.split('/'); return p[0] === 'js' && p.length === 3 && BUNDLED.includes(p[2]); });
+if (assets.includes(EMBED_JS)) entries.push(EMBED_JS);
 const jsRoot = path.join(out, vdir, 'js');
+const BUNDLE_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  target: 'es2020',
+  minify: true,
+  keepNames: true,       // class names stay readable in stack traces
+  legalComments: 'none',
+  logLevel: 'silent',
+  plugins: [{
+    name: 'engine-glue',
+    setup(b) {
+      // the Emscripten glue stays where it is (it locates its .wasm from its own URL)
+      b.onResolve({ filter: /\/engine\/[^/]+\.mjs$/ }, (a) => ({ path: a.path, external: true }));
+    },
+  }],
+};
+/** Fails the build with esbuild's messages, each with its file and line. */
+function bundleFailed(e) {
+  fs.rmSync(out, { recursive: true, force: true });
+  fail(`bundling the code failed:\n  ${(e.errors || [e]).map((x) => (x.location ? `${path.relative(path.join(out, vdir), x.location.file)}:${x.location.line}: ` : '') + (x.text || x.message)).join('\n  ')}`);
+}
 try {
   await esbuild.build({
+    ...BUNDLE_OPTIONS,
     entryPoints: entries.map((f) => path.join(out, vdir, f)),  // the copies: site.js is already rewritten
     outbase: jsRoot,
     outdir: jsRoot,
     allowOverwrite: true,
-    bundle: true,
-    format: 'esm',
-    target: 'es2020',
-    minify: true,
-    keepNames: true,       // class names stay readable in stack traces
     sourcemap: 'linked',
-    legalComments: 'none',
-    logLevel: 'silent',
-    plugins: [{
-      name: 'separate-files',
-      setup(b) {
-        // the Emscripten glue stays where it is (it locates its .wasm from its own URL)
-        b.onResolve({ filter: /\/engine\/[^/]+\.mjs$/ }, (a) => ({ path: a.path, external: true }));
-        b.onResolve({ filter: /(^|\/)worker-start\.js$/ }, () => ({ path: SHARED_MODULES['worker-start.js'], external: true }));
-      },
-    }],
   });
 } catch (e) {
-  fs.rmSync(out, { recursive: true, force: true });
-  fail(`bundling the code failed:\n  ${(e.errors || [e]).map((x) => (x.location ? `${path.relative(path.join(out, vdir), x.location.file)}:${x.location.line}: ` : '') + (x.text || x.message)).join('\n  ')}`);
+  bundleFailed(e);
 }
-// What the bundles hold is not shipped a second time (js/embed.js, the bundles and maps stay).
-const keep = new Set(['js/embed.js', ...Object.keys(SHARED_MODULES).map((f) => `js/shared/${f}`), ...entries, ...entries.map((f) => `${f}.map`)]);
+// What the bundles hold is not shipped a second time (the bundles and their maps stay).
+const keep = new Set([...entries, ...entries.map((f) => `${f}.map`)]);
 for (const rel of assets) {
   if (rel.startsWith('js/') && !keep.has(rel)) fs.rmSync(path.join(out, vdir, rel));
 }
@@ -256,9 +262,8 @@ for (const rel of docFiles) {
   fs.mkdirSync(path.dirname(path.join(out, 'docs', rel)), { recursive: true });
   fs.copyFileSync(path.join(docs, rel), path.join(out, 'docs', rel));
 }
-// dist/embed.js is js/embed.js itself, its marked line pointing into v-<hash>/js/: one request
-// fewer before an element's code starts loading than a file that imports the versioned one.
-const EMBED_JS = 'js/embed.js';
+// dist/embed.js is js/embed.js itself, bundled, its marked line pointing into v-<hash>/js/: one
+// request fewer before an element's code starts loading than a file that imports the versioned one.
 const CODE_MARKER = /const CODE = new URL\('\.\/', import\.meta\.url\)\.href;( \/\/ code-folder)/;
 if (!assets.includes(EMBED_JS)) fail(`web/${EMBED_JS} is missing: dist/embed.js would load nothing.`);
 const embedSource = fs.readFileSync(path.join(web, EMBED_JS), 'utf8');
@@ -266,10 +271,21 @@ if (!CODE_MARKER.test(embedSource)) {
   fail(`${EMBED_JS} has lost its marked line "const CODE = new URL('./', import.meta.url).href; // code-folder": ` +
     'dist/embed.js would not find the code. Restore it (or update CODE_MARKER here).');
 }
-write(path.join(out, 'embed.js'),
-  '// Backprop Playground: the script a tutorial loads (docs/embed.md). Its name stays the same from\n' +
-  `// one build to the next; the code it loads sits in the versioned folder ${vdir}/.\n` +
-  embedSource.replace(CODE_MARKER, `const CODE = new URL('./${vdir}/js/', import.meta.url).href;$1`));
+try {
+  await esbuild.build({
+    ...BUNDLE_OPTIONS,
+    stdin: {
+      contents: embedSource.replace(CODE_MARKER, `const CODE = new URL('./${vdir}/js/', import.meta.url).href;$1`),
+      resolveDir: path.join(web, 'js'),   // (its imports: worker-start.js, which needs no rewrite)
+      sourcefile: 'embed.js',
+    },
+    outfile: path.join(out, 'embed.js'),
+    banner: { js: '// Backprop Playground: the script a tutorial loads (docs/embed.md). Its name stays the same from\n' +
+      `// one build to the next; the code it loads sits in the versioned folder ${vdir}/.` },
+  });
+} catch (e) {
+  bundleFailed(e);
+}
 const { version } = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
 write(path.join(out, 'version.json'), JSON.stringify({ version, hash, built: new Date().toISOString() }, null, 2) + '\n');
 

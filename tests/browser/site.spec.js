@@ -85,7 +85,7 @@ for (const { file, hook, figure, shows, settled } of PAGES) {
     // The code came as the page's bundles (scripts/build-site.mjs), not as its many modules.
     const code = file === 'index.html' ? 'playground' : file.replace('.html', '');
     expect(requests.urls.filter((u) => u.startsWith(`${base}${vdir}/js/`)).map((u) => u.slice(`${base}${vdir}/js/`.length)).sort())
-      .toEqual([`${code}/app.js`, `${code}/worker.js`, 'shared/worker-start.js']);
+      .toEqual([`${code}/app.js`, `${code}/worker.js`]);
     // The help's doc links point into the site's own docs/.
     for (const href of await page.locator('.page-help a[href$=".md"]').evaluateAll((as) => as.map((a) => a.href))) {
       expect(href.startsWith(base + 'docs/'), href).toBe(true);

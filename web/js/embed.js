@@ -1,11 +1,14 @@
 // embed.js: the one script a tutorial loads (docs/embed.md). It defines the three elements
 // <backprop-playground>, <backprop-recurrent> and <backprop-digits>, each loading its page's
 // code only once such an element is on the page (now or added later), so a tutorial with one
-// playground does not download the other two pages. The built site's dist/embed.js is this file,
-// with the one marked line below pointing into the versioned folder (scripts/build-site.mjs).
+// playground does not download the other two pages. The built site's dist/embed.js is this file
+// (bundled with worker-start.js), its one marked line pointing into the versioned folder
+// (scripts/build-site.mjs).
 //
 // While an element's code loads, its training worker is already starting (shared/worker-start.js:
 // thread, worker code, engine wasm), one per element found, so the first frame comes sooner.
+
+import { prestartWorker } from './shared/worker-start.js';
 
 const CODE = new URL('./', import.meta.url).href; // code-folder: rewritten by scripts/build-site.mjs
 const code = (file) => new URL(file, CODE).href;
@@ -26,9 +29,9 @@ function loadFor(root) {
     if (root.matches && root.matches(tag)) found.push(root);
     if (root.querySelectorAll) found.push(...root.querySelectorAll(tag));
     if (!found.length) continue;
-    import(code('shared/worker-start.js'))
-      .then(({ prestartWorker }) => { for (const _ of found.slice(0, PRESTART_MAX)) prestartWorker(worker); })
-      .catch(() => {});  // only a head start: the element starts its worker itself otherwise
+    try {
+      for (const _ of found.slice(0, PRESTART_MAX)) prestartWorker(worker);
+    } catch { /* only a head start: the element starts its own worker, and says what failed */ }
     loading.set(tag, load().catch((e) => {
       loading.delete(tag);
       console.error(`Backprop Playground: the code of <${tag}> could not be loaded (${e.message}).`);

@@ -6,11 +6,13 @@
 // called by embed.js as soon as it sees an element, while the element's code is still loading,
 // and startWorker() (called by WorkerClient) then takes that worker instead of starting another.
 //
-// The built site keeps this file as a module of its own (scripts/build-site.mjs), so that
-// embed.js and every page bundle share one pool.
+// The pool is one per page even when this module is loaded more than once: the built site bundles
+// a copy into embed.js and into each element's code (scripts/build-site.mjs), so it lives on the
+// window under a registered symbol, not in a module variable.
 
 const UNUSED_MS = 30000;     // a prestarted worker no element took is ended after this
-const pool = new Map();      // href -> [{ worker, early }]
+const POOL = Symbol.for('backprop-playground/prestarted-workers');
+const pool = (globalThis[POOL] ??= new Map());   // href -> [{ worker, early }]
 
 /**
  * A module worker from `url`. A browser starts workers only from the page's own origin: when the
