@@ -4,7 +4,7 @@
 const pct = (x) => `${(100 * x).toFixed(2)} %`;
 
 function figures(uci) {
-  return uci && uci.results && uci.results.uci_mlp_accuracy;
+  return uci && uci.info && Array.isArray(uci.info.runs) ? uci.info : null;
 }
 
 /** The section "UCI 8×8 digits: MLP test accuracy". */
