@@ -168,3 +168,16 @@ test('the tutorial, its embedded elements and its iframe have no serious accessi
   console.log(`a11y tutorial.html: passing nodes inside ${JSON.stringify(result.shadowPasses)}`);
   for (const id of [...ids, 'pg-iframe']) expect(result.shadowPasses[`#${id}`] || 0, `audited nodes inside #${id}`).toBeGreaterThan(10);
 });
+
+// The example pages and the lessons, each with its elements ready (their shadow roots audited).
+for (const file of ['examples/index.html', 'examples/quick-start.html', 'examples/api.html', 'examples/all-pages.html',
+  'lessons/xor-five-phases.html', 'lessons/vanishing-gradients.html', 'lessons/bptt-adding.html']) {
+  test(`${file} has no serious accessibility violations`, async ({ page, consoleErrors }) => {
+    await page.goto(`/${file}`);
+    await page.waitForFunction(() => [...document.querySelectorAll('backprop-playground, backprop-recurrent, backprop-digits')]
+      .every((el) => el.testHook && el.testHook.frame()), null, { timeout: 30_000 });
+    const result = await audit(page);
+    check(file, result);
+    expect(result.violations.filter((v) => v.id === 'landmark-unique').map(describe)).toEqual([]);
+  });
+}
