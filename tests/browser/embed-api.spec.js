@@ -209,3 +209,23 @@ test('an engine that cannot start rejects ready with the message the element sho
   expect((await events(page, 'error', 'quick-start')).map((e) => e.detail.message).join(' ')).toContain('could not start');
   expect(errors.filter((t) => /Uncaught|unhandled/i.test(t))).toEqual([]);
 });
+
+test('a removed attribute goes back to its default for the other settings in use (the fixed-point task)', async ({ page, consoleErrors }) => {
+  await recordEvents(page);
+  await page.goto('/examples/quick-start.html');
+  await page.evaluate(() => {
+    const el = document.createElement('backprop-recurrent');
+    el.id = 'fp';
+    el.setAttribute('mode', 'fp');
+    el.setAttribute('fp-task', 'letters');
+    el.setAttribute('fp-hidden', '14');
+    document.body.append(el);
+  });
+  await expect.poll(async () => (await events(page, 'ready', 'fp')).length, { timeout: 30_000 }).toBe(1);
+  expect(await stateOf(page, 'fp')).toMatchObject({ mode: 'fp', fptask: 'letters', fphidden: '14' });
+  await page.evaluate(() => document.getElementById('fp').removeAttribute('fp-hidden'));
+  // the letters task's default hidden size (10), not the XOR task's (3)
+  await expect.poll(async () => (await stateOf(page, 'fp')).fphidden).toBe('10');
+  expect((await stateOf(page, 'fp')).fptask).toBe('letters');
+});
+

@@ -166,9 +166,19 @@ export function defineBackpropElement(spec) {
       }
       const key = keyOf(name);
       // a refused value goes back to the setting in use, so attribute and state agree
-      this.setState({ [key]: value === null ? DEFAULTS[key] ?? '' : value }).then((ok) => {
+      this.setState({ [key]: value === null ? this.defaultFor(key) : value }).then((ok) => {
         if (!ok && this.page) this.reflect(this.page.state);
       });
+    }
+
+    /**
+     * What a setting goes back to when its attribute is removed: its default given the other
+     * settings in use (a default may depend on them: the recurrent page's fixed-point task sets
+     * the defaults of its hidden size, tolerance and learning rate).
+     */
+    defaultFor(key) {
+      const others = Object.entries(textOf(this.page.state)).filter(([k]) => k !== key);
+      return textOf(states.parseState(others).state)[key] ?? DEFAULTS[key] ?? '';
     }
 
     /** The settings from `state="..."` and the individual attributes (which win). */
