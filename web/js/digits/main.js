@@ -16,7 +16,7 @@ import { DigitsFiles } from './files.js';
 import { NetworkViews } from './network-views.js';
 import { onKey, testHook } from './keys.js';
 import { clear } from '../shared/dom.js';
-import { showMessage, engineFailedMessage } from '../shared/messages.js';
+import { showMessage, engineFailed } from '../shared/messages.js';
 import { TrainingPage } from '../shared/training-page.js';
 
 export class DigitsPage extends TrainingPage {
@@ -74,11 +74,7 @@ export class DigitsPage extends TrainingPage {
     this.engine = new DigitsEngine({
       onFrame: (f) => { this.pendingFrame = f; },
       onError: (msg) => { this.setPlaying(false); this.message('error', `Training stopped: ${msg}`); },
-      onFatal: (msg) => {
-        const text = engineFailedMessage(msg, this.options.embedded);
-        this.message('error', text);
-        if (this.options.onFatal) this.options.onFatal(text);   // the element's ready rejects
-      },
+      onFatal: (msg) => engineFailed(this, msg),
     });
     const loading = this.message('notice', 'Loading the training engine and the digits…');
     try {
@@ -134,7 +130,7 @@ export class DigitsPage extends TrainingPage {
     if (this.info && frame.configVersion !== this.info.configVersion) return;   // from before a rebuild
     drawFrame(this, frame, now);
     this.reportStats(frame.stats);
-    if (this.playing && !frame.playing) this.setPlaying(false);
+    if (this.stoppedByWorker(frame)) this.setPlaying(false);
   }
 
   reportStats(s) {

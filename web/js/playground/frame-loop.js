@@ -89,7 +89,8 @@ export class FrameLoop {
       });
     }
     if (frame.stats.diverged && !pg.divergence) pg.onDiverged(frame.stats);
-    if (pg.playing && !frame.playing && !frame.stats.diverged) pg.setPlaying(false);
+    // the worker stopped by itself (not a frame sent before the page's play request landed)
+    if (pg.playing && !pg.playsInFlight && !frame.playing && !frame.stats.diverged) pg.setPlaying(false);
   }
 
   drawBoundary(frame) {

@@ -208,7 +208,11 @@ export class Playground {
     }
     this.clearDivergence();
     this.setPlaying(true);
-    this.enqueue(() => this.engine.play(this.state.speed));
+    // Until the worker has the play request, a frame it sent before says "not playing": such a
+    // frame must not pause the page again (frame-loop.js).
+    this.playsInFlight = (this.playsInFlight || 0) + 1;
+    const landed = () => { this.playsInFlight--; };
+    this.enqueue(() => this.engine.play(this.state.speed)).then(landed, landed);
   }
 
   pause() {

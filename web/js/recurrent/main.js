@@ -23,7 +23,7 @@ import { RecurrentFiles } from './files.js';
 import { handleKey } from './keys.js';
 import { makeTestHook } from './test-hook.js';
 import { h, clear } from '../shared/dom.js';
-import { showMessage, engineFailedMessage } from '../shared/messages.js';
+import { showMessage, engineFailed } from '../shared/messages.js';
 import { TrainingPage } from '../shared/training-page.js';
 
 const CHART_EVERY_MS = 100;       // training charts redraw at most this often while playing
@@ -110,11 +110,7 @@ export class RecurrentPlayground extends TrainingPage {
         this.setPlaying(false);
         this.message('error', `Training stopped: ${msg}`);
       },
-      onFatal: (msg) => {
-        const text = engineFailedMessage(msg, this.options.embedded);
-        this.message('error', text);
-        if (this.options.onFatal) this.options.onFatal(text);   // the element's ready rejects
-      },
+      onFatal: (msg) => engineFailed(this, msg),
     });
     const loading = this.message('notice', 'Loading the training engine…');
     try {
@@ -167,7 +163,7 @@ export class RecurrentPlayground extends TrainingPage {
     if (frame.mode === 'seq') this.seq.draw(frame, chartsDue, this.state);
     else this.fp.draw(frame, chartsDue, this.state);
     this.reportStats(frame.stats);
-    if (this.playing && !frame.playing) this.setPlaying(false);
+    if (this.stoppedByWorker(frame)) this.setPlaying(false);
   }
 
   /** The engine's own messages: divergence and stalls pause training; skips are a notice. */

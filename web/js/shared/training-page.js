@@ -30,7 +30,16 @@ export class TrainingPage {
     this.beforePlay();
     this.clearProblem();
     this.setPlaying(true);
-    this.enqueue(() => this.engine.play(this.speedOf(this.state)));
+    // Until the worker has the play request, a frame it sent before says "not playing": such a
+    // frame must not pause the page again (see stoppedByWorker).
+    this.playsInFlight = (this.playsInFlight || 0) + 1;
+    const landed = () => { this.playsInFlight--; };
+    this.enqueue(() => this.engine.play(this.speedOf(this.state))).then(landed, landed);
+  }
+
+  /** Whether `frame` says the worker stopped training by itself while the page plays. */
+  stoppedByWorker(frame) {
+    return this.playing && !this.playsInFlight && !frame.playing;
   }
 
   /** A page's hook before training starts (the recurrent page leaves its BPTT walk). */
