@@ -3,6 +3,7 @@
 // one) or 8123. It is never reused: a server left running from another checkout would otherwise
 // be tested in place of this tree.
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_PATH, CHROMIUM_ARGS } from './scripts/chromium.mjs';
 
 const port = Number(process.env.BP_TEST_PORT) || 8123;
 // $BP_TEST_OUTPUT: where results and traces go (test-results/ by default), so two runs side by
@@ -23,9 +24,8 @@ export default defineConfig({
     viewport: { width: 1400, height: 1000 },
     browserName: 'chromium',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

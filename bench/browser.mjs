@@ -11,15 +11,13 @@ import { root } from './data.mjs';
 import { measurePage } from './page.mjs';
 import { startServer } from './server.mjs';
 import { cliOptions, writeResult } from './node_util.mjs';
+import { CHROMIUM_PATH, CHROMIUM_ARGS } from '../scripts/chromium.mjs';
 
-// TOOLCHAIN.md: without the networking flags Chromium keeps trying to reach the closed network.
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const { quick, out, repeats, args } = cliOptions();
 const parts = args.length ? new Set(args) : new Set(['wasm', 'plainjs', 'page']);
 const server = await startServer(root);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 const result = { system: 'chromium', chromium: browser.version(), systems: [], errors: {} };
 try {
   const context = await browser.newContext();

@@ -20,15 +20,13 @@ import { root } from './data.mjs';
 import { cliOptions, writeResult } from './node_util.mjs';
 import { embedReport } from './report_embed.mjs';
 import { startServe } from '../scripts/start-serve.mjs';
+import { CHROMIUM_PATH, CHROMIUM_ARGS } from '../scripts/chromium.mjs';
+import { stats } from './common.mjs';
 
 const { quick, out, repeats, args } = cliOptions();
 const LOADS = repeats || (quick ? 3 : 5);
 const TARGET_MS = 500;
 const progress = (m) => process.stderr.write(`embed: ${m}\n`);
-// As in browser.mjs (TOOLCHAIN.md: without the networking flags Chromium keeps trying to reach
-// the closed network); not imported from there, since loading browser.mjs runs its benchmarks.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -85,11 +83,6 @@ function probe() {
   });
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b), n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-const summary = (samples, unit) => ({ samples, median: median(samples), min: Math.min(...samples), max: Math.max(...samples), unit });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-bench-embed-'));
 const site = path.join(dir, 'site');
@@ -100,7 +93,7 @@ try {
   result.hash = JSON.parse(fs.readFileSync(path.join(site, 'version.json'), 'utf8')).hash;
   fs.writeFileSync(path.join(site, 'bench-embed.html'), PAGE);
   server = await startServe(['--site', '--root', site], { stderr: 'inherit' });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   result.chromium = browser.version();
   const first = [], defined = [];
   const consoleErrors = [];
@@ -123,8 +116,8 @@ try {
     progress(`load ${i + 1}/${LOADS}: first frame at ${r.ms.toFixed(0)} ms (element defined at ${r.definedMs.toFixed(0)} ms)`);
     await context.close();
   }
-  result.results = { embed_first_frame: summary(first, 'ms') };
-  result.info = { embed_defined: summary(defined, 'ms'), bytesFirstLoad: bytes.loaded, requestsFirstLoad: bytes.requests };
+  result.results = { embed_first_frame: stats(first, 'ms') };
+  result.info = { embed_defined: stats(defined, 'ms'), bytesFirstLoad: bytes.loaded, requestsFirstLoad: bytes.requests };
   if (consoleErrors.length) result.consoleErrors = consoleErrors.slice(0, 5);
 } catch (e) {
   result.errors.embed = String(e && e.message || e).split('\n')[0];

@@ -3,8 +3,10 @@
 
 const pct = (x) => `${(100 * x).toFixed(2)} %`;
 
+/** { runs, mean, min, max }, or null when not measured. */
 function figures(uci) {
-  return uci && uci.info && Array.isArray(uci.info.runs) ? uci.info : null;
+  const r = uci && uci.results && uci.results.uci_mlp_accuracy;
+  return r && uci.info && Array.isArray(uci.info.runs) ? { ...uci.info, min: r.min, max: r.max } : null;
 }
 
 /** The section "UCI 8×8 digits: MLP test accuracy". */

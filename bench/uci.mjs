@@ -12,6 +12,7 @@ import path from 'node:path';
 
 import { root } from './data.mjs';
 import { cliOptions, writeResult } from './node_util.mjs';
+import { stats } from './common.mjs';
 
 const { out } = cliOptions();
 const SEEDS = [1, 2, 3, 4, 5];
@@ -47,9 +48,9 @@ try {
   }
   const mean = runs.reduce((s, r) => s + r.accuracy, 0) / runs.length;
   const accuracies = runs.map((r) => r.accuracy);
-  // results: the bench's usual { samples, median } (bench/run.mjs merges those); info: each run
-  result.results = { uci_mlp_accuracy: { samples: accuracies, median: [...accuracies].sort((a, b) => a - b)[2], unit: 'fraction' } };
-  result.info = { runs, mean, min: Math.min(...accuracies), max: Math.max(...accuracies) };
+  // results: the bench's usual stats (bench/run.mjs merges those); info: each run, and the mean
+  result.results = { uci_mlp_accuracy: stats(accuracies, 'fraction') };
+  result.info = { runs, mean };
 } catch (e) {
   result.errors.uci = String(e && e.message || e).split('\n')[0];
   process.exitCode = 1;

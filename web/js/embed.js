@@ -30,7 +30,7 @@ function loadFor(root) {
     if (root.querySelectorAll) found.push(...root.querySelectorAll(tag));
     if (!found.length) continue;
     try {
-      for (const _ of found.slice(0, PRESTART_MAX)) prestartWorker(worker);
+      for (let i = 0; i < Math.min(found.length, PRESTART_MAX); i++) prestartWorker(worker);
     } catch { /* only a head start: the element starts its own worker, and says what failed */ }
     loading.set(tag, load().catch((e) => {
       loading.delete(tag);

@@ -9,7 +9,7 @@ import {
   canonicalFeatures, DATASETS,
 } from './state.js';
 import { tooFewPoints, customFromCurrentData } from './edits.js';
-import { engineFailedMessage } from '../shared/messages.js';
+import { engineFailed } from '../shared/messages.js';
 
 const GRID = 200;            // decision boundary: GRID x GRID evaluated points
 const THUMB = 40;            // node thumbnails: THUMB x THUMB
@@ -35,11 +35,7 @@ export class EngineSync {
         pg.setPlaying(false);
         pg.message('error', `Training stopped: ${msg}`);
       },
-      onFatal: (msg) => {
-        const text = engineFailedMessage(msg, pg.options.embedded);
-        pg.message('error', text);
-        if (pg.options.onFatal) pg.options.onFatal(text);   // the element's ready rejects
-      },
+      onFatal: (msg) => engineFailed(pg, msg),
     });
     const loading = pg.message('notice', 'Loading the training engine…');
     try {

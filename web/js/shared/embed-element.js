@@ -17,6 +17,8 @@ import { pageURL } from './site.js';
 
 /** Attributes the element reads itself (not settings). */
 const OWN = ['controls', 'autoplay', 'state', 'lesson', 'lesson-title'];
+/** Whether an `autoplay` attribute value asks to play: present, and not "false", "0" or "no". */
+const playsOn = (value) => value !== null && !['false', '0', 'no'].includes(value);
 /** Ordinary HTML attributes that are never settings (`hidden` is: the playground's layers). */
 const HTML_ATTRS = /^(id|class|style|title|lang|dir|tabindex|slot|part|role|is|aria-.*|data-.*)$/;
 
@@ -99,7 +101,7 @@ export function defineBackpropElement(spec) {
       if (!['full', 'minimal', 'none'].includes(controls)) {
         notices.push(`controls="${controls.slice(0, 40)}" is not valid (expected full, minimal or none).`);
       }
-      const autoplay = this.hasAttribute('autoplay') && !['false', '0', 'no'].includes(this.getAttribute('autoplay'));
+      const autoplay = playsOn(this.getAttribute('autoplay'));
       this.lastFigures = null;
       this.framesSeen = 0;
       this.page = new spec.Page(container, {
@@ -160,7 +162,7 @@ export function defineBackpropElement(spec) {
         return;
       }
       if (name === 'autoplay') {
-        if (value !== null && !['false', '0', 'no'].includes(value)) this.page.play();
+        if (playsOn(value)) this.page.play();
         else this.page.pause();
         return;
       }

@@ -19,12 +19,16 @@ export function showMessage(host, kind, text, options = {}, max = 6) {
 }
 
 /**
- * What a page says when its training engine cannot start (the worker or its wasm did not load):
- * the reason, and what to check. A full page is usually missing its build; an element on
- * another site usually lacks a header or a CSP source (docs/embed.md, "Hosting").
+ * What a page does when its training engine cannot start (the worker or its wasm did not load):
+ * it shows the reason and what to check, and tells its element (options.onFatal: the element's
+ * ready rejects). A full page is usually missing its build; an element on another site usually
+ * lacks a header or a CSP source (docs/embed.md, "Hosting").
+ * @param {object} page  a page: message(kind, text), options { embedded, onFatal }
  */
-export function engineFailedMessage(reason, embedded) {
-  return embedded
+export function engineFailed(page, reason) {
+  const text = page.options.embedded
     ? `${reason} The site serving the playground must send Access-Control-Allow-Origin, and this page's Content-Security-Policy must allow worker-src blob: and that site (see "Hosting" in the playground's docs/embed.md).`
     : `${reason} Serve the page with "npm start" after "npm run build" (the build puts the wasm module in web/engine/).`;
+  page.message('error', text);
+  if (page.options.onFatal) page.options.onFatal(text);
 }
