@@ -342,6 +342,23 @@ inline json optimizer_config_json(const OptimizerConfig& o) {
     return t;
 }
 
+// The reverse of optimizer_config_json: the optimizer fields of a "training" object, each
+// checked against its range, the missing ones left as they are in `o`. The caller lists the keys
+// its object allows (these and its own).
+inline void read_optimizer_config(const Fields& f, OptimizerConfig& o) {
+    o.kind = named(f, "optimizer", optimizer_name(o.kind), optimizer_from_name);
+    o.learning_rate = f.number("learningRate", o.learning_rate, 0.0, 10.0);
+    o.momentum = f.number("momentum", o.momentum, 0.0, 0.9999);
+    o.beta1 = f.number("beta1", o.beta1, 0.0, 0.9999);
+    o.beta2 = f.number("beta2", o.beta2, 0.0, 0.999999);
+    o.rho = f.number("rho", o.rho, 0.0, 0.9999);
+    o.epsilon = f.number("epsilon", o.epsilon, 1e-12, 1.0);
+    o.schedule = named(f, "schedule", schedule_name(o.schedule), schedule_from_name);
+    o.decay_rate = f.number("decayRate", o.decay_rate, 1e-6, 1.0);
+    o.decay_steps = static_cast<long>(f.count("decaySteps", static_cast<double>(o.decay_steps), 1, 1e9));
+    o.clip_norm = f.number("clipNorm", o.clip_norm, 0.0, 1e6);
+}
+
 // Weights by parameter name: {"W": [[...]], ...} (recurrent and fixed-point model files).
 inline json params_json(const ParamList& params) {
     json w = json::object();

@@ -117,18 +117,7 @@ TrainingSpec read_training(const Fields& f, TrainingSpec t) {
     f.allow_only({"optimizer", "learningRate", "momentum", "beta1", "beta2", "rho", "epsilon", "batchSize",
                   "schedule", "decayRate", "decaySteps", "clipNorm", "regularization", "regularizationRate",
                   "seed"});
-    OptimizerConfig& o = t.optimizer;
-    o.kind = named(f, "optimizer", optimizer_name(o.kind), optimizer_from_name);
-    o.learning_rate = f.number("learningRate", o.learning_rate, 0.0, 10.0);
-    o.momentum = f.number("momentum", o.momentum, 0.0, 0.9999);
-    o.beta1 = f.number("beta1", o.beta1, 0.0, 0.9999);
-    o.beta2 = f.number("beta2", o.beta2, 0.0, 0.999999);
-    o.rho = f.number("rho", o.rho, 0.0, 0.9999);
-    o.epsilon = f.number("epsilon", o.epsilon, 1e-12, 1.0);
-    o.schedule = named(f, "schedule", schedule_name(o.schedule), schedule_from_name);
-    o.decay_rate = f.number("decayRate", o.decay_rate, 1e-6, 1.0);
-    o.decay_steps = static_cast<long>(f.count("decaySteps", static_cast<double>(o.decay_steps), 1, 1e9));
-    o.clip_norm = f.number("clipNorm", o.clip_norm, 0.0, 1e6);
+    read_optimizer_config(f, t.optimizer);
     t.batch_size = static_cast<std::size_t>(f.count("batchSize", static_cast<double>(t.batch_size), 1, limits::kMaxBatch));
     t.regularization = named(f, "regularization", regularization_name(t.regularization), regularization_from_name);
     t.regularization_rate = f.number("regularizationRate", t.regularization_rate, 0.0, 10.0);

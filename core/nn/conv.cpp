@@ -196,27 +196,7 @@ void conv2d_init(Conv2d& layer, const Conv2dSpec& spec, Init init, Rng& rng) {
     layer.b = zeros(1, spec.out_channels);
     layer.dW = zeros(fan_in, spec.out_channels);
     layer.db = zeros(1, spec.out_channels);
-    double* W = layer.W.data();
-    const std::size_t size = layer.W.size();
-    switch (init) {
-        case Init::Uniform:
-            for (std::size_t i = 0; i < size; ++i) W[i] = rng.uniform(-0.5, 0.5);
-            layer.b.fill(0.1);
-            return;
-        case Init::Glorot: {
-            const double r = __builtin_sqrt(6.0 / static_cast<double>(fan_in + fan_out));
-            for (std::size_t i = 0; i < size; ++i) W[i] = rng.uniform(-r, r);
-            return;
-        }
-        case Init::He: {
-            const double sd = __builtin_sqrt(2.0 / static_cast<double>(fan_in));
-            for (std::size_t i = 0; i < size; ++i) W[i] = rng.normal(0.0, sd);
-            return;
-        }
-        case Init::Zeros:
-            return;
-    }
-    fail_arg("conv2d_init: invalid Init value");
+    init_weights(layer.W, layer.b, fan_in, fan_out, init, rng);
 }
 
 void conv2d_forward(const Conv2d& layer, const Mat& x, ConvWork& work, Mat& y) {

@@ -13,28 +13,32 @@ void dense_init(Dense& layer, std::size_t D, std::size_t H, Init init, Rng& rng)
     layer.b = zeros(1, H);
     layer.dW = zeros(D, H);
     layer.db = zeros(1, H);
-    double* W = layer.W.data();
-    const std::size_t size = D * H;
+    init_weights(layer.W, layer.b, D, H, init, rng);
+}
+
+void init_weights(Mat& Wm, Mat& b, std::size_t fan_in, std::size_t fan_out, Init init, Rng& rng) {
+    double* W = Wm.data();
+    const std::size_t size = Wm.size();
     switch (init) {
         case Init::Uniform:
             for (std::size_t i = 0; i < size; ++i) W[i] = rng.uniform(-0.5, 0.5);
-            layer.b.fill(0.1);
+            b.fill(0.1);
             return;
         case Init::Glorot: {
             // sqrt is correctly rounded (IEEE 754), hence deterministic like + and *.
-            const double r = __builtin_sqrt(6.0 / static_cast<double>(D + H));
+            const double r = __builtin_sqrt(6.0 / static_cast<double>(fan_in + fan_out));
             for (std::size_t i = 0; i < size; ++i) W[i] = rng.uniform(-r, r);
             return;
         }
         case Init::He: {
-            const double sd = __builtin_sqrt(2.0 / static_cast<double>(D));
+            const double sd = __builtin_sqrt(2.0 / static_cast<double>(fan_in));
             for (std::size_t i = 0; i < size; ++i) W[i] = rng.normal(0.0, sd);
             return;
         }
         case Init::Zeros:
             return;
     }
-    throw std::invalid_argument("dense_init: invalid Init value");
+    throw std::invalid_argument("init_weights: invalid Init value");
 }
 
 void dense_forward(const Dense& layer, const Mat& x, Mat& y) {

@@ -48,6 +48,9 @@ enum class Init {
 // The weights are drawn from `rng` in row-major order of W (W[0,0], W[0,1], ...), so a seed
 // gives the same weights in every build.
 void dense_init(Dense& layer, std::size_t D, std::size_t H, Init init, Rng& rng);
+// The scheme itself, for any layer with weights: fills W (already sized) and b by the scheme,
+// fan_in and fan_out as the scheme counts them (conv2d: C·k·k in, C_out·k·k out).
+void init_weights(Mat& W, Mat& b, std::size_t fan_in, std::size_t fan_out, Init init, Rng& rng);
 
 // y = x W + b.   x:(N,D) -> y:(N,H), resized if needed.
 // Throws std::invalid_argument when x has not D columns.

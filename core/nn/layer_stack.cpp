@@ -373,21 +373,9 @@ double stack_backward(LayerStack& stack, StackCache& cache, const Mat& target, b
     if (stack.l1 > 0.0 || stack.l2 > 0.0) {
         for (StackLayer& layer : stack.layers) {
             if (!has_weights(layer.spec.kind)) continue;
-            Mat& Wm = layer.spec.kind == LayerKind::Dense ? layer.dense.W : layer.conv.W;
-            Mat& dWm = layer.spec.kind == LayerKind::Dense ? layer.dense.dW : layer.conv.dW;
-            const double* W = Wm.data();
-            double* dW = dWm.data();
-            const std::size_t n = Wm.size();
-            double abs_sum = 0.0, sq_sum = 0.0;
-            for (std::size_t i = 0; i < n; ++i) {
-                const double w = W[i];
-                const double sign = w > 0.0 ? 1.0 : (w < 0.0 ? -1.0 : 0.0);
-                abs_sum += w * sign;
-                sq_sum += w * w;
-                if (weight == 1.0) dW[i] += stack.l1 * sign + stack.l2 * w;
-                else dW[i] += weight * (stack.l1 * sign + stack.l2 * w);
-            }
-            penalty += stack.l1 * abs_sum + 0.5 * stack.l2 * sq_sum;
+            const bool dense = layer.spec.kind == LayerKind::Dense;
+            penalty += weight_penalty(dense ? layer.dense.W : layer.conv.W, dense ? layer.dense.dW : layer.conv.dW,
+                                      stack.l1, stack.l2, weight);
         }
     }
     return weight == 1.0 ? loss + penalty : weight * (loss + penalty);

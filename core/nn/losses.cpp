@@ -75,6 +75,20 @@ bool loss_is_fused(Loss loss) {
     return loss == Loss::SigmoidCrossEntropy || loss == Loss::SoftmaxCrossEntropy;
 }
 
+double weight_penalty(const Mat& W, Mat& dW, double l1, double l2, double scale) {
+    const double* w = W.data();
+    double* dw = dW.data();
+    const std::size_t n = W.size();
+    double abs_sum = 0.0, sq_sum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double sign = w[i] > 0.0 ? 1.0 : (w[i] < 0.0 ? -1.0 : 0.0);  // d|w|/dw, 0 at 0
+        abs_sum += w[i] * sign;
+        sq_sum += w[i] * w[i];
+        dw[i] += scale * (l1 * sign + l2 * w[i]);
+    }
+    return l1 * abs_sum + 0.5 * l2 * sq_sum;
+}
+
 const char* loss_name(Loss loss) {
     switch (loss) {
         case Loss::SquaredError: return "squared";

@@ -47,6 +47,10 @@ double loss_value(Loss loss, const Mat& out, const Mat& target);
 // backward must be skipped): sigmoid_ce and softmax_ce.
 bool loss_is_fused(Loss loss);
 
+// The L1 / L2 weight penalty of one weight matrix: returns λ₁ Σ|w| + ½ λ₂ Σ w² and adds its
+// gradient, scale · (λ₁ sign(w) + λ₂ w), to dW (scale is the caller's loss weight, 1 by default).
+double weight_penalty(const Mat& W, Mat& dW, double l1, double l2, double scale = 1.0);
+
 // "squared" "sigmoid_ce" "softmax_ce"
 const char* loss_name(Loss loss);
 // The inverse; an unknown name throws std::invalid_argument listing the allowed names.

@@ -164,22 +164,8 @@ double mlp_backward(Mlp& net, MlpCache& cache, const Mat& target) {
 
     // L1 / L2 on the weights: penalty λ₁ Σ|w| + ½ λ₂ Σ w², gradient λ₁ sign(w) + λ₂ w.
     double penalty = 0.0;
-    if (c.l1 > 0.0 || c.l2 > 0.0) {
-        for (Dense& layer : net.layers) {
-            const double* W = layer.W.data();
-            double* dW = layer.dW.data();
-            const std::size_t n = layer.W.size();
-            double abs_sum = 0.0, sq_sum = 0.0;
-            for (std::size_t i = 0; i < n; ++i) {
-                const double w = W[i];
-                const double sign = w > 0.0 ? 1.0 : (w < 0.0 ? -1.0 : 0.0);
-                abs_sum += w * sign;
-                sq_sum += w * w;
-                dW[i] += c.l1 * sign + c.l2 * w;
-            }
-            penalty += c.l1 * abs_sum + 0.5 * c.l2 * sq_sum;
-        }
-    }
+    if (c.l1 > 0.0 || c.l2 > 0.0)
+        for (Dense& layer : net.layers) penalty += weight_penalty(layer.W, layer.dW, c.l1, c.l2);
     return loss + penalty;
 }
 

@@ -11,10 +11,12 @@ import { loadBackprop } from './load.mjs';
 import { LIMITS, fieldOf, defaultState, toEngineConfig } from '../../web/js/playground/state.js';
 import { core, L, seedMax, parserRange as rangeIn, assertWithin } from './core-limits.mjs';
 
-const modelIo = core('io/model_io.cpp');
+// model_io.cpp parses the training object; its optimizer fields go through json_io.hpp's
+// read_optimizer_config, shared with the image-network files.
+const modelIo = core('io/model_io.cpp') + core('io/json_io.hpp');
 
 /** The range the config parser gives a field: f.number("key", fallback, lo, hi) or f.count(...). */
-const parserRange = (key) => rangeIn(modelIo, key, 'core/model_io.cpp');
+const parserRange = (key) => rangeIn(modelIo, key, 'core/io/model_io.cpp or core/io/json_io.hpp');
 
 /** Asserts that the page field's range [min, max] lies in the engine's [lo, hi]. */
 function within(prop, [lo, hi]) {

@@ -16,7 +16,8 @@ import { core, constants, L, seedMax, parserRange, assertWithin } from './core-l
 const numberRange = (text, key) => parserRange(text, key, 'the parser');
 
 const FP = { ...constants(core('recurrent/fixed_point.hpp')), ...constants(core('data/fixed_point_tasks.hpp')), ...constants(core('session/fixed_point_session.hpp')) };
-const modelIo = core('io/model_io.cpp');
+// The optimizer fields are read by json_io.hpp's read_optimizer_config for every model file.
+const modelIo = core('io/model_io.cpp') + core('io/json_io.hpp');
 const fpIo = core('io/fixed_point_io.cpp');
 
 /** Asserts that the page field's range [min, max] lies in the engine's [lo, hi]. */

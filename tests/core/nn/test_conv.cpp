@@ -134,6 +134,27 @@ void fill_uniform(Mat& m, bp::Rng& rng) {
     for (double& v : m) v = rng.uniform(-1.0, 1.0);
 }
 
+// A (r, c) matrix of entries uniform in [−1, 1].
+Mat random_mat(std::size_t r, std::size_t c, bp::Rng& rng) {
+    Mat m = bp::zeros(r, c);
+    fill_uniform(m, rng);
+    return m;
+}
+
+// One case of the random-shape tests, and its layer: weights by `init`, biases uniform in [−1, 1].
+struct ShapeCase {
+    ImageShape in;
+    std::size_t c_out, k, s;
+    Padding padding;
+};
+
+Conv2d random_layer(const ShapeCase& t, Init init, bp::Rng& rng) {
+    Conv2d layer;
+    bp::conv2d_init(layer, {t.in, t.c_out, t.k, t.s, t.padding}, init, rng);
+    fill_uniform(layer.b, rng);
+    return layer;
+}
+
 }  // namespace
 
 TEST_CASE("conv2d: 3×3 kernel on a 4×4 image, valid, stride 1", "[conv]") {
@@ -277,25 +298,17 @@ TEST_CASE("conv2d: two channels in, three out, two images", "[conv]") {
 }
 
 TEST_CASE("conv2d agrees with the naive formula and the full convolution on random shapes", "[conv]") {
-    struct Case {
-        ImageShape in;
-        std::size_t c_out, k, s;
-        Padding padding;
-    };
-    const Case cases[] = {
+    const ShapeCase cases[] = {
         {{1, 5, 5}, 2, 3, 1, Padding::Valid}, {{2, 6, 5}, 3, 3, 2, Padding::Same},
         {{3, 7, 6}, 2, 5, 2, Padding::Valid}, {{2, 5, 7}, 4, 1, 2, Padding::Same},
         {{1, 4, 4}, 1, 3, 2, Padding::Same},  {{2, 8, 8}, 3, 5, 1, Padding::Same},
         {{3, 6, 7}, 9, 3, 2, Padding::Valid}, {{1, 9, 8}, 2, 7, 2, Padding::Same},
     };
     bp::Rng rng(13);
-    for (const Case& t : cases) {
-        Conv2d layer;
-        bp::conv2d_init(layer, {t.in, t.c_out, t.k, t.s, t.padding}, Init::Glorot, rng);
-        fill_uniform(layer.b, rng);
-        Mat x = bp::zeros(3, t.in.size()), g = bp::zeros(3, layer.out.size());
-        fill_uniform(x, rng);
-        fill_uniform(g, rng);
+    for (const ShapeCase& t : cases) {
+        Conv2d layer = random_layer(t, Init::Glorot, rng);
+        Mat x = random_mat(3, t.in.size(), rng);
+        Mat g = random_mat(3, layer.out.size(), rng);
         Conv2dCache cache;
         Mat y, dx;
         bp::conv2d_forward(layer, x, cache, y);
@@ -313,24 +326,16 @@ TEST_CASE("conv2d agrees with the naive formula and the full convolution on rand
 }
 
 TEST_CASE("conv2d gradients match central differences", "[conv]") {
-    struct Case {
-        ImageShape in;
-        std::size_t c_out, k, s;
-        Padding padding;
-    };
-    const Case cases[] = {
+    const ShapeCase cases[] = {
         {{2, 6, 6}, 3, 3, 1, Padding::Valid}, {{2, 6, 6}, 3, 3, 1, Padding::Same},
         {{2, 7, 6}, 3, 3, 2, Padding::Valid}, {{2, 7, 6}, 3, 3, 2, Padding::Same},
         {{3, 6, 5}, 2, 5, 2, Padding::Same},  {{1, 8, 7}, 4, 5, 2, Padding::Valid},
     };
     bp::Rng rng(7);
-    for (const Case& t : cases) {
-        Conv2d layer;
-        bp::conv2d_init(layer, {t.in, t.c_out, t.k, t.s, t.padding}, Init::He, rng);
-        fill_uniform(layer.b, rng);
-        Mat x = bp::zeros(2, t.in.size()), G = bp::zeros(2, layer.out.size());
-        fill_uniform(x, rng);
-        fill_uniform(G, rng);
+    for (const ShapeCase& t : cases) {
+        Conv2d layer = random_layer(t, Init::He, rng);
+        Mat x = random_mat(2, t.in.size(), rng);
+        Mat G = random_mat(2, layer.out.size(), rng);
         // Scalar objective S = Σ G ⊙ y, so dS/dy = G exactly.
         Conv2dCache scratch;
         Mat ys;
