@@ -6,9 +6,9 @@
 //   <backprop-digits data="uci" model="cnn" controls="minimal"></backprop-digits>
 
 import { DigitsPage } from './main.js';
-import { parseState, splitParams, settingsText, defaultState, STATE_KEYS, FIELDS } from './state.js';
+import * as digitsState from './state.js';
 import { defineBackpropElement } from '../shared/embed-element.js';
-import { controlByName, stylesheetURLs, RUN_BAR_REGIONS, PAGE_COMMANDS } from '../shared/embed-parts.js';
+import { pageElementSpec } from '../shared/embed-parts.js';
 
 export const ALIASES = {
   dataset: 'data',
@@ -34,25 +34,19 @@ function figuresOf(frame) {
   };
 }
 
-export const BackpropDigitsElement = defineBackpropElement({
+export const BackpropDigitsElement = defineBackpropElement(pageElementSpec(import.meta.url, digitsState, {
   tag: 'backprop-digits',
   Page: DigitsPage,
-  states: { parseState, splitParams, STATE_KEYS, defaultState },
-  settingsText,
   aliases: ALIASES,
-  stylesheets: stylesheetURLs(import.meta.url, ['vendor/uPlot.min.css', 'css/playground.css', 'css/digits-views.css', 'css/digits.css', 'css/lesson.css']),
+  css: ['css/digits-views.css', 'css/digits.css'],
   label: 'Handwritten digits playground',
   file: 'digits.html',
   figuresOf,
-  figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'],
   regions: {
-    ...RUN_BAR_REGIONS,
     draw: '.dg-panel-draw', training: '.dg-panel-train', confusion: '.dg-panel-confusion',
     gallery: '.dg-panel-gallery', views: '.dg-panel-views',
   },
-  controlOf: (root, key) => controlByName(root, FIELDS.find((f) => f.key === key)?.prop),
   api: {
-    ...PAGE_COMMANDS,
     exportModel: (pg) => pg.engine.saveModel(),   // (the digits engine names it saveModel)
   },
-});
+}));

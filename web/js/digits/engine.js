@@ -2,7 +2,8 @@
 // owns the wasm ImageSession. Requests are promises that resolve with the worker's result or
 // reject with an Error carrying the engine's message (it names the field or the layer and its
 // shapes). While playing, the worker streams frames to `onFrame`; the page acks each one it draws.
-// The protocol is shared/worker-client.js; this file adds this page's requests.
+// The protocol is shared/worker-client.js, with the requests every worker answers (play, pause,
+// speed, frame, reset); this file adds this page's.
 
 import { WorkerClient } from '../shared/worker-client.js';
 
@@ -16,10 +17,6 @@ export class DigitsEngine extends WorkerClient {
   init(config) { return this.request('init', { config }); }
   setConfig(config) { return this.request('setConfig', { config }); }
   updateTraining(training) { return this.request('updateTraining', { training }); }
-  reset() { return this.request('reset'); }
-  play(speed) { return this.request('play', { speed }); }
-  pause() { return this.request('pause'); }
-  setSpeed(speed) { return this.request('speed', { speed }); }
   step(steps = 1) { return this.request('step', { steps }); }
   /** The drawing as the network sees it (Float64Array R·C) or null; resolves with the prediction. */
   setInput(pixels) { return this.request('setInput', { pixels }); }

@@ -1,27 +1,19 @@
 // digits/files.js: the page's files and links: the share link, the model file (export, and an
 // all-or-nothing import: a bad file changes nothing and says why), and the PyTorch script. The
 // pure parts (the script, file names, the first check of a file) are digits/export.js; the link,
-// the clipboard and the file label are the page kit's (shared/files.js).
+// the clipboard, the model file's download, the size check and the file label are the page
+// kit's (shared/files.js PageFiles).
 
 import { download } from '../shared/dom.js';
-import { shareURL, copyLink, fileLabel, sentence } from '../shared/files.js';
+import { PageFiles, fileLabel, sentence } from '../shared/files.js';
 import { serializeState, LIMITS } from './state.js';
 import { stateFromConfig } from './model-settings.js';
 import { pytorchScript, fileName, inspectModelText } from './export.js';
 
-export class DigitsFiles {
+export class DigitsFiles extends PageFiles {
   /** @param {object} page  the DigitsPage (engine, state, message, enqueue, applyLoaded, shareBase) */
   constructor(page) {
-    this.page = page;
-  }
-
-  shareURL() {
-    return shareURL(this.page.options.shareBase, serializeState(this.page.state));
-  }
-
-  async share() {
-    const url = this.shareURL();
-    this.page.controls.showShareLink(url, await copyLink(url));
+    super(page, { serializeState, maxModelBytes: LIMITS.maxModelBytes });
   }
 
   step() {
@@ -29,12 +21,12 @@ export class DigitsFiles {
     return f && f.stats ? f.stats.step : 0;
   }
 
-  async exportModel() {
-    try {
-      download(fileName(this.page.state, this.step()), await this.page.engine.saveModel(), 'application/json');
-    } catch (e) {
-      this.page.message('error', `The model could not be exported: ${e.message}`);
-    }
+  modelFileName() {
+    return fileName(this.page.state, this.step());
+  }
+
+  modelText() {
+    return this.page.engine.saveModel();
   }
 
   /** The script, and the model file beside it (the script reads its weights from that file). */
@@ -59,34 +51,16 @@ export class DigitsFiles {
     }
   }
 
-  async importModel(file) {
-    if (file.size > LIMITS.maxModelBytes) {
-      this.page.message('error', `"${fileLabel(file.name)}" is too large to be a model file (limit 16 MB). Nothing was changed.`);
-      return false;
-    }
-    return this.importModelText(await file.text(), file.name);
-  }
-
   /** All or nothing: the engine must accept it and the page must be able to show its settings. */
   async importModelText(text, name) {
     const page = this.page;
     const shown = name === undefined ? 'the file' : `"${fileLabel(name)}"`;
-    const fail = (why) => {
-      page.message('error', `Could not load ${shown}: ${sentence(why)} Nothing was changed.`, { timeout: 15000 });
-      return false;
-    };
+    const fail = (why) => this.refuse(shown, sentence(why));
     const first = inspectModelText(text);
     if (first.error) return fail(first.error);
     const mapped = stateFromConfig(first.config, page.state);
     if (mapped.error) return fail(mapped.error);
-    let info = null;
-    await page.enqueue(async () => {
-      try {
-        info = await page.engine.loadModel(text, first.config.data.name);
-      } catch (e) {
-        fail(e.message);
-      }
-    });
+    const info = await this.loadQueued(() => page.engine.loadModel(text, first.config.data.name), fail);
     if (!info) return false;
     page.applyLoaded(mapped.state, info);
     page.message('notice', `Loaded ${shown}.`, { timeout: 4000 });

@@ -6,6 +6,7 @@
 // never an error. `timing` keeps how long the last drawing took to reach its probabilities.
 
 import { toMnist, toUci8x8, UCI_BITMAP, UCI_BLOCK } from './preprocess.js';
+import { oneAtATime } from '../shared/one-at-a-time.js';
 
 export class DrawingInput {
   /**
@@ -19,8 +20,7 @@ export class DrawingInput {
     this.o = o;
     this.pixels = null;      // the preprocessed input (Float64Array) or null
     this.prep = null;        // preprocess.js's result (box, offsets) for the saliency overlay
-    this.busy = false;
-    this.queued = false;
+    this.send = oneAtATime(() => this.ask());   // (a drawing changed while one is read waits)
     this.timing = { lastMs: NaN };
   }
 
@@ -45,29 +45,18 @@ export class DrawingInput {
   }
 
   /** Sends the current input (again: after a new network, the same drawing is read anew). */
-  send() {
+  ask() {
     const engine = this.o.engine();
-    if (!engine) return;
-    if (this.busy) {
-      this.queued = true;
-      return;
-    }
-    this.busy = true;
+    if (!engine) return undefined;
     const pixels = this.pixels;
-    engine.setInput(pixels).then((p) => {
+    return engine.setInput(pixels).then((p) => {
       if (pixels === this.pixels) {
         this.show(p);
         if (p) this.timing.lastMs = performance.now() - this.t0;
         // (the views' trace waits for the end of a stroke: it would delay the next answer)
         if (this.o.answered && !this.o.views.pad.active) this.o.answered();
       }
-    }, (e) => this.o.onError(e.message)).finally(() => {
-      this.busy = false;
-      if (this.queued) {
-        this.queued = false;
-        this.send();
-      }
-    });
+    }, (e) => this.o.onError(e.message));
   }
 
   /** A prediction from the worker (the request's answer or a frame's), or null. */

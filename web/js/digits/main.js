@@ -1,7 +1,8 @@
 // digits/main.js: the digits page's composition root. A DigitsPage wires one engine (its own
 // worker, digits/worker.js), the state (digits/state.js), the controls and the views together,
-// and owns the animation loop: the worker streams frames, each requestAnimationFrame draws the
-// latest one and acks it. Views never see the engine; the engine never sees the DOM.
+// and draws each frame the animation loop (the page kit's TrainingPage, shared/training-page.js)
+// hands it: the worker streams frames, the loop draws the latest and acks it. Views never see the
+// engine; the engine never sees the DOM.
 // Split by concern: layout.js (the panels), input.js (drawing -> answer), files.js (share,
 // model files, PyTorch), network-views.js (the views inside the network), frame-draw.js (one
 // frame onto the views), keys.js (keys, test hook).
@@ -15,23 +16,12 @@ import { DrawingInput } from './input.js';
 import { DigitsFiles } from './files.js';
 import { NetworkViews } from './network-views.js';
 import { onKey, testHook } from './keys.js';
-import { clear } from '../shared/dom.js';
-import { showMessage, engineFailed } from '../shared/messages.js';
 import { TrainingPage } from '../shared/training-page.js';
 
 export class DigitsPage extends TrainingPage {
   constructor(host, options = {}) {
-    super({ speedOf, cloneState });
-    this.host = host;
-    this.options = options;
-    this.state = cloneState(options.state || defaultState());
-    this.goodState = cloneState(this.state);
-    this.lastFrame = null;
-    this.pendingFrame = null;
-    this.draws = 0;
-    this.lastChart = 0;
+    super(host, options, { speedOf, cloneState, defaultState });
     this.info = null;              // the engine's description of the network (layers, image shape)
-    this.firstFrame = new Promise((resolve) => { this.resolveFirstFrame = resolve; });
     this.controls = new DigitsControls({ change: (p) => this.update(p), action: (n, a) => this.action(n, a) });
     this.v = buildLayout(host, this.controls, {
       action: (n) => this.action(n),
@@ -39,6 +29,7 @@ export class DigitsPage extends TrainingPage {
       cellSelect: (t, p) => this.showCell(t, p),
       toggleOverlay: (on) => { this.v.pad.showOverlay = on; this.v.pad.render(); },
     }, options.controls || 'full');
+    this.messages = this.v.messages;
     this.input = new DrawingInput({
       engine: () => (this.ready ? this.engine : null), dataName: () => this.state.data, views: this.v,
       onError: (m) => this.message('error', m, { timeout: 8000 }),
@@ -49,16 +40,14 @@ export class DigitsPage extends TrainingPage {
       engine: () => (this.ready ? this.engine : null), playing: () => this.playing,
       onError: (m) => this.message('error', m, { timeout: 8000 }),
     });
-    this.controls.render(this.state);
-    this.showModel();
-    for (const n of options.notices || []) this.message('notice', n, { timeout: 12000 });
-    this.loop = this.loop.bind(this);
-    this.onKey = (ev) => onKey(this, ev);
-    (options.keyTarget || host).addEventListener('keydown', this.onKey);
+    this.render();
+    this.showNotices();
+    this.listenKeys(onKey);
     this.input.changed(null);
   }
 
-  showModel() {
+  /** The panels of the state's model (the autoencoder has no classes to count). */
+  showPanels() {
     const ae = this.state.model === 'autoencoder';
     // (the autoencoder's reconstructions are in the network views' panel)
     this.v.confusionPanel.hidden = ae;
@@ -70,36 +59,11 @@ export class DigitsPage extends TrainingPage {
   // ---- engine ------------------------------------------------------------------------------------
 
   async start() {
-    this.raf = requestAnimationFrame(this.loop);
-    this.engine = new DigitsEngine({
-      onFrame: (f) => { this.pendingFrame = f; },
-      onError: (msg) => { this.setPlaying(false); this.message('error', `Training stopped: ${msg}`); },
-      onFatal: (msg) => engineFailed(this, msg),
+    await this.startEngine(DigitsEngine, {
+      loading: 'Loading the training engine and the digits…',
+      init: async (state) => { this.info = await this.engine.init(engineConfig(state)); },
+      onReady: () => this.rebuilt(),
     });
-    const loading = this.message('notice', 'Loading the training engine and the digits…');
-    try {
-      this.info = await this.engine.init(engineConfig(this.state));
-    } catch (e) {
-      loading.remove();
-      if (this.engine.dead) return;   // no engine at all: onFatal said so
-      this.message('error', `These settings could not be used (${e.message}); the defaults are shown instead.`);
-      this.state = defaultState();
-      try {
-        this.info = await this.engine.init(engineConfig(this.state));
-      } catch (e2) {
-        this.message('error', `The training engine failed: ${e2.message}`);
-        return;
-      }
-      this.controls.render(this.state);
-      this.showModel();
-    }
-    loading.remove();
-    this.ready = true;
-    this.rebuilt();
-    this.goodState = cloneState(this.state);
-    this.emitState();
-    await this.engine.setSpeed(speedOf(this.state));
-    if (this.options.autoplay) this.play();
   }
 
   /** A new network: its layers in the editor, the views told, the drawing read again. */
@@ -110,19 +74,6 @@ export class DigitsPage extends TrainingPage {
     this.v.charts.clear();
     this.views.rebuilt(this.info);
     this.input.changed(this.v.pad.isEmpty() ? null : this.v.pad.raster());
-  }
-
-  loop() {
-    if (this.destroyed) return;
-    this.raf = requestAnimationFrame(this.loop);
-    const frame = this.pendingFrame;
-    if (!frame) return;
-    this.pendingFrame = null;
-    this.draw(frame);
-    this.engine.ack(frame.seq);
-    this.draws++;
-    if (this.draws === 1) this.resolveFirstFrame();
-    if (this.options.onFrame) this.options.onFrame(frame);   // the embedded element's epoch event
   }
 
   draw(frame, now = performance.now()) {
@@ -143,16 +94,6 @@ export class DigitsPage extends TrainingPage {
     }
   }
 
-  clearProblem() {
-    if (this.problem) this.problem.box.remove();
-    this.problem = null;
-  }
-
-  lowerRate() {
-    this.clearProblem();
-    this.update({ learningRate: Math.max(1e-6, Number((this.state.learningRate / 10).toPrecision(3))) });
-  }
-
   async showCell(t, p) {
     if (!this.ready) return;
     try {
@@ -168,8 +109,7 @@ export class DigitsPage extends TrainingPage {
     const prev = this.state;
     const next = { ...cloneState(prev), ...patch };
     this.state = next;
-    this.controls.render(next);
-    this.showModel();
+    this.render();
     this.emitState();
     const kind = diffStates(prev, next);
     if (kind === 'none') return Promise.resolve();
@@ -192,29 +132,18 @@ export class DigitsPage extends TrainingPage {
         }
         this.goodState = cloneState(this.state);
       } catch (e) {
-        const shapes = /layer \d+/.test(e.message);
-        this.message('error', `That change could not be made: ${e.message}`, { timeout: 12000 });
-        this.state = cloneState(this.goodState);
-        this.controls.render(this.state);
-        if (shapes) this.controls.layerEditor.setError(e.message);
-        this.showModel();
-        this.emitState();
+        this.restoreGoodState(e);
+        if (/layer \d+/.test(e.message)) this.controls.layerEditor.setError(e.message);   // (a shape error names its layer)
       }
       if (this.playing) this.engine.play(speedOf(this.state));
     });
   }
 
-  /** A model file was loaded (files.js): its settings become the page's. */
+  /** A model file was loaded (files.js): its settings become the page's, its network the views'. */
   applyLoaded(state, info) {
-    this.state = cloneState(state);
-    this.goodState = cloneState(state);
     this.info = info;
-    this.clearProblem();
-    this.setPlaying(false);
-    this.controls.render(this.state);
-    this.showModel();
+    super.applyLoaded(state);
     this.rebuilt();
-    this.emitState();
   }
 
   // ---- commands ------------------------------------------------------------------------------------
@@ -240,22 +169,12 @@ export class DigitsPage extends TrainingPage {
     this.v.charts.clear();
   }
 
-  message(kind, text, options = {}) {
-    if (kind === 'error' && this.options.onError) this.options.onError(text);   // the element's error event
-    return showMessage(this.v.messages, kind, text, options, 5);
-  }
-
   get testHook() {
     if (!this.hook) this.hook = testHook(this);
     return this.hook;
   }
 
-  destroy() {
-    this.destroyed = true;
-    cancelAnimationFrame(this.raf);
-    (this.options.keyTarget || this.host).removeEventListener('keydown', this.onKey);
-    if (this.engine) this.engine.dispose();
+  destroyViews() {
     this.v.charts.destroy();
-    clear(this.host);
   }
 }

@@ -8,6 +8,7 @@
 // at most one request is in flight, and a refresh asked for meanwhile runs after it.
 
 import { h } from '../shared/dom.js';
+import { oneAtATime } from '../shared/one-at-a-time.js';
 import { FiltersView } from './views/filters-view.js';
 import { FeatureMapsView } from './views/feature-maps-view.js';
 import { ConvExplainView } from './views/conv-explain-view.js';
@@ -25,8 +26,7 @@ export class NetworkViews {
     this.o = o;
     this.explain = false;
     this.selection = null;
-    this.busy = false;
-    this.again = false;
+    this.refresh = oneAtATime(() => this.fetchAndDraw());   // (a refresh asked while one runs follows it)
     const box = (cls, title, text) => {
       const body = h('div', { class: 'dg-view-body' });
       const el = h('div', { class: ['dg-view', cls] }, h('h3', { class: 'dg-view-title', text: title }), text ? h('p', { class: 'dg-note', text }) : null, body);
@@ -105,25 +105,15 @@ export class NetworkViews {
     else this.refresh();
   }
 
-  async refresh() {
+  /** The views' numbers from the engine, drawn. */
+  async fetchAndDraw() {
     const engine = this.o.engine();
     if (!engine) return;
-    if (this.busy) {
-      this.again = true;
-      return;
-    }
-    this.busy = true;
     try {
       const d = await engine.viewData({ index: -1, label: -1 });
       this.draw(d);
     } catch (e) {
       this.o.onError(`The network views could not be drawn: ${e.message}`);
-    } finally {
-      this.busy = false;
-      if (this.again) {
-        this.again = false;
-        this.refresh();
-      }
     }
   }
 

@@ -9,7 +9,7 @@ import {
   canonicalFeatures, DATASETS,
 } from './state.js';
 import { tooFewPoints, customFromCurrentData } from './edits.js';
-import { engineFailed } from '../shared/messages.js';
+import { startEngine } from '../shared/training-page.js';
 
 const GRID = 200;            // decision boundary: GRID x GRID evaluated points
 const THUMB = 40;            // node thumbnails: THUMB x THUMB
@@ -26,45 +26,25 @@ export class EngineSync {
     this.queue = Promise.resolve();
   }
 
-  /** Loads the engine, draws the first frame, starts playing if asked. */
+  /** Loads the engine, draws the first frame, starts playing if asked (shared/training-page.js). */
   async connect() {
     const pg = this.pg;
-    pg.engine = new Engine({
-      onFrame: (f) => { pg.pendingFrame = f; },
-      onError: (msg) => {
-        pg.setPlaying(false);
-        pg.message('error', `Training stopped: ${msg}`);
-      },
-      onFatal: (msg) => engineFailed(pg, msg),
-    });
-    const loading = pg.message('notice', 'Loading the training engine…');
-    try {
-      await pg.engine.init(toEngineConfig(pg.state), { grid: GRID, thumb: THUMB });
-    } catch (e) {
-      loading.remove();
-      if (pg.engine.dead) return;   // no engine at all: onFatal said how to get one
+    const started = await startEngine(pg, Engine, {
+      loading: 'Loading the training engine…',
+      init: (state) => pg.engine.init(toEngineConfig(state), { grid: GRID, thumb: THUMB }),
       // A state from a link the engine rejects: fall back to the defaults, say why. Your own
       // points are never dropped: they stay in the state (not in use), and come back when
       // "Your own data" is chosen again.
-      const kept = pg.state.customPoints.length;
-      const keep = kept ? ` Your ${kept} point${kept === 1 ? ' is' : 's are'} kept: choose "Your own data" to get ${kept === 1 ? 'it' : 'them'} back.` : '';
-      pg.message('error', `These settings could not be used (${e.message}); the defaults are shown instead.${keep}`);
-      pg.state = { ...defaultState(), customPoints: pg.state.customPoints, customTask: pg.state.customTask };
-      try {
-        await pg.engine.init(toEngineConfig(pg.state), { grid: GRID, thumb: THUMB });
-      } catch (e2) {
-        pg.message('error', `The training engine failed: ${e2.message}`);
-        return;
-      }
-      pg.controls.render(pg.state);
-      this.emitState();
-    }
-    loading.remove();
-    pg.ready = true;
-    this.emitState();   // the link now shows the settings in use (garbled values replaced)
-    pg.goodState = cloneState(pg.state);
-    await pg.engine.setSpeed(pg.state.speed);
-    if (pg.options.autoplay) pg.play();
+      fallback: (state) => {
+        const kept = state.customPoints.length;
+        const note = kept ? ` Your ${kept} point${kept === 1 ? ' is' : 's are'} kept: choose "Your own data" to get ${kept === 1 ? 'it' : 'them'} back.` : '';
+        return { state: { ...defaultState(), customPoints: state.customPoints, customTask: state.customTask }, note };
+      },
+      afterFallback: () => this.emitState(),
+      speedOf: (state) => state.speed,
+      cloneState,
+    });
+    if (!started) return;
     // the dataset thumbnails are decoration: asked for once the first frame is drawn, so that
     // neither the worker nor the page spends the start on them
     pg.frames.firstFrame.then(() => this.loadPreviews());

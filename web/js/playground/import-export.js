@@ -1,76 +1,46 @@
 // import-export.js: the playground's files and links: the share link, the model file (export and
-// all-or-nothing import), the training history as CSV, a PyTorch script, the plot as PNG.
+// all-or-nothing import), the training history as CSV, a PyTorch script, the plot as PNG. The
+// link, the model file's download and the size check are the page kit's (shared/files.js).
 
 import { cloneState, serializeState } from './state.js';
 import {
   historyToCSV, pytorchScript, inspectModelFile, fileName, SAMPLE_POINTS, MAX_MODEL_BYTES,
 } from './export.js';
 import { download } from '../shared/dom.js';
-import { shareURL, copyLink, fileLabel } from '../shared/files.js';
+import { PageFiles, fileLabel } from '../shared/files.js';
 
-export class ImportExport {
+export class ImportExport extends PageFiles {
   /**
    * @param {object} pg  the Playground: engine, state, lastFrame, history, boundary, controls,
    *   options.shareBase, playing, play(), pause(), enqueue(fn), message(), and what a loaded
    *   model resets (goodState, clearDivergence(), setPlaying(), emitState(), explainer)
    */
   constructor(pg) {
-    this.pg = pg;
-  }
-
-  /** The link that reproduces this playground. */
-  shareURL() {
-    return shareURL(this.pg.options.shareBase, serializeState(this.pg.state));
-  }
-
-  async share() {
-    const url = this.shareURL();
-    this.pg.controls.showShareLink(url, await copyLink(url));
+    super(pg, { serializeState, maxModelBytes: MAX_MODEL_BYTES });
   }
 
   exportCSV() {
-    const pg = this.pg;
+    const pg = this.page;
     return download(fileName(pg.state, pg.lastFrame?.stats.epoch, 'csv'), historyToCSV(pg.history), 'text/csv');
   }
 
-  async exportModel() {
-    const pg = this.pg;
-    try {
-      const json = await pg.engine.toJSON();
-      download(fileName(pg.state, pg.lastFrame?.stats.epoch, 'json'), json, 'application/json');
-    } catch (e) {
-      pg.message('error', `The model could not be exported: ${e.message}`);
-    }
+  modelFileName() {
+    return fileName(this.page.state, this.page.lastFrame?.stats.epoch, 'json');
   }
 
-  /** Loads a model file; a bad file changes nothing and says why. */
-  async importModel(file) {
-    if (file.size > MAX_MODEL_BYTES) {
-      this.pg.message('error', `"${fileLabel(file.name)}" is too large to be a model file (limit 16 MB). Nothing was changed.`);
-      return;
-    }
-    const text = await file.text();
-    return this.importModelText(text, file.name);
+  modelText() {
+    return this.page.engine.toJSON();
   }
 
+  /** Loads a model file's text; a bad file changes nothing and says why. */
   async importModelText(text, given) {
-    const pg = this.pg;
+    const pg = this.page;
     const name = given === undefined ? 'the file' : fileLabel(given);
     const check = inspectModelFile(text);
-    if (!check.ok) {
-      pg.message('error', `Could not load ${name}: ${check.message} Nothing was changed.`, { timeout: 15000 });
-      return false;
-    }
-    let loaded = null;
+    if (!check.ok) return this.refuse(name, check.message);
     const wasPlaying = pg.playing;
     pg.pause();   // the loaded model is shown as saved, not trained further
-    await pg.enqueue(async () => {
-      try {
-        loaded = await pg.engine.loadJSON(text);
-      } catch (e) {
-        pg.message('error', `Could not load ${name}: ${e.message} Nothing was changed.`, { timeout: 15000 });
-      }
-    });
+    const loaded = await this.loadQueued(() => pg.engine.loadJSON(text), (why) => this.refuse(name, why));
     if (!loaded) {
       if (wasPlaying) pg.play();   // nothing was changed: not even the playing
       return false;
@@ -90,7 +60,7 @@ export class ImportExport {
   }
 
   async exportPyTorch() {
-    const pg = this.pg;
+    const pg = this.page;
     try {
       const snap = await pg.engine.snapshot();
       const out = await pg.engine.predict(SAMPLE_POINTS.flat());
@@ -109,7 +79,7 @@ export class ImportExport {
   }
 
   async exportPNG() {
-    const pg = this.pg;
+    const pg = this.page;
     try {
       download(fileName(pg.state, pg.lastFrame?.stats.epoch, 'png'), await pg.boundary.toPNG(), 'image/png');
     } catch (e) {

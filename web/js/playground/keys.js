@@ -2,28 +2,17 @@
 // or closes explain mode; in explain mode → / n and ← / p move through the cycle, 1-4 pick a
 // phase and Esc leaves. Typing in a text field never reaches the shortcuts.
 
+import { shortcutKey, runKey } from '../shared/keys.js';
+
 /** Handles one keydown for the Playground pg (its action(), step(), reset() and explainer). */
 export function handleKey(pg, ev) {
-  if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-  const target = ev.composedPath ? ev.composedPath()[0] : ev.target;
-  const tag = target && target.tagName ? target.tagName.toLowerCase() : '';
-  const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+  if (ev.ctrlKey) return;
   // Typing goes to text fields; a checkbox, radio or slider keeps space and the arrows, but
   // letters still reach the shortcuts.
-  const toggle = tag === 'input' && ['checkbox', 'radio', 'range', 'button', 'submit', 'reset', 'file', 'color'].includes(target.type);
-  if ((['input', 'select', 'textarea'].includes(tag) && !toggle) || (target && target.isContentEditable)) return;
-  if (toggle && (key === ' ' || key.startsWith('Arrow'))) return;
-  if (key === ' ') {
-    if (tag === 'button') return;    // a focused button takes space itself
-    ev.preventDefault();
-    pg.action('togglePlay');
-  } else if (key === 's') {
-    ev.preventDefault();
-    pg.step();
-  } else if (key === 'r') {
-    ev.preventDefault();
-    pg.reset();
-  } else if (key === 'e') {
+  const k = shortcutKey(ev, { toggles: true });
+  if (!k || runKey(pg, ev, k)) return;
+  const { key } = k;
+  if (key === 'e') {
     ev.preventDefault();
     pg.explainer.toggle();
   } else if (pg.explainer.active) {

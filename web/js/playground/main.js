@@ -37,7 +37,11 @@ export class Playground {
    */
   constructor(host, options = {}) {
     this.host = host;
-    this.options = options;
+    // (an engine that failed before this page was made says so at once: the element hears it
+    // once its page exists)
+    let made = false;
+    const { onFatal } = options;
+    this.options = onFatal ? { ...options, onFatal: (m) => (made ? onFatal(m) : queueMicrotask(() => onFatal(m))) } : options;
     this.controlsMode = ['full', 'minimal', 'none'].includes(options.controls) ? options.controls : 'full';
     this.state = cloneState(options.state || defaultState());
     if (tooFewPoints(this.state)) this.state.customPoints = starterPoints(this.state.customTask);
@@ -54,11 +58,16 @@ export class Playground {
     this.files = new ImportExport(this);
     this.jacobian = new JacobianOverlay(this);
 
+    this.messages = h('div', { class: 'bp-messages', 'aria-live': 'polite' });
+    for (const n of options.notices || []) this.message('notice', n);
+    // The engine starts before the views are built, so the worker makes the first frame while
+    // they are (it answers nothing before they exist: this constructor runs to its end first).
+    this.connecting = this.sync.connect();
     this.buildViews();
     this.controls.render(this.state);
-    for (const n of options.notices || []) this.message('notice', n);
     this.onKey = (ev) => handleKey(this, ev);
     (options.keyTarget || host).addEventListener('keydown', this.onKey);
+    made = true;
   }
 
   // ---- building the page ---------------------------------------------------------------------
@@ -98,7 +107,6 @@ export class Playground {
     this.charts.onLogToggle((log) => this.update({ logScale: log }));
 
     const c = this.controls;
-    this.messages = h('div', { class: 'bp-messages', 'aria-live': 'polite' });
     const panel = (cls, title, ...children) => h('section', { class: ['bp-panel', cls], 'aria-label': title },
       h('h2', { class: 'bp-panel-title', text: title }), ...children);
     this.root = h('div', { class: 'bp-app', dataset: { controls: this.controlsMode } },
@@ -120,10 +128,10 @@ export class Playground {
     this.network.el.classList.toggle('bp-readonly', this.controlsMode !== 'full');
   }
 
-  /** Loads the engine, draws the first frame, starts playing if asked. */
+  /** Draws the engine's frames; resolves once the engine is loaded (and playing, if asked). */
   async start() {
     this.frames.start();
-    await this.sync.connect();
+    await this.connecting;
   }
 
   /** Redraws the last frame (after a view-only change). */

@@ -6,9 +6,9 @@
 //   <backprop-recurrent task="adding" cell="lstm" controls="minimal" autoplay></backprop-recurrent>
 
 import { RecurrentPlayground } from './main.js';
-import { parseState, splitParams, settingsText, defaultState, STATE_KEYS, FIELDS } from './state.js';
+import * as recurrentState from './state.js';
 import { defineBackpropElement } from '../shared/embed-element.js';
-import { controlByName, stylesheetURLs, RUN_BAR_REGIONS, PAGE_COMMANDS, gradientRatio } from '../shared/embed-parts.js';
+import { pageElementSpec, gradientRatio } from '../shared/embed-parts.js';
 
 export const ALIASES = {
   length: 'len',
@@ -39,23 +39,16 @@ function figuresOf(frame) {
   };
 }
 
-export const BackpropRecurrentElement = defineBackpropElement({
+export const BackpropRecurrentElement = defineBackpropElement(pageElementSpec(import.meta.url, recurrentState, {
   tag: 'backprop-recurrent',
   Page: RecurrentPlayground,
-  states: { parseState, splitParams, STATE_KEYS, defaultState },
-  settingsText,
   aliases: ALIASES,
-  stylesheets: stylesheetURLs(import.meta.url, ['vendor/uPlot.min.css', 'css/playground.css', 'css/recurrent.css', 'css/lesson.css']),
+  css: ['css/recurrent.css'],
   label: 'Recurrent network playground',
   file: 'recurrent.html',
   figuresOf,
-  figureNames: ['epoch', 'step', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'gradRatio'],
+  figures: ['gradRatio'],
   regions: {
-    ...RUN_BAR_REGIONS,
     gradients: '.rc-panel-grad', sequence: '.rc-panel-seq', 'hidden-state': '.rc-panel-hidden', training: '.rc-panel-train',
   },
-  controlOf: (root, key) => controlByName(root, FIELDS.find((f) => f.key === key)?.prop),
-  api: {
-    ...PAGE_COMMANDS,
-  },
-});
+}));

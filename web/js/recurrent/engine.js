@@ -2,8 +2,8 @@
 // which owns the wasm session. Requests are promises that resolve with the worker's result or
 // reject with an Error (a RangeError for sizes) carrying the engine's message, which names the
 // field. While playing, the worker streams frames to `onFrame`; the page calls `ack(seq)` after
-// drawing one. The protocol is shared/worker-client.js, as for the static page's engine.js; this
-// file adds this page's requests.
+// drawing one. The protocol is shared/worker-client.js, as for the static page's engine.js, with
+// the requests every worker answers (play, pause, speed, frame, reset); this file adds this page's.
 
 import { WorkerClient } from '../shared/worker-client.js';
 
@@ -19,10 +19,6 @@ export class RecurrentEngine extends WorkerClient {
   /** Sequences: (training, truncation k); fixed point: (training, relax options). */
   updateTraining(training, extra) { return this.request('updateTraining', { training, extra }); }
   setView(view) { return this.request('setView', { view }); }
-  reset() { return this.request('reset'); }
-  play(speed) { return this.request('play', { speed }); }
-  pause() { return this.request('pause'); }
-  setSpeed(speed) { return this.request('speed', { speed }); }
   step(steps = 1) { return this.request('step', { steps }); }
   stats() { return this.request('stats'); }
   /** Sequences: a fresh trace of the inspected sequence, as a frame carries it. */
@@ -31,5 +27,4 @@ export class RecurrentEngine extends WorkerClient {
   /** The session's config and the engine's config for {} (what the page does not set): { mode, config, defaults }. */
   config() { return this.request('config'); }
   loadJSON(text) { return this.request('loadJSON', { text }); }
-  requestFrame() { return this.request('frame'); }
 }

@@ -1,7 +1,8 @@
 // recurrent/main.js: the recurrent page's composition root. A RecurrentPlayground wires one
 // engine (its own worker, recurrent/worker.js), the state (recurrent/state.js) and the views
-// together, and owns the animation loop: the worker streams frames, each requestAnimationFrame
-// draws the latest one and acks it. Views never see the engine; the engine never sees the DOM.
+// together; the worker streams frames, and the animation loop (the page kit's TrainingPage,
+// shared/training-page.js) hands the latest to draw(). Views never see the engine; the engine
+// never sees the DOM.
 //
 // Two modes. Sequences (BPTT): input/target/prediction over time, the hidden state, ‖∂L/∂h_t‖ per
 // step on a log scale (the headline: vanishing and exploding gradients), the unrolled network
@@ -22,8 +23,7 @@ import { FixedPointPanels } from './fixed-point-panels.js';
 import { RecurrentFiles } from './files.js';
 import { handleKey } from './keys.js';
 import { makeTestHook } from './test-hook.js';
-import { h, clear } from '../shared/dom.js';
-import { showMessage, engineFailed } from '../shared/messages.js';
+import { h } from '../shared/dom.js';
 import { TrainingPage } from '../shared/training-page.js';
 
 const CHART_EVERY_MS = 100;       // training charts redraw at most this often while playing
@@ -31,29 +31,16 @@ const CHART_EVERY_MS = 100;       // training charts redraw at most this often w
 export class RecurrentPlayground extends TrainingPage {
   /**
    * @param {HTMLElement} host
-   * @param {object} options  state, notices, controls ('full' | 'minimal' | 'none'), autoplay,
-   *   onStateChange(state), shareBase (URL of this page for the share link), keyTarget
+   * @param {object} options  as for every page (shared/training-page.js TrainingPage)
    */
   constructor(host, options = {}) {
-    super({ speedOf, cloneState });
-    this.host = host;
-    this.options = options;
+    super(host, options, { speedOf, cloneState, defaultState });
     this.controlsMode = ['full', 'minimal', 'none'].includes(options.controls) ? options.controls : 'full';
-    this.state = cloneState(options.state || defaultState());
-    this.goodState = cloneState(this.state);
-    this.lastFrame = null;
-    this.pendingFrame = null;
-    this.draws = 0;
-    this.lastChart = 0;
-    this.firstFrame = new Promise((resolve) => { this.resolveFirstFrame = resolve; });
     this.buildViews();
-    this.controls.render(this.state);
-    this.showMode();
-    for (const n of options.notices || []) this.message('notice', n, { timeout: 12000 });
+    this.render();
+    this.showNotices();
     this.files = new RecurrentFiles(this);
-    this.loop = this.loop.bind(this);
-    this.onKey = (ev) => handleKey(this, ev);
-    (options.keyTarget || host).addEventListener('keydown', this.onKey);
+    this.listenKeys(handleKey);
   }
 
   // ---- building the page -------------------------------------------------------------------------
@@ -75,7 +62,8 @@ export class RecurrentPlayground extends TrainingPage {
     this.host.append(this.root);
   }
 
-  showMode() {
+  /** The panels of the state's mode (sequences or fixed point). */
+  showPanels() {
     const fp = this.state.mode === 'fp';
     this.seq.el.hidden = fp;
     this.fp.el.hidden = !fp;
@@ -102,55 +90,13 @@ export class RecurrentPlayground extends TrainingPage {
   }
 
   async start() {
-    this.raf = requestAnimationFrame(this.loop);
-    this.engine = new RecurrentEngine({
-      onFrame: (f) => { this.pendingFrame = f; },
-      // training stopped on an engine error; the session is kept and stays usable
-      onError: (msg) => {
-        this.setPlaying(false);
-        this.message('error', `Training stopped: ${msg}`);
-      },
-      onFatal: (msg) => engineFailed(this, msg),
+    await this.startEngine(RecurrentEngine, {
+      loading: 'Loading the training engine…',
+      init: (state) => this.engine.init(state.mode, this.engineConfig(state), this.viewOf(state)),
     });
-    const loading = this.message('notice', 'Loading the training engine…');
-    try {
-      await this.engine.init(this.state.mode, this.engineConfig(this.state), this.viewOf(this.state));
-    } catch (e) {
-      loading.remove();
-      if (this.engine.dead) return;   // no engine at all: onFatal said so
-      this.message('error', `These settings could not be used (${e.message}); the defaults are shown instead.`);
-      this.state = defaultState();
-      try {
-        await this.engine.init(this.state.mode, this.engineConfig(this.state), this.viewOf(this.state));
-      } catch (e2) {
-        this.message('error', `The training engine failed: ${e2.message}`);
-        return;
-      }
-      this.controls.render(this.state);
-      this.showMode();
-    }
-    loading.remove();
-    this.ready = true;
-    this.goodState = cloneState(this.state);
-    this.emitState();
-    await this.engine.setSpeed(speedOf(this.state));
-    if (this.options.autoplay) this.play();
   }
 
-  // ---- the animation loop ----------------------------------------------------------------------
-
-  loop() {
-    if (this.destroyed) return;
-    this.raf = requestAnimationFrame(this.loop);
-    const frame = this.pendingFrame;
-    if (!frame) return;
-    this.pendingFrame = null;
-    this.draw(frame);
-    this.engine.ack(frame.seq);
-    this.draws++;
-    if (this.draws === 1) this.resolveFirstFrame();
-    if (this.options.onFrame) this.options.onFrame(frame);   // the embedded element's epoch event
-  }
+  // ---- drawing a frame (the loop is TrainingPage's) --------------------------------------------
 
   draw(frame, now = performance.now()) {
     const prev = this.lastFrame;
@@ -183,11 +129,6 @@ export class RecurrentPlayground extends TrainingPage {
     }
   }
 
-  clearProblem() {
-    if (this.problem) this.problem.box.remove();
-    this.problem = null;
-  }
-
   // ---- state changes -----------------------------------------------------------------------------
 
   update(patch) {
@@ -202,8 +143,7 @@ export class RecurrentPlayground extends TrainingPage {
     const notices = fitState(next);
     for (const n of notices) this.message('notice', n, { timeout: 8000 });
     this.state = next;
-    this.controls.render(next);
-    this.showMode();
+    this.render();
     this.emitState();
     const kind = diffStates(prev, next);
     const viewChanged = JSON.stringify(this.viewOf(prev)) !== JSON.stringify(this.viewOf(next));
@@ -231,11 +171,7 @@ export class RecurrentPlayground extends TrainingPage {
         }
         this.goodState = cloneState(this.state);
       } catch (e) {
-        this.message('error', `That change could not be made: ${e.message}`, { timeout: 12000 });
-        this.state = cloneState(this.goodState);
-        this.controls.render(this.state);
-        this.showMode();
-        this.emitState();
+        this.restoreGoodState(e);
       }
       if (this.playing) this.engine.play(speedOf(this.state));
     });
@@ -269,32 +205,18 @@ export class RecurrentPlayground extends TrainingPage {
   }
 
   lowerRate() {
-    const key = this.state.mode === 'fp' ? 'fpLearningRate' : 'learningRate';
-    this.clearProblem();
-    this.update({ [key]: Math.max(1e-6, Number((this.state[key] / 10).toPrecision(3))) });
+    super.lowerRate(this.state.mode === 'fp' ? 'fpLearningRate' : 'learningRate');
   }
 
-  // ---- messages ------------------------------------------------------------------------------------
-
-  message(kind, text, options = {}) {
-    if (kind === 'error' && this.options.onError) this.options.onError(text);   // the element's error event
-    return showMessage(this.messages, kind, text, options, 5);
-  }
-
-  /** For tests: the last frame, the state, play/pause, files (test-hook.js). */
+  /** For tests: the last frame, the state, play/pause, files, the BPTT walk (test-hook.js). */
   get testHook() {
     this.hook ||= makeTestHook(this);
     return this.hook;
   }
 
-  destroy() {
-    this.destroyed = true;
-    cancelAnimationFrame(this.raf);
-    (this.options.keyTarget || this.host).removeEventListener('keydown', this.onKey);
-    if (this.engine) this.engine.dispose();
+  destroyViews() {
     this.seq.destroy();
     this.fp.destroy();
-    clear(this.host);
   }
 }
 

@@ -21,7 +21,6 @@ const SLICE_MS = 6;          // aim for step() calls of at least this long ...
 const STATS_SHARE = 3;       // ... and of STATS_SHARE times the session's own stats() cost: every
                              // step(n) call ends by measuring the losses over the whole data,
                              // which for an LSTM at T = 50 costs as much as 20 training steps
-const TRAIN_MS = 14;         // training time per loop turn while playing (at least one call)
 
 let bp = null;
 let mode = 'seq';
@@ -64,7 +63,11 @@ function sessionStep(n) {
 }
 
 function newSession(m, config) {
-  const s = m === 'fp' ? new bp.FixedPointSession(config) : new bp.SequenceSession(config);  // throws on bad input
+  replaceSession(m === 'fp' ? new bp.FixedPointSession(config) : new bp.SequenceSession(config), m);  // throws on bad input
+}
+
+/** Makes s the session (of mode m), freeing the one before; null: no session. */
+function replaceSession(s, m = mode) {
   if (session) session.delete();
   session = s;
   mode = m;
@@ -89,21 +92,27 @@ function plainStats(s) {
   };
 }
 
+// The session's trace views a frame copies: traceInput() is `input`, and so on.
+const SEQ_TRACES = [
+  'input', 'target', 'prediction', 'hidden', 'cell', 'gradNorms',
+  'dh',           // (T·H) ∂L/∂h_t, for stepping through BPTT
+  'dy',           // (T·K) ∂L/∂y_t, 0 off the loss steps
+  'lossSteps',
+];
+const FP_TRACES = ['input', 'target', 'forwardStates', 'forwardResidual', 'backwardStates', 'backwardResidual', 'fixedPoint'];
+
+/** Fresh copies of the session's trace views `names` (each can be transferred). */
+function traceCopies(names) {
+  return Object.fromEntries(names.map((k) => [k, session[`trace${k[0].toUpperCase()}${k.slice(1)}`]().slice()]));
+}
+
 /** One held-out sequence through the network: copies of every trace view. */
 function sequenceTrace() {
   const sample = Math.max(0, Math.min(63, view.sample | 0));
   const info = session.inspect(sample);
   const tr = {
     sample, T: info.T, D: info.D, H: info.H, K: info.K, loss: info.loss,
-    input: session.traceInput().slice(),
-    target: session.traceTarget().slice(),
-    prediction: session.tracePrediction().slice(),
-    hidden: session.traceHidden().slice(),
-    cell: session.traceCell().slice(),
-    gradNorms: session.traceGradNorms().slice(),
-    dh: session.traceDh().slice(),           // (T·H) ∂L/∂h_t, for stepping through BPTT
-    dy: session.traceDy().slice(),           // (T·K) ∂L/∂y_t, 0 off the loss steps
-    lossSteps: session.traceLossSteps().slice(),
+    ...traceCopies(SEQ_TRACES),
     freeRun: null,
     prime: 0,
   };
@@ -119,23 +128,14 @@ function sequenceTrace() {
 
 /** The buffers of a sequence trace (each a fresh copy, so each can be transferred). */
 function traceBuffers(tr) {
-  const out = ['input', 'target', 'prediction', 'hidden', 'cell', 'gradNorms', 'dh', 'dy', 'lossSteps'].map((k) => tr[k].buffer);
+  const out = SEQ_TRACES.map((k) => tr[k].buffer);
   if (tr.freeRun) out.push(tr.freeRun.buffer);
   return out;
 }
 
 /** Copies of the current trace views of the fixed-point session, with its summary. */
 function fixedTrace(info) {
-  return {
-    info: { ...info, outputs: Array.from(info.outputs) },
-    input: session.traceInput().slice(),
-    target: session.traceTarget().slice(),
-    forwardStates: session.traceForwardStates().slice(),
-    forwardResidual: session.traceForwardResidual().slice(),
-    backwardStates: session.traceBackwardStates().slice(),
-    backwardResidual: session.traceBackwardResidual().slice(),
-    fixedPoint: session.traceFixedPoint().slice(),
-  };
+  return { info: { ...info, outputs: Array.from(info.outputs) }, ...traceCopies(FP_TRACES) };
 }
 
 function fixedPointFrame() {
@@ -166,20 +166,21 @@ const loop = new WorkerLoop({
   ready: () => session !== null,
   step: (n) => plainStats(sessionStep(n)),
   nextChunk,
-  trainBudget: () => TRAIN_MS,
-  stepsPerUnit: () => 1,       // speed is in steps per second
+  // (the loop's defaults: 14 ms of training per turn, and speed in steps per second)
   maxSleepMs: 30,
   buildFrame,
   onPlay(started) {
-    loop.stats = { ...loop.stats, diverged: false, stalled: false, message: '' };
+    clearProblem();
     if (started) resetRate();
   },
-  onDispose() {
-    if (session) session.delete();
-    session = null;
-  },
+  onDispose: () => replaceSession(null),
   handlers: requests(),
 });
+
+/** New settings or a play request: the next frames no longer report a divergence or a stall. */
+function clearProblem() {
+  loop.stats = { ...loop.stats, diverged: false, stalled: false, message: '' };
+}
 
 function resetRate() {
   rate.reset(clock.now(), loop.stats ? loop.stats.step : 0);
@@ -209,7 +210,7 @@ function buildFrame(seq) {
     frame.fp = fixedPointFrame();
     for (const tr of [frame.fp.trace, frame.fp.completion]) {
       if (!tr) continue;
-      for (const k of ['input', 'target', 'forwardStates', 'forwardResidual', 'backwardStates', 'backwardResidual', 'fixedPoint']) transfer.push(tr[k].buffer);
+      for (const k of FP_TRACES) transfer.push(tr[k].buffer);
     }
   }
   frame.timing = { frameMs: clock.now() - t0 };
@@ -246,7 +247,7 @@ function requests() {
     updateTraining({ training, extra }) {
       // sequences: extra = the truncation window k; fixed point: extra = the relax options
       session.updateTraining(training, extra);
-      loop.stats = { ...loop.stats, diverged: false, stalled: false, message: '' };
+      clearProblem();
       loop.dirty = true;
       return null;
     },
@@ -307,9 +308,7 @@ function requests() {
         s.delete();
         throw e;
       }
-      if (session) session.delete();
-      session = s;
-      mode = m;
+      replaceSession(s, m);
       loop.playing = false;
       afterRebuild();
       return { mode, config: session.config(), settings, stats: loop.stats };

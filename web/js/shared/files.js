@@ -1,5 +1,8 @@
 // shared/files.js: what every page's share link and model files have in common: the link that
-// reproduces the page, a file name as a message shows it, an engine message as a sentence.
+// reproduces the page, a file name as a message shows it, an engine message as a sentence, and
+// PageFiles, the part of a page's files object that is the same on every page.
+
+import { download } from './dom.js';
 
 /** The URL of shareBase (or this page) with the state's hash. */
 export function shareURL(shareBase, hash) {
@@ -33,4 +36,73 @@ export function fileLabel(name) {
 export function sentence(text) {
   const t = String(text).trim();
   return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/**
+ * What a page's files object does the same way on every page: the share link, the model file's
+ * download, the size check of a file to import, loading in the engine queue, the refusal. A
+ * page's files class extends it with modelFileName(), modelText() (the engine's model file) and
+ * importModelText(text, name) (all or nothing: a bad file changes nothing and says why).
+ */
+export class PageFiles {
+  /**
+   * @param {object} page  the page: options.shareBase, state, engine, controls.showShareLink(url,
+   *   copied), enqueue(fn), message(kind, text, options)
+   * @param {{ serializeState(state): string, maxModelBytes: number }} o  the page's link text of a
+   *   state, and the largest model file it reads
+   */
+  constructor(page, { serializeState, maxModelBytes }) {
+    this.page = page;
+    this.serializeState = serializeState;
+    this.maxModelBytes = maxModelBytes;
+  }
+
+  /** The link that reproduces this page. */
+  shareURL() {
+    return shareURL(this.page.options.shareBase, this.serializeState(this.page.state));
+  }
+
+  async share() {
+    const url = this.shareURL();
+    this.page.controls.showShareLink(url, await copyLink(url));
+  }
+
+  async exportModel() {
+    try {
+      download(this.modelFileName(), await this.modelText(), 'application/json');
+    } catch (e) {
+      this.page.message('error', `The model could not be exported: ${e.message}`);
+    }
+  }
+
+  /** Loads a model file the user picked (a File); resolves true when it was loaded. */
+  async importModel(file) {
+    if (file.size > this.maxModelBytes) {
+      this.page.message('error', `"${fileLabel(file.name)}" is too large to be a model file (limit 16 MB). Nothing was changed.`);
+      return false;
+    }
+    return this.importModelText(await file.text(), file.name);
+  }
+
+  /**
+   * Runs load() after every earlier engine request; resolves with its result, or with null when
+   * it threw (fail(message) was told why).
+   */
+  async loadQueued(load, fail) {
+    let result = null;
+    await this.page.enqueue(async () => {
+      try {
+        result = await load();
+      } catch (e) {
+        fail(e.message);
+      }
+    });
+    return result;
+  }
+
+  /** A file that was not loaded: why, and that nothing changed. Returns false. */
+  refuse(shown, why) {
+    this.page.message('error', `Could not load ${shown}: ${why} Nothing was changed.`, { timeout: 15000 });
+    return false;
+  }
 }

@@ -81,6 +81,17 @@ export class WorkerClient {
     });
   }
 
+  // ---- the requests every page's worker answers: its loop's own (shared/worker-loop.js) and reset
+
+  play(speed) { return this.request('play', { speed }); }
+  pause() { return this.request('pause'); }
+  /** Steps (or epochs) per second while playing; 0 = as fast as it can. */
+  setSpeed(speed) { return this.request('speed', { speed }); }
+  /** A frame now, even when paused (the page asks after a change it wants drawn). */
+  requestFrame() { return this.request('frame'); }
+  /** New weights from the weight seed; the data and settings stay. */
+  reset() { return this.request('reset'); }
+
   /** Frames up to `seq` were drawn (or skipped): the worker may send more. */
   ack(seq) {
     if (!this.dead) this.worker.postMessage({ cmd: 'ack', seq });

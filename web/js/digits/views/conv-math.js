@@ -90,13 +90,18 @@ export function kernelWeightSum(input, delta, g, o, c, i, j) {
   return { total, terms, padded };
 }
 
-/** Forward of a conv layer in plain loops (for the views' checks and the tests). */
-export function convForward(input, W, b, g) {
-  const out = new Float64Array(g.cout * g.ho * g.wo);
+/**
+ * The receptive fields of a conv layer: visit(outIndex, inIndex, weightIndex) for every kernel tap
+ * K[o, c, i, j] of every output pixel Y[o, y, x] that lands inside the image, at X[c, u, v] with
+ * u = s·y + i − p, v = s·x + j − p (the padding's taps are 0 and left out), in the order
+ * o, y, x, c, i, j. The forward pass gathers over these taps; the backward pass scatters back
+ * through the same ones.
+ */
+function forEachTap(g, visit) {
   for (let o = 0; o < g.cout; o++) {
     for (let y = 0; y < g.ho; y++) {
       for (let x = 0; x < g.wo; x++) {
-        let s = b ? b[o] : 0;
+        const out = (o * g.ho + y) * g.wo + x;
         for (let c = 0; c < g.cin; c++) {
           for (let i = 0; i < g.k; i++) {
             const u = g.stride * y + i - g.pad;
@@ -104,14 +109,20 @@ export function convForward(input, W, b, g) {
             for (let j = 0; j < g.k; j++) {
               const v = g.stride * x + j - g.pad;
               if (v < 0 || v >= g.w) continue;
-              s += W[convWeightIndex(o, c, i, j, g.k, g.cout)] * input[(c * g.h + u) * g.w + v];
+              visit(out, (c * g.h + u) * g.w + v, convWeightIndex(o, c, i, j, g.k, g.cout));
             }
           }
         }
-        out[(o * g.ho + y) * g.wo + x] = s;
       }
     }
   }
+}
+
+/** Forward of a conv layer in plain loops (for the views' checks and the tests): Y = b + Σ K·X. */
+export function convForward(input, W, b, g) {
+  const out = new Float64Array(g.cout * g.ho * g.wo);
+  if (b) for (let o = 0; o < g.cout; o++) out.fill(b[o], o * g.ho * g.wo, (o + 1) * g.ho * g.wo);
+  forEachTap(g, (yi, xi, wi) => { out[yi] += W[wi] * input[xi]; });
   return out;
 }
 
@@ -121,25 +132,9 @@ export function convForward(input, W, b, g) {
  */
 export function convInputDelta(delta, W, g) {
   const dx = new Float64Array(g.cin * g.h * g.w);
-  for (let o = 0; o < g.cout; o++) {
-    for (let y = 0; y < g.ho; y++) {
-      for (let x = 0; x < g.wo; x++) {
-        const d = delta[(o * g.ho + y) * g.wo + x];
-        if (d === 0) continue;
-        for (let c = 0; c < g.cin; c++) {
-          for (let i = 0; i < g.k; i++) {
-            const u = g.stride * y + i - g.pad;
-            if (u < 0 || u >= g.h) continue;
-            for (let j = 0; j < g.k; j++) {
-              const v = g.stride * x + j - g.pad;
-              if (v < 0 || v >= g.w) continue;
-              dx[(c * g.h + u) * g.w + v] += d * W[convWeightIndex(o, c, i, j, g.k, g.cout)];
-            }
-          }
-        }
-      }
-    }
-  }
+  forEachTap(g, (yi, xi, wi) => {
+    if (delta[yi] !== 0) dx[xi] += delta[yi] * W[wi];
+  });
   return dx;
 }
 

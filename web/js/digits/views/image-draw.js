@@ -226,6 +226,15 @@ export function cellFor(rows, cols, target) {
   return Math.max(1, Math.floor(target / Math.max(rows, cols)));
 }
 
+/** The names of rows of tiles, right-aligned at x = right, each centred on y = yOf(r). */
+export function rowLabels(ctx, names, right, yOf) {
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.fillStyle = '#3a4047';
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  names.forEach((name, r) => ctx.fillText(name, right, yOf(r)));
+}
+
 /** A rectangle outlined black and white (visible on any cell colour), in CSS pixels. */
 export function outline(ctx, x, y, w, h) {
   ctx.lineWidth = 2;

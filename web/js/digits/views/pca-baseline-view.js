@@ -12,7 +12,7 @@
 // nonlinearitySentence(aeMse, pcaMse) is the sentence under the bars (pure, tested in Node).
 
 import { ScatterPlot } from './scatter-plot.js';
-import { el, tileLayout, makeCanvas, paintTiles, cellFor, columnsThatFit } from './image-draw.js';
+import { el, tileLayout, makeCanvas, paintTiles, cellFor, columnsThatFit, rowLabels } from './image-draw.js';
 import { fmt } from '../../shared/dom.js';
 
 /** What the two reconstruction errors say, in one or two sentences. */
@@ -92,11 +92,7 @@ export class PcaBaselineView {
     for (const imgs of [inputs, ae, pca]) for (const values of imgs.slice(0, n)) tiles.push({ values, rows, cols, mode: 'ink' });
     paintTiles(canvas, place, tiles, cell);
     const ctx = canvas.getContext('2d');
-    ctx.font = '12px system-ui, sans-serif';
-    ctx.fillStyle = '#3a4047';
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    ['input', 'autoencoder', 'PCA'].forEach((t, r) => ctx.fillText(t, left - 8, layout.y(r * n) + (rows * cell) / 2));
+    rowLabels(ctx, ['input', 'autoencoder', 'PCA'], left - 8, (r) => layout.y(r * n) + (rows * cell) / 2);
     ctx.strokeStyle = '#d9dde3';
     for (let i = 0; i < 3 * n; i++) ctx.strokeRect(place.x(i) - 0.5, place.y(i) - 0.5, cols * cell + 1, rows * cell + 1);
     this.examples.replaceChildren(canvas);

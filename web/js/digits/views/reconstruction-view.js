@@ -12,7 +12,7 @@
 // Under each reconstruction: its own squared error per pixel against the clean digit.
 
 import { meanSquaredError } from './conv-math.js';
-import { el, tileLayout, makeCanvas, paintTiles, cellFor, columnsThatFit } from './image-draw.js';
+import { el, tileLayout, makeCanvas, paintTiles, cellFor, columnsThatFit, rowLabels } from './image-draw.js';
 import { fmt } from '../../shared/dom.js';
 
 const LEFT = 112;   // CSS px for the row names
@@ -47,11 +47,7 @@ export class ReconstructionView {
     rowsOf.forEach(([, imgs]) => { for (let k = 0; k < n; k++) tiles.push({ values: imgs[k], rows, cols, mode: 'ink' }); });
     paintTiles(canvas, place, tiles, cell);
     const ctx = canvas.getContext('2d');
-    ctx.font = '12px system-ui, sans-serif';
-    ctx.fillStyle = '#3a4047';
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    rowsOf.forEach(([name], r) => ctx.fillText(name, LEFT - 8, TOP + r * (th + gapY) + th / 2));
+    rowLabels(ctx, rowsOf.map(([name]) => name), LEFT - 8, (r) => TOP + r * (th + gapY) + th / 2);
     ctx.textAlign = 'center';
     ctx.textBaseline = 'alphabetic';
     ctx.strokeStyle = '#d9dde3';

@@ -216,26 +216,16 @@ export function activationSlope(activation, z, a) {
   }
 }
 
+// The losses fused with their output activation: δ at the output is simply (a − t) / N.
+const FUSED_LOSSES = {
+  softmax_ce: { name: 'softmax + cross-entropy', formula: 'L = −(1/N) Σₙ log pₙ(true class)', delta: 'δ = (p − t) / N' },
+  sigmoid_ce: { name: 'sigmoid + cross-entropy', formula: 'L = −(1/N) Σₙ [t log a + (1 − t) log(1 − a)]', delta: 'δ = (a − t) / N' },
+};
+
 /** How the loss turns into the output's δ, in words and symbols, for a layout's loss. */
 export function lossInfo(layout) {
   const act = layout.output.activation;
-  const loss = layout.loss;
-  if (loss === 'softmax_ce') {
-    return {
-      name: 'softmax + cross-entropy',
-      formula: 'L = −(1/N) Σₙ log pₙ(true class)',
-      delta: 'δ = (p − t) / N',
-      fused: true,
-    };
-  }
-  if (loss === 'sigmoid_ce') {
-    return {
-      name: 'sigmoid + cross-entropy',
-      formula: 'L = −(1/N) Σₙ [t log a + (1 − t) log(1 − a)]',
-      delta: 'δ = (a − t) / N',
-      fused: true,
-    };
-  }
+  if (Object.hasOwn(FUSED_LOSSES, layout.loss)) return { ...FUSED_LOSSES[layout.loss], fused: true };
   return {
     name: `${act === 'linear' ? 'linear' : act} output + squared error`,
     formula: 'L = (1/N) Σₙ ½ (a − t)²',

@@ -137,12 +137,17 @@ export function featureThumb(view, name) {
   if (!img) {
     img = ctx.createImageData(FEATURE_THUMB, FEATURE_THUMB);
     const f = FEATURE_FIELDS[name];
+    const px = img.data;
     for (let r = 0; r < FEATURE_THUMB; r++) {
       for (let q = 0; q < FEATURE_THUMB; q++) {
         const x = -DOMAIN + (2 * DOMAIN * (q + 0.5)) / FEATURE_THUMB;
         const y = DOMAIN - (2 * DOMAIN * (r + 0.5)) / FEATURE_THUMB;
         const i = lutIndex(f(x, y)) * 4;
-        img.data.set(THUMB_LUT.subarray(i, i + 4), (r * FEATURE_THUMB + q) * 4);
+        const k = (r * FEATURE_THUMB + q) * 4;
+        px[k] = THUMB_LUT[i];
+        px[k + 1] = THUMB_LUT[i + 1];
+        px[k + 2] = THUMB_LUT[i + 2];
+        px[k + 3] = THUMB_LUT[i + 3];
       }
     }
     view.featureImages.set(name, img);
@@ -153,6 +158,7 @@ export function featureThumb(view, name) {
 
 /** Recomputes link geometry after a structure change or a resize. */
 export function relayout(view) {
+  if (view.waiting) return;   // (the first diagram is not built yet: settle() lays it out)
   const box = view.body.getBoundingClientRect();
   const dpr = window.devicePixelRatio || 1;
   const w = Math.max(1, Math.round(view.body.scrollWidth * dpr));

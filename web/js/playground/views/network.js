@@ -14,6 +14,10 @@
 // column, left/right across layers) and Enter opens the weights into the focused neuron for
 // typing (or, in explain mode, its numbers).
 //
+// The first diagram is built one animation frame after it is asked for (the decision boundary of
+// the page's first frame is drawn without waiting for it); whatever needs the diagram before then
+// (its nodes, links, explain mode, a second frame) builds it at once (settle).
+//
 // This file wires the view together; the work is done by its parts, each a set of functions of
 // the view: network-layout.js (columns, link geometry, hit testing), network-links.js (thumbnails
 // and links on the canvas), network-overlay.js (explain mode's numbers) and network-editors.js
@@ -35,6 +39,7 @@ export class NetworkView {
   constructor(on) {
     this.on = on;
     this.structureKey = '';
+    this.waiting = null;      // the first structure and frame, until they are built (settle)
     this.nodes = [];          // engine node index -> { el, canvas, ctx, image, activation }
     this.columns = [];        // per weight layer l: { from: [node els], to: [node els] }
     this.weights = null;
@@ -70,6 +75,33 @@ export class NetworkView {
    * @param {object} layout the engine's layout (normalized by the worker): features, hidden, output
    */
   setStructure(state, layout) {
+    if (!this.structureKey && !this.waiting) {
+      // the first diagram: one animation frame later (or when something needs it)
+      this.waiting = { layout, frame: null };
+      this.waitFrame = requestAnimationFrame(() => this.settle());
+      return;
+    }
+    this.settle();
+    this.buildStructure(layout);
+  }
+
+  /** Builds the first diagram now if it is still waiting (and draws the frame that came for it). */
+  settle() {
+    const w = this.waiting;
+    if (!w) return;
+    this.waiting = null;
+    cancelAnimationFrame(this.waitFrame);
+    this.buildStructure(w.layout);
+    if (w.frame) this.update(w.frame);
+  }
+
+  // (getters: whoever reads the nodes or links gets those of the diagram asked for)
+  get nodes() { this.settle(); return this.nodeList; }
+  set nodes(list) { this.nodeList = list; }
+  get links() { this.settle(); return this.linkList; }
+  set links(list) { this.linkList = list; }
+
+  buildStructure(layout) {
     // Everything drawn comes from the engine's layout, never from the page's state: the state may
     // already hold a change the engine has not made yet (or will refuse), and a diagram of that
     // shape would meet weights of the other one.
@@ -105,6 +137,10 @@ export class NetworkView {
    * then a few frames old at most); small networks refresh every node every frame.
    */
   update(frame) {
+    if (this.waiting) {
+      this.waiting.frame = frame;   // drawn with the first diagram
+      return true;
+    }
     // A frame of another shape (one made before a change of layers or neurons) is not drawn:
     // the next one fits.
     if (!this.fitsColumns(frame.weights, frame.biases) || frame.nodeCount !== this.nodes.length) return false;
@@ -118,10 +154,13 @@ export class NetworkView {
 
   /** Labels written on links at the last draw (for tests): [{ l, i, j, text }]. */
   linkLabels() {
+    this.settle();
     return this.labelled ? this.labelled.slice() : [];
   }
 
   destroy() {
+    this.waiting = null;
+    cancelAnimationFrame(this.waitFrame);
     this.resizeObserver.disconnect();
   }
 
@@ -151,8 +190,8 @@ export class NetworkView {
    *   labels: [bool] per weight layer (write the values on its links),
    *   selectedLink: { l, i, j } | null, selectedNode: index | null }
    */
-  setExplain(ex) { overlay.setExplain(this, ex); }
-  fits(ex) { return overlay.fits(this, ex); }
+  setExplain(ex) { this.settle(); overlay.setExplain(this, ex); }
+  fits(ex) { this.settle(); return overlay.fits(this, ex); }
   applyExplain() { overlay.applyExplain(this); }
   explainValue(link) { return overlay.explainValue(this, link); }
 
